@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: EUPL-1.2
+# The two commands of the README: `make demo` and `make test`. Each installs what it needs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXAMPLE := examples/lycee-jean-moulin
+# System packages WeasyPrint and the tests need on a fresh Debian machine.
+APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+
+.PHONY: demo test lint system-deps clean help
+
+help:
+	@echo "make demo   install into $(VENV) and check the bundled example residency"
+	@echo "make test   install into $(VENV) with test tools and run every check and test"
+
+# Installs the Debian packages only when one is missing (root or sudo needed then).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: system-deps $(VENV)/.installed
+	$(BIN)/residence check $(EXAMPLE)
+
+test: system-deps $(VENV)/.installed-test
+	$(BIN)/reuse lint
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

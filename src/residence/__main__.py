@@ -1,0 +1,5 @@
+"""Allow ``python -m residence``."""
+
+from residence.cli import main
+
+main()

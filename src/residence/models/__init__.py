@@ -1,0 +1,48 @@
+"""Pydantic models, one module per YAML file kind; no I/O."""
+
+from __future__ import annotations
+
+from residence.models.actors import Actor, ActorsFile, Relation
+from residence.models.common import Media, Model, slugify
+from residence.models.consent import Consent, ConsentFile
+from residence.models.journal import Entry, Quote
+from residence.models.method import Method
+from residence.models.prototype import Handover, Prototype, TestSession
+from residence.models.residence import FollowUp, Member, Residence, Week
+from residence.models.residency import Residency
+from residence.models.scenario import Scenario
+
+#: The file kinds of FORMAT.md: kind name -> model of one file.
+FILE_KINDS: dict[str, type[Model]] = {
+    "residence": Residence,
+    "actors": ActorsFile,
+    "journal": Entry,
+    "prototype": Prototype,
+    "scenario": Scenario,
+    "method": Method,
+    "consent": ConsentFile,
+}
+
+__all__ = [
+    "FILE_KINDS",
+    "Actor",
+    "ActorsFile",
+    "Consent",
+    "ConsentFile",
+    "Entry",
+    "FollowUp",
+    "Handover",
+    "Media",
+    "Member",
+    "Method",
+    "Model",
+    "Prototype",
+    "Quote",
+    "Relation",
+    "Residence",
+    "Residency",
+    "Scenario",
+    "TestSession",
+    "Week",
+    "slugify",
+]

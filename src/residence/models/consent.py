@@ -1,0 +1,37 @@
+"""private/consent.yaml: the consent records of the people met."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from residence.models.common import Date, Model, Slug
+
+Scope = Literal["none", "internal", "public"]
+
+
+class Consent(Model):
+    """What one person agreed to: how their name, words and picture may be used."""
+
+    actor: Slug = Field(description="Id of a personal actor (personal: true in actors.yaml).")
+    scope: Scope = Field(
+        description="none, internal (the team only) or public (may be published)."
+    )
+    date: Date | None = Field(default=None, description="When consent was given (YYYY-MM-DD).")
+    guardians: bool = Field(
+        default=False,
+        description="For a minor: every holder of parental authority agreed. Without it, a "
+        "public consent counts as internal.",
+    )
+    notes: str | None = Field(default=None, description="Anything worth remembering.")
+
+    def allows_public(self, minor: bool) -> bool:
+        """Tell whether this consent lets the person's name be published."""
+        return self.scope == "public" and (self.guardians or not minor)
+
+
+class ConsentFile(Model):
+    """private/consent.yaml: the consent records."""
+
+    consents: list[Consent] = Field(default_factory=list, description="The consent records.")

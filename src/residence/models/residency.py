@@ -1,0 +1,67 @@
+"""The whole residency folder as one value, with where each item came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from residence.models.actors import Actor, Relation
+from residence.models.common import Model
+from residence.models.consent import Consent
+from residence.models.journal import Entry
+from residence.models.method import Method
+from residence.models.prototype import Prototype
+from residence.models.residence import Residence
+from residence.models.scenario import Scenario
+
+
+def source_of(item: Model) -> str:
+    """Return the residency-relative path of the file an item was read from."""
+    return getattr(item, "_source", None) or ""
+
+
+def set_source(item: Model, path: str) -> None:
+    """Record the residency-relative path of the file an item was read from."""
+    item._source = path
+
+
+def entry_stem(entry: Entry) -> str:
+    """Return the journal file name of an entry without its extension (its reference)."""
+    return PurePosixPath(source_of(entry)).stem
+
+
+@dataclass
+class Residency:
+    """Everything a residency folder holds, once loaded.
+
+    ``nodes`` maps each file's relative path to its YAML root node, so that problems found
+    later (a dangling reference, say) can still point at a line and column.
+    """
+
+    root: Path
+    residence: Residence | None = None
+    actors: list[Actor] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    prototypes: list[Prototype] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
+    methods: list[Method] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    nodes: dict[str, Any] = field(default_factory=dict, repr=False)
+    files: list[str] = field(default_factory=list)  # every YAML file read
+    edition: str = "source"  # "source" as loaded; "public" or "team" after the gate
+
+    @property
+    def language(self) -> str:
+        """Return the report language (fr by default)."""
+        return self.residence.language if self.residence else "fr"
+
+    def actor(self, actor_id: str) -> Actor | None:
+        """Return the actor with this id, if any."""
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def consent_for(self, actor_id: str) -> Consent | None:
+        """Return the most permissive-last consent record of an actor (the last one wins)."""
+        found = [c for c in self.consents if c.actor == actor_id]
+        return found[-1] if found else None

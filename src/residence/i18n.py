@@ -1,0 +1,87 @@
+"""Translations (gettext-style .po catalogues read with babel) and localised dates.
+
+Source strings are English; ``locale/fr/LC_MESSAGES/<domain>.po`` holds the French. Each
+domain is one catalogue: ``fields`` (the model descriptions, for scaffold comments and
+docs) and ``report`` (labels and headings of the outputs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from residence.resources import locale_dir
+
+LANGUAGES = ("fr", "en")
+
+
+@cache
+def _catalog(domain: str, language: str) -> dict[str, Any]:
+    """Return {msgid: msgstr or tuple of plural forms} of one catalogue ({} if none)."""
+    from babel.messages.pofile import read_po
+
+    path = locale_dir() / language / "LC_MESSAGES" / f"{domain}.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    found: dict[str, Any] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+        if message.string and (not isinstance(message.string, (list, tuple)) or all(message.string)):
+            found[key] = message.string
+    return found
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Translate English source strings into one language, gettext style."""
+
+    language: str = "fr"
+    domain: str = "report"
+
+    def gettext(self, message: str, **values: Any) -> str:
+        """Return the translation of ``message``, formatted with ``values`` if given."""
+        found = _catalog(self.domain, self.language).get(message, message)
+        if isinstance(found, (list, tuple)):
+            found = found[0]
+        return found.format(**values) if values else found
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """Return the singular or plural translation for ``n`` (``{n}`` is filled in)."""
+        found = _catalog(self.domain, self.language).get(singular)
+        if isinstance(found, (list, tuple)):
+            from babel.core import Locale
+
+            index = _plural_index(Locale.parse(self.language), n)
+            text = found[min(index, len(found) - 1)]
+        else:
+            text = singular if n == 1 else plural
+            if self.language == "fr" and n in (0, 1):
+                text = singular
+        return text.format(n=n, **values)
+
+    def date(self, value: dt.date, format: str = "full") -> str:
+        """Return a date in words: 'mardi 3 mars 2015' (fr), 'Tuesday, March 3, 2015' (en)."""
+        from babel.dates import format_date
+
+        if format == "full" and self.language == "fr":
+            return format_date(value, "EEEE d MMMM y", locale="fr")
+        return format_date(value, format=format, locale=self.language)
+
+
+def _plural_index(locale: Any, n: int) -> int:
+    form = locale.plural_form(n)
+    order = ["one", "other"] if len(locale.plural_form.tags) <= 2 else list(
+        locale.plural_form.tags
+    )
+    return order.index(form) if form in order else len(order) - 1
+
+
+def translator(language: str, domain: str = "report") -> Translator:
+    """Return the translator of a language (unknown languages fall back to English)."""
+    return Translator(language if language in LANGUAGES else "en", domain)

@@ -19,6 +19,10 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes a file only its owner can read: give the new file the mode of the
+        # one it replaces, or the usual mode of a new file (0666 minus the umask).
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -41,3 +45,13 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """Return the permission bits a file written at ``path`` should have."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

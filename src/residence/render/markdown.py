@@ -1,0 +1,231 @@
+"""Markdown to safe HTML: the one place where text written by users becomes HTML.
+
+Two layers, so that a mistake in one is caught by the other:
+
+1. markdown-it-py ("commonmark" plus tables and strikethrough) with raw HTML escaped
+   (``html=False``) and no linkify. A post-parse rule shifts headings (``#`` becomes ``h3``:
+   the report owns ``h1`` and ``h2``), turns images into their alt text (pictures go through
+   the media fields), unwraps links whose target is not allowed, and applies French
+   typography to text (never to code or URLs).
+2. nh3 (ammonia) with an explicit allow-list of tags, attributes and URL schemes.
+
+Allowed link targets: ``https:``, ``mailto:`` and relative links that stay inside the report
+(``#notes``, ``methods/carte.html``), never ``../``, ``/…``, ``//host``, ``file:``, ``data:``,
+``http:`` or ``javascript:``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markupsafe import Markup
+
+NNBSP = "\u202f"  # narrow no-break space, before ; ! ? in French
+NBSP = "\u00a0"  # no-break space, before : and inside « guillemets »
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+        "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr",
+        "del", "sup", "sub",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_ALIGN = {"align": {"left", "center", "right"}}
+ALLOWED_ATTRIBUTE_VALUES = {"th": _ALIGN, "td": _ALIGN}
+ALLOWED_SCHEMES = frozenset({"https", "mailto"})
+LINK_REL = "noopener noreferrer"
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# Browsers drop ASCII whitespace and control characters inside a URL's scheme ("java\tscript:").
+_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_URL_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.\-]*://|www\.|mailto:)\S+")
+_SPACES = "[ \t\u00a0\u202f]"
+
+
+def is_safe_href(url: str | None) -> bool:
+    """Return True for https:, mailto: and relative links that stay inside the report."""
+    if not url:
+        return False
+    cleaned = _INVISIBLE_RE.sub("", url)
+    if not cleaned:
+        return False
+    decoded = _INVISIBLE_RE.sub("", unquote(cleaned))
+    schemes = [m.group(1).lower() for m in map(_SCHEME_RE.match, (cleaned, decoded)) if m]
+    if schemes:
+        return all(scheme in ALLOWED_SCHEMES for scheme in schemes)
+    # A relative link: it must not climb out of the report nor name a host or a disk path.
+    if "\\" in decoded or decoded.startswith("/"):
+        return False
+    path = re.split(r"[?#]", decoded, maxsplit=1)[0]
+    segments = path.split("/")
+    if ".." in segments or ":" in segments[0]:
+        return False
+    return True
+
+
+def typography(text: str | None, lang: str = "fr") -> str:
+    """Return text with the typography of its language (French: no-break spaces, apostrophes).
+
+    French: a narrow no-break space before ; ! ? (replacing the space typed there), a
+    no-break space before : and inside « guillemets », and every straight apostrophe turned
+    into a typographic one (U+2019). English: only apostrophes between letters (don't).
+    URLs are left untouched. The input is plain text, not HTML; escape the result as usual.
+    """
+    if not text:
+        return ""
+    pieces = _URL_RE.split(text)
+    urls = _URL_RE.findall(text)
+    out = [_typography_piece(pieces[0], lang)]
+    for url, piece in zip(urls, pieces[1:], strict=False):
+        out.append(url)
+        out.append(_typography_piece(piece, lang))
+    return "".join(out)
+
+
+def _typography_piece(text: str, lang: str) -> str:
+    if lang != "fr":
+        return re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    text = re.sub(_SPACES + r"+(?=[;!?])", NNBSP, text)
+    text = re.sub(_SPACES + r"+(?=:)", NBSP, text)
+    text = re.sub("«" + _SPACES + "*", "«" + NBSP, text)
+    text = re.sub(_SPACES + "*»", NBSP + "»", text)
+    return text.replace("'", "\u2019")
+
+
+# -- markdown-it -----------------------------------------------------------------------
+
+
+def _rewrite(state: StateCore) -> None:
+    """Shift headings, keep table alignment as ``align``, unwrap unsafe links, typeset."""
+    lang = state.env.get("lang")
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+        elif token.type in ("th_open", "td_open"):
+            style = str(token.attrs.pop("style", ""))
+            if style.startswith("text-align:"):
+                token.attrs["align"] = style.partition(":")[2]
+        elif token.type == "inline" and token.children:
+            token.children = _rewrite_inline(token.children, lang)
+
+
+def _rewrite_inline(children: list[Token], lang: str | None) -> list[Token]:
+    out: list[Token] = []
+    unwrapping = False  # inside a link whose target is refused: keep its text only
+    verbatim = False  # inside an autolink: its text is the URL itself
+    for token in children:
+        if token.type == "link_open":
+            verbatim = token.markup in ("autolink", "linkify")
+            if not is_safe_href(str(token.attrGet("href") or "")):
+                unwrapping = True
+                continue
+        elif token.type == "link_close":
+            verbatim = False
+            if unwrapping:
+                unwrapping = False
+                continue
+        elif token.type in ("s_open", "s_close"):
+            token.tag = "del"
+        elif token.type == "text" and lang and not verbatim:
+            token.content = typography(token.content, lang)
+        elif token.type == "image" and token.children:
+            token.children = _rewrite_inline(token.children, lang)
+        out.append(token)
+    return out
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """Render a Markdown image as its alt text: pictures go through the media fields."""
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    # Every link is parsed, then _rewrite decides: a refused link shows its text, not its
+    # Markdown source (markdown-it's own check would leave "[x](javascript:…)" in the text).
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.core.ruler.push("residence_rewrite", _rewrite)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not is_safe_href(value):
+        return None
+    return value
+
+
+def _sanitize(html: str) -> Markup:
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter,
+        tag_attribute_values={
+            tag: {name: set(values) for name, values in attrs.items()}
+            for tag, attrs in ALLOWED_ATTRIBUTE_VALUES.items()
+        },
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    return Markup(cleaned.strip())
+
+
+def render_markdown(text: str | None, *, lang: str = "fr") -> Markup:
+    """Return the safe HTML of a Markdown field (paragraphs, lists, tables…)."""
+    if not text or not text.strip():
+        return Markup("")
+    return _sanitize(_parser().render(text, {"lang": lang}))
+
+
+def render_inline(text: str | None, *, lang: str = "fr") -> Markup:
+    """Return the safe HTML of a short field: emphasis and links, no paragraph around it."""
+    if not text or not text.strip():
+        return Markup("")
+    return _sanitize(_parser().renderInline(text.strip(), {"lang": lang}))
+
+
+def to_plain_text(text: str | None, *, lang: str | None = None) -> str:
+    """Return the text of a Markdown field without markup (alt text, metadata, JSON-LD).
+
+    Blocks (paragraphs, list items, headings) are separated by a new line; links keep their
+    text, images their alt text. With ``lang`` the language's typography is applied.
+    """
+    if not text or not text.strip():
+        return ""
+    env: dict[str, Any] = {"lang": lang} if lang else {}
+    blocks: list[str] = []
+    for token in _parser().parse(text, env):
+        if token.type == "inline":
+            blocks.append(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(token.content.rstrip("\n"))
+    lines = (re.sub(r"[ \t]+", " ", block).strip() for block in blocks)
+    return "\n".join(line for line in lines if line)
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for token in children:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type == "softbreak":
+            parts.append(" ")
+        elif token.type == "hardbreak":
+            parts.append("\n")
+        elif token.type == "image":
+            parts.append(_inline_text(token.children or []))
+    return "".join(parts)

@@ -1,0 +1,467 @@
+"""The actor map (SVG), the influence/interest matrix, the table of stakes and the exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
+
+from conftest import copy_project
+from residence.cli import app
+from residence.edition import select_edition
+from residence.i18n import translator
+from residence.load import load_residency
+from residence.models.actors import Actor, Relation
+from residence.models.residence import Residence
+from residence.models.residency import Residency
+from residence.render.actormap import (
+    A4_WIDTH_UNITS,
+    CIRCLES,
+    FONT_SIZE,
+    SECTORS,
+    MapLayout,
+    boxes_overlap,
+    label_variants,
+    layout_actor_map,
+    render_actor_map_svg,
+    render_matrix_svg,
+    stakes_table,
+    text_width,
+    to_graphml,
+    to_kumu_csv,
+)
+from residence.render.markdown import typography
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"
+SVG = "{http://www.w3.org/2000/svg}"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+FR = translator("fr", "report")
+EN = translator("en", "report")
+
+
+@pytest.fixture(scope="module")
+def example() -> Residency:
+    """The bundled example, as its public edition."""
+    residency, problems = load_residency(EXAMPLE)
+    assert not [p for p in problems if p.severity == "error"]
+    return select_edition(residency, "public")
+
+
+@pytest.fixture(scope="module")
+def example_svg(example: Residency) -> str:
+    return render_actor_map_svg(example, FR)
+
+
+@pytest.fixture(scope="module")
+def example_layout(example: Residency) -> MapLayout:
+    return layout_actor_map(example, FR)
+
+
+def make_residency(actors: list[Actor], relations: list[Relation] | None = None) -> Residency:
+    return Residency(root=Path("."), actors=actors, relations=relations or [])
+
+
+def actor(id: str, name: str, **fields: object) -> Actor:
+    values: dict[str, object] = {"kind": "association", "sector": "public", "circle": "core"}
+    values.update(fields)
+    return Actor(id=id, name=name, **values)  # type: ignore[arg-type]
+
+
+def relation(a: str, b: str, kind: str, note: str | None = None) -> Relation:
+    return Relation.model_validate({"from": a, "to": b, "kind": kind, "note": note})
+
+
+def crowded(count: int = 40) -> Residency:
+    """Forty actors, all in the core of the public sector, with names of every length."""
+    names = [
+        "CCAS",
+        "Mission locale",
+        "Association des habitants du quartier des Forges",
+        "Direction de l'éducation et des lycées",
+        "Élu",
+        "Service technique municipal",
+    ]
+    actors = [
+        actor(f"a{i}", f"{names[i % len(names)]} {i}", influence=i % 5 + 1) for i in range(count)
+    ]
+    relations = [relation("a0", f"a{i}", "cooperation") for i in range(1, 6)]
+    return make_residency(actors, relations)
+
+
+def label_text(element: ET.Element) -> str:
+    """Return the text of a <text>, its lines joined without spaces."""
+    return "".join("".join(element.itertext()).split())
+
+
+def assert_layout_is_clean(layout: MapLayout) -> None:
+    """No two labels overlap, and each actor sits inside its ring and sector."""
+    boxes = [g.box for g in layout.glyphs] + [g.box for g in layout.sector_glyphs.values()]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not boxes_overlap(a, b), (a, b)
+    for glyph in layout.glyphs:
+        assert glyph.actor is not None
+        ring = CIRCLES.index(glyph.actor.circle)
+        inner = layout.radii[ring - 1] if ring else 0.0
+        left, top, right, bottom = glyph.box
+        corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
+        assert max(math.hypot(x, y) for x, y in corners) <= layout.radii[ring]
+        if inner:
+            near = math.hypot(max(abs(glyph.x) - glyph.width / 2, 0),
+                              max(abs(glyph.y) - glyph.height / 2, 0))  # fmt: skip
+            assert near >= inner
+        start, end = layout.sectors[glyph.actor.sector]
+        for x, y in corners:
+            assert (math.atan2(y, x) - start) % (2 * math.pi) <= end - start + 1e-9
+
+
+# -- layout ------------------------------------------------------------------------------
+
+
+def test_layout_example_labels_do_not_overlap(example_layout: MapLayout) -> None:
+    assert_layout_is_clean(example_layout)
+
+
+def test_layout_forty_actors_in_one_cell_do_not_overlap() -> None:
+    layout = layout_actor_map(crowded(40), FR)
+    assert len(layout.glyphs) == 40
+    assert_layout_is_clean(layout)
+
+
+def test_layout_every_actor_in_every_cell() -> None:
+    actors = [
+        actor(f"{c}-{s}-{i}", f"Acteur {c} {s} {i}", circle=c, sector=s)
+        for c in CIRCLES
+        for s in SECTORS
+        for i in range(2)
+    ]
+    assert_layout_is_clean(layout_actor_map(make_residency(actors), EN))
+
+
+def test_layout_sectors_share_the_circle(example_layout: MapLayout) -> None:
+    spans = [end - start for start, end in example_layout.sectors.values()]
+    assert math.isclose(sum(spans), 2 * math.pi)
+    assert min(spans) >= math.radians(40) - 1e-9
+
+
+def test_layout_is_deterministic(example: Residency, example_svg: str) -> None:
+    assert render_actor_map_svg(example, FR) == example_svg
+
+
+def test_label_variants_wrap_long_names() -> None:
+    name = "Adjoint au maire chargé de la jeunesse, Ville de Saint-Aubin-les-Forges"
+    variants = label_variants(name)
+    assert all(len(lines) <= 5 for lines in variants)
+    assert [len(lines) for lines in variants] == sorted(len(lines) for lines in variants)
+    for lines in variants:
+        assert "".join(lines).replace(" ", "") == name.replace(" ", "")
+    assert label_variants("Élu") == [["Élu"]]
+
+
+def test_text_width_grows_with_text() -> None:
+    assert text_width("iiii") < text_width("MMMM")
+    assert text_width("abc", 26) == pytest.approx(2 * text_width("abc", 13))
+    assert text_width("漢字") > 0
+
+
+# -- the SVG -----------------------------------------------------------------------------
+
+
+def test_actor_map_svg_is_well_formed_and_accessible(example: Residency, example_svg: str) -> None:
+    root = ET.fromstring(example_svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert "width" not in root.attrib and "height" not in root.attrib
+    assert len(root.get("viewBox", "").split()) == 4
+    assert "sans-serif" in root.get("font-family", "")
+    labelled = root.get("aria-labelledby", "").split()
+    assert [root.find(f".//*[@id='{i}']").tag for i in labelled] == [f"{SVG}title", f"{SVG}desc"]
+    title = root.find(f"{SVG}title")
+    desc = root.find(f"{SVG}desc")
+    assert title is not None and title.text and title.text.startswith("Carte des acteurs")
+    assert desc is not None and desc.text
+    assert f"{len(example.actors)}\u00a0acteurs" in desc.text.replace(" ", "\u00a0")
+    for circle, name in (("core", "Cœur"), ("direct", "Cercle direct")):
+        count = sum(a.circle == circle for a in example.actors)
+        assert re.search(rf"{name}\s:\s{count}\sacteurs?", desc.text), desc.text
+
+
+def test_actor_map_has_one_text_per_actor(example: Residency, example_svg: str) -> None:
+    root = ET.fromstring(example_svg)
+    groups = root.findall(f".//{SVG}g[@class='actor']")
+    assert len(groups) == len(example.actors)
+    by_id = {g.get("data-id"): g for g in groups}
+    for item in example.actors:
+        texts = by_id[item.id].findall(f"{SVG}text")
+        assert len(texts) == 1
+        assert label_text(texts[0]) == "".join(typography(item.name, "fr").split())
+
+
+def test_actor_map_public_edition_shows_pseudonyms(example_svg: str) -> None:
+    source, _ = load_residency(EXAMPLE)
+    protected = [a for a in source.actors if a.personal and a.id == "solange-vermeersch"]
+    for person in protected:
+        for part in person.name.split():
+            assert part not in example_svg
+    if protected:
+        assert "Personne" in example_svg
+
+
+def test_actor_map_text_is_legible_on_a4(example_svg: str) -> None:
+    root = ET.fromstring(example_svg)
+    width = float(root.get("viewBox", "").split()[2])
+    assert width <= A4_WIDTH_UNITS
+    sizes = [float(e.get("font-size") or FONT_SIZE) for e in root.iter(f"{SVG}text")]
+    # Printed across an A4 page (180 mm of text width), the smallest text is at least 9 pt.
+    smallest_mm = min(sizes) * 180 / width
+    assert smallest_mm / 25.4 * 72 >= 9
+
+
+def test_actor_map_has_a_legend(example_svg: str) -> None:
+    texts = {"".join(e.itertext()) for e in ET.fromstring(example_svg).iter(f"{SVG}text")}
+    for label in ("LÉGENDE", "Coopération", "Tension", "Financement", "Autorité",
+                  "Information", "Service", "Organisation", "Personne",
+                  "Groupe de personnes", "Taille\u00a0: influence (1 à 5)"):  # fmt: skip
+        assert label in texts, label
+    for label in ("PUBLIC", "PRIVÉ", "SOCIÉTÉ CIVILE", "USAGERS", "CŒUR", "DIRECT", "INDIRECT"):
+        assert any(label in "".join(text.split()) or label in text for text in texts), label
+
+
+def test_actor_map_relations_read_without_colour(example: Residency, example_svg: str) -> None:
+    root = ET.fromstring(example_svg)
+    relations = root.find(f".//{SVG}g[@class='relations']")
+    assert relations is not None
+    arrows = [p for p in relations.iter(f"{SVG}path") if p.get("marker-end")]
+    assert len(arrows) == sum(r.kind in ("authority", "funding") for r in example.relations)
+    dashes = {p.get("stroke-dasharray") for p in relations.iter(f"{SVG}path")}
+    assert {"0.1 4", "6 3.5"} <= dashes  # information dotted, service dashed
+
+
+def test_actor_map_in_english() -> None:
+    residency = make_residency(
+        [actor("a", "Town hall", kind="institution"), actor("b", "Bakery", sector="private")],
+        [relation("a", "b", "funding", "Grant")],
+    )
+    svg = render_actor_map_svg(residency, EN)
+    texts = {"".join(e.itertext()) for e in ET.fromstring(svg).iter(f"{SVG}text")}
+    assert {"Town hall", "Bakery", "LEGEND", "Funding", "PRIVATE", "CORE"} <= texts
+
+
+def test_actor_map_escapes_hostile_names() -> None:
+    names = [
+        '<script>alert(1)</script> & "friends"',
+        "]]><svg onload=alert(1)>",
+        "<!-- x --> <?xml ?> &amp; &#x3C;",
+        "Control\x0bcharacter\x1f here",
+        "' onmouseover='alert(1)",
+    ]
+    residency = make_residency(
+        [actor(f"a{i}", name) for i, name in enumerate(names)],
+        [relation("a0", "a1", "tension", "<b>note</b>")],
+    )
+    residency.residence = None
+    for svg in (render_actor_map_svg(residency, EN), render_matrix_svg(residency, EN)):
+        root = ET.fromstring(svg)  # well-formed despite the names
+        tags = {element.tag for element in root.iter()}
+        assert f"{SVG}script" not in tags and f"{SVG}foreignObject" not in tags
+        assert not any(k.startswith("on") for e in root.iter() for k in e.attrib)
+        assert "<script" not in svg and "<svg onload" not in svg
+        text = "".join("".join(e.itertext()) for e in root.iter(f"{SVG}text"))
+        assert "<script>alert(1)</script>" in text.replace(" ", "") or "<script>" in text
+
+
+def test_actor_map_title_includes_the_residency() -> None:
+    residency = make_residency([actor("a", "Mairie")])
+    residency.residence = Residence.model_construct(title="Le hall & la cour", accent="#336699")
+    svg = render_actor_map_svg(residency, FR, id_prefix="m2")
+    root = ET.fromstring(svg)
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text == "Carte des acteurs — Le hall & la cour"
+    assert title.get("id") == "m2-title"
+    assert 'fill="#336699"' in svg  # the residency's accent colour marks the actors
+
+
+def test_actor_map_without_actors_still_draws_rings() -> None:
+    root = ET.fromstring(render_actor_map_svg(make_residency([]), FR))
+    assert not root.findall(f".//{SVG}g[@class='actor']")
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text and desc.text.startswith("0 acteur et 0 relation.")
+
+
+def test_actor_map_skips_relations_to_unknown_actors() -> None:
+    residency = make_residency([actor("a", "A")], [relation("a", "ghost", "cooperation")])
+    root = ET.fromstring(render_actor_map_svg(residency, EN))
+    relations = root.find(f".//{SVG}g[@class='relations']")
+    assert relations is not None and not list(relations)
+
+
+# -- matrix and table --------------------------------------------------------------------
+
+
+def test_matrix_svg_places_actors_and_lists_the_rest(example: Residency) -> None:
+    example.actors.append(actor("sans-valeurs", "Acteur sans valeurs"))
+    try:
+        svg = render_matrix_svg(example, FR)
+    finally:
+        example.actors.pop()
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.find(f"{SVG}desc") is not None
+    texts = ["".join(e.itertext()) for e in root.iter(f"{SVG}text")]
+    joined = " ".join(texts)
+    assert "Non placés" in joined and "Acteur sans valeurs" in joined
+    assert {"INTÉRÊT", "INFLUENCE", "1", "5"} <= set(texts)
+    placed = [a for a in example.actors if a.influence and a.interest]
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text and str(len(placed)) in desc.text
+
+
+def test_stakes_table_orders_by_circle_then_sector(example: Residency) -> None:
+    rows = stakes_table(example, FR)
+    assert len(rows) == len(example.actors)
+    keys = [(CIRCLES.index(str(r["circle"])), SECTORS.index(str(r["sector"]))) for r in rows]
+    assert keys == sorted(keys)
+    first = rows[0]
+    assert {"id", "actor", "kind", "sector", "circle", "stakes", "sector_label"} <= set(first)
+    assert first["circle_label"] == "Cœur"
+    assert isinstance(first["stakes"], list)
+    assert "sector_label" not in stakes_table(example)[0]
+
+
+# -- exports -----------------------------------------------------------------------------
+
+
+def test_graphml_parses_with_the_right_counts(example: Residency) -> None:
+    root = ET.fromstring(to_graphml(example))
+    keys = {(k.get("id"), k.get("for")) for k in root.findall(f"{GRAPHML}key")}
+    for name in ("name", "label", "kind", "sector", "circle", "influence", "interest", "stakes"):
+        assert (name, "node") in keys
+    assert {("relation", "edge"), ("note", "edge")} <= keys
+    graph = root.find(f"{GRAPHML}graph")
+    assert graph is not None and graph.get("edgedefault") == "directed"
+    nodes = graph.findall(f"{GRAPHML}node")
+    edges = graph.findall(f"{GRAPHML}edge")
+    assert len(nodes) == len(example.actors)
+    assert len(edges) == len(example.relations)
+    ids = {n.get("id") for n in nodes}
+    assert all(e.get("source") in ids and e.get("target") in ids for e in edges)
+    first = nodes[0]
+    data = {d.get("key"): d.text for d in first.findall(f"{GRAPHML}data")}
+    assert data["name"] == example.actors[0].name
+    assert data["influence"] == str(example.actors[0].influence)
+
+
+def test_graphml_escapes_and_skips_dangling_relations() -> None:
+    residency = make_residency(
+        [actor("a", "<A & B>\x0b"), actor("b", "B")],
+        [relation("a", "b", "tension", 'note "<x>"'), relation("a", "ghost", "service")],
+    )
+    root = ET.fromstring(to_graphml(residency))
+    graph = root.find(f"{GRAPHML}graph")
+    assert graph is not None
+    assert len(graph.findall(f"{GRAPHML}edge")) == 1
+    names = [d.text for d in root.iter(f"{GRAPHML}data") if d.get("key") == "name"]
+    assert names == ["<A & B>", "B"]
+
+
+def test_kumu_csv_has_kumu_columns(example: Residency) -> None:
+    elements, connections = to_kumu_csv(example, FR)
+    rows = list(csv.DictReader(io.StringIO(elements)))
+    assert list(rows[0])[:4] == ["Label", "Type", "Description", "Tags"]
+    assert len(rows) == len(example.actors)
+    assert {r["Label"] for r in rows} == {a.name for a in example.actors}
+    links = list(csv.DictReader(io.StringIO(connections)))
+    assert list(links[0])[:4] == ["From", "To", "Type", "Description"]
+    assert len(links) == len(example.relations)
+    labels = {r["Label"] for r in rows}
+    assert all(link["From"] in labels and link["To"] in labels for link in links)
+    assert {link["Type"] for link in links} <= {
+        "Coopération",
+        "Tension",
+        "Financement",
+        "Autorité",
+        "Information",
+        "Service",
+    }
+
+
+def test_kumu_csv_keeps_labels_unique_and_defuses_formulas() -> None:
+    residency = make_residency(
+        [actor("a", "Mairie"), actor("b", "Mairie"), actor("c", '=HYPERLINK("x")')],
+        [relation("a", "b", "cooperation"), relation("c", "a", "funding")],
+    )
+    elements, connections = to_kumu_csv(residency, EN)
+    labels = [r["Label"] for r in csv.DictReader(io.StringIO(elements))]
+    assert labels == ["Mairie (a)", "Mairie (b)", '\'=HYPERLINK("x")']
+    links = list(csv.DictReader(io.StringIO(connections)))
+    assert (links[0]["From"], links[0]["To"], links[0]["Direction"]) == (
+        "Mairie (a)",
+        "Mairie (b)",
+        "mutual",
+    )
+    assert links[1]["Direction"] == "directed"
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def run(*args: str | Path) -> object:
+    return CliRunner().invoke(app, ["map", *(str(a) for a in args)])
+
+
+def test_map_command_writes_every_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(EXAMPLE, "--out", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    names = ["actor-map.svg", "actor-matrix.svg", "actor-map.graphml",
+             "actors-elements.csv", "actors-connections.csv"]  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    for name in names:
+        assert str(out / name) in result.stdout  # type: ignore[attr-defined]
+    ET.parse(out / "actor-map.svg")
+    ET.parse(out / "actor-map.graphml")
+    everything = "".join((out / name).read_text(encoding="utf-8") for name in names)
+    assert "Vermeersch" not in everything  # a person without a public consent
+
+
+def test_map_command_team_edition_shows_real_names(tmp_path: Path) -> None:
+    result = run(EXAMPLE, "--edition", "team", "--to", "csv", "--out", tmp_path)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "actors-connections.csv",
+        "actors-elements.csv",
+    ]
+    assert "Vermeersch" in (tmp_path / "actors-elements.csv").read_text(encoding="utf-8")
+    assert "TEAM EDITION" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_map_command_default_out_is_build(minimal: Path) -> None:
+    result = run(minimal, "--to", "svg")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert (minimal / "_build" / "actor-map.svg").is_file()
+
+
+def test_map_command_refuses_an_invalid_residency(tmp_path: Path) -> None:
+    folder = copy_project("broken-dangling-relation", tmp_path)
+    result = run(folder)
+    assert result.exit_code == 1
+    assert "error:" in result.stderr  # type: ignore[attr-defined]
+    assert not (folder / "_build").exists()
+
+
+@pytest.mark.parametrize("args", [["--to", "pdf"], ["--to", ","]])
+def test_map_command_usage_errors(minimal: Path, args: list[str]) -> None:
+    assert run(minimal, *args).exit_code == 2
+    assert not (minimal / "_build").exists()
+
+
+def test_map_command_refuses_a_file_as_out(minimal: Path) -> None:
+    target = minimal / "afile"
+    target.write_text("x", encoding="utf-8")
+    assert run(minimal, "--out", target).exit_code == 2
+    assert run(minimal / "nowhere").exit_code == 2

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
+import posixpath
+import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
@@ -11,7 +14,7 @@ from typing import Any
 
 from residence.errors import Problem, Severity, sort_problems
 from residence.models import Media, Residency
-from residence.models.common import LICENSE_IDS
+from residence.models.common import LICENSE_IDS, shorten
 from residence.models.residency import entry_stem, source_of
 from residence.positions import locate
 
@@ -31,7 +34,19 @@ class _Checker:
         self.actor_ids = {a.id for a in residency.actors}
         self.prototype_ids = {p.id for p in residency.prototypes}
         self.method_ids = {m.id for m in residency.methods}
-        self.entry_stems = {entry_stem(e) for e in residency.entries}
+        # (entry, its file, its file's stem), computed once: used by several rules.
+        self.journal = [(e, source_of(e), entry_stem(e)) for e in residency.entries]
+        self.entry_stems = {stem for _e, _path, stem in self.journal}
+        # A file that could not be loaded is already reported: do not add one more problem
+        # for every reference to what it holds. One-item files are named after their id.
+        failed = [PurePosixPath(f) for f in residency.failed]
+        self.unsure = {f.parts[0] for f in failed}  # "residence.yaml", "journal", ...
+        self.unsure.update(f.stem for f in failed if len(f.parts) == 1)  # "residence", ...
+        if residency.residence is None:
+            self.unsure.add("residence")
+        self.prototype_ids |= {f.stem for f in failed if f.parts[0] == "prototypes"}
+        self.method_ids |= {f.stem for f in failed if f.parts[0] == "methods"}
+        self.entry_stems |= {f.stem for f in failed if f.parts[0] == "journal"}
 
     # -- helpers --------------------------------------------------------------------
 
@@ -59,6 +74,12 @@ class _Checker:
         where: str,
     ) -> None:
         """Report every id of ``ids`` that is not in ``known``."""
+        if known is self.member_ids and "residence" in self.unsure:
+            return
+        if known is self.actor_ids and "actors" in self.unsure:
+            return
+        if known.issuperset(ids):  # the usual case, at C speed
+            return
         for i, ref in enumerate(ids):
             if ref not in known:
                 match = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
@@ -89,7 +110,7 @@ class _Checker:
         for i, item in enumerate(items):
             here = [*loc, i]
             self.media_file(path, [*here, "file"], item.file)
-            suffix = PurePosixPath(item.file).suffix.lower()
+            suffix = posixpath.splitext(item.file)[1].lower()
             if suffix in IMAGE_SUFFIXES and not (item.alt or "").strip():
                 self.add(path, here, "warning", "missing-alt",
                          f"the image {item.file} has no alt text: describe it for people who "
@@ -103,7 +124,7 @@ class _Checker:
             code, message = problem
             self.add(path, loc, "error", code, message)
             return
-        suffix = PurePosixPath(file).suffix.lower()
+        suffix = posixpath.splitext(file)[1].lower()
         if suffix not in MEDIA_SUFFIXES:
             self.add(path, loc, "warning", "media-type",
                      f"{file}: '{suffix or 'no extension'}' files cannot be shown in a report "
@@ -153,17 +174,21 @@ class _Checker:
                      f"CC-BY-SA-4.0){hint}")
 
     def actors(self) -> None:
-        items = [(source_of(a), ["actors", i, "id"], a.id) for i, a in enumerate(self.r.actors)]
+        items: list[tuple[str, Sequence[str | int], str]] = [
+            (source_of(a), ["actors", i, "id"], a.id) for i, a in enumerate(self.r.actors)
+        ]
         self.unique(items, "actor")
         for i, rel in enumerate(self.r.relations):
             path = source_of(rel)
+            if "actors" in self.unsure:
+                break
             for end, ref in (("from", rel.from_), ("to", rel.to)):
                 if ref not in self.actor_ids:
                     match = difflib.get_close_matches(ref, sorted(self.actor_ids), n=1, cutoff=0.6)
                     hint = f" — did you mean '{match[0]}'?" if match else ""
                     self.add(path, ["relations", i, end], "error", "dangling-ref",
-                             f"unknown actor '{ref}': relations must join actors listed above"
-                             f"{hint}")
+                             f"unknown actor '{ref}': a relation must join two actors listed "
+                             f"under 'actors:'{hint}")
             if rel.from_ == rel.to:
                 self.add(path, ["relations", i], "warning", "self-relation",
                          f"this relation joins '{rel.from_}' to itself")
@@ -175,8 +200,7 @@ class _Checker:
 
     def entries(self) -> None:
         weeks = self.r.residence.weeks if self.r.residence else []
-        for entry in self.r.entries:
-            path = source_of(entry)
+        for entry, path, stem in self.journal:
             self.refs(path, ["authors"], entry.authors, self.member_ids, "team member",
                       "the team of residence.yaml")
             self.refs(path, ["actors"], entry.actors, self.actor_ids, "actor", "actors.yaml")
@@ -190,7 +214,6 @@ class _Checker:
             if weeks and not any(w.start <= entry.date <= w.end for w in weeks):
                 self.add(path, ["date"], "warning", "outside-weeks",
                          f"{entry.date} is outside every week of residence.yaml")
-            stem = entry_stem(entry)
             if stem[:10] != entry.date.isoformat():
                 self.add(path, ["date"], "warning", "file-name",
                          f"the file name does not start with the entry's date "
@@ -234,12 +257,12 @@ class _Checker:
         for method in self.r.methods:
             path = source_of(method)
             self.file_name_matches(path, method.id)
-            self.refs(path, ["examples"], method.examples, targets,
-                      "example", "journal/ (file name without .yaml) nor prototypes/")
+            self.refs(path, ["examples"], method.examples, targets, "example",
+                      "journal/ (a file name without .yaml) or prototypes/ (an id)")
             self.license(path, ["license"], method.license)
 
     def file_name_matches(self, path: str, ident: str) -> None:
-        stem = PurePosixPath(path).stem
+        stem = posixpath.splitext(posixpath.basename(path))[0]
         if stem != ident:
             self.add(path, ["id"], "warning", "file-name",
                      f"the id '{ident}' differs from the file name '{stem}': name the file "
@@ -266,6 +289,8 @@ class _Checker:
                 self.add(path, ["consents", i, "scope"], "warning", "minor-consent",
                          f"'{actor.id}' is a minor: without 'guardians: true' this public "
                          "consent counts as internal, and the name is pseudonymised")
+        if "private" in self.unsure:
+            return
         for i, actor in enumerate(self.r.actors):
             if actor.personal and actor.id not in seen:
                 self.add(source_of(actor), ["actors", i, "personal"], "warning", "no-consent",
@@ -273,6 +298,8 @@ class _Checker:
                          "private/consent.yaml: the name will be pseudonymised in public editions")
 
     def unmentioned_actors(self) -> None:
+        if self.unsure & {"journal", "prototypes", "scenarios"}:
+            return  # a file that failed may mention them
         mentioned: set[str] = set()
         for e in self.r.entries:
             mentioned.update(e.actors)
@@ -296,21 +323,43 @@ class _Checker:
 
 def media_path_problem(root: Path, file: str) -> tuple[str, str] | None:
     """Return (code, message) when a media path is unsafe or missing, else None."""
+    name = shorten(file, 80)
     pure = PurePosixPath(file.replace("\\", "/"))
     if pure.is_absolute() or (len(file) > 1 and file[1] == ":") or "://" in file:
-        return "outside", f"{file}: media paths must be relative to the residency folder"
+        return "outside", f"{name}: media paths must be relative to the residency folder"
     if ".." in pure.parts:
-        return "outside", f"{file}: media paths must not go up with '..' out of the folder"
+        return "outside", f"{name}: media paths must not go up with '..' out of the folder"
+    if not pure.parts or "\x00" in file:
+        return "missing-file", f"{name}: no such file in the residency folder"
+    # Fast path: when no part of the path is a link, the file is inside the folder.
+    current = os.fspath(root)
+    try:
+        for part in pure.parts:
+            current = os.path.join(current, part)
+            mode = os.lstat(current).st_mode
+            if stat.S_ISLNK(mode):
+                break
+        else:
+            if stat.S_ISREG(mode):
+                return None
+            return "missing-file", f"{name}: no such file in the residency folder"
+    except FileNotFoundError:
+        return "missing-file", f"{name}: no such file in the residency folder"
+    except OSError as exc:  # a part is a file, or cannot be read
+        if isinstance(exc, NotADirectoryError):
+            return "missing-file", f"{name}: no such file in the residency folder"
+        return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
+    # A link: follow it, and make sure it stays inside.
     full = root / pure
     try:
         resolved = full.resolve()
         resolved.relative_to(root.resolve())
     except ValueError:
-        return "outside", f"{file}: this is a link to a place outside the residency folder"
+        return "outside", f"{name}: this is a link to a place outside the residency folder"
     except OSError as exc:
-        return "missing-file", f"{file}: cannot be read ({exc.strerror or exc})"
+        return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
     if not resolved.is_file():
-        return "missing-file", f"{file}: no such file in the residency folder"
+        return "missing-file", f"{name}: no such file in the residency folder"
     return None
 
 

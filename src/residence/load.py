@@ -10,10 +10,14 @@ instead of crashing the parser. Nothing here prints: problems are returned as va
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import os
+import re
+import stat
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,8 @@ from residence.models import (
     Residency,
     Scenario,
 )
-from residence.models.residency import set_source
+from residence.models.common import shorten
+from residence.models.residency import set_source, source_of
 from residence.positions import locate
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,10 +56,30 @@ FOLDERS: dict[str, type[Model]] = {
 }
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """A safe libyaml loader with no implicit typing: we only need the node tree."""
 
     yaml_implicit_resolvers: typing.ClassVar[dict[Any, Any]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """Give every node its plain tag: the node tree is read for its shape, never its tags.
+
+        (The default resolver runs for every node and is a large part of the loading time.)
+        """
+        return _TAGS[kind]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Do nothing: there are no path resolvers to follow (saves a call per node)."""
+
+    def ascend_resolver(self) -> None:
+        """Do nothing: there are no path resolvers to follow (saves a call per node)."""
 
 
 class YamlProblem(Exception):
@@ -71,10 +96,7 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
     """Parse one YAML document; return (root node, plain value). Raise YamlProblem."""
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
-            raise YamlProblem(
-                f"this file is too large ({len(data) // 1024 // 1024} MB): a residency file "
-                f"should stay under {MAX_FILE_BYTES // 1024 // 1024} MB"
-            )
+            raise YamlProblem(_too_large(len(data)), None, None)
         text = _decode(data)
     else:
         text = data
@@ -85,7 +107,9 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_problem(exc) from None
+        raise _yaml_problem(exc, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"this is not valid YAML: {exc}") from None
     finally:
@@ -93,6 +117,13 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
     if node is None:
         return None, None
     return node, _Constructor().construct(node)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"this file is too large ({size / 1024 / 1024:.1f} MB): a residency file should stay "
+        f"under {MAX_FILE_BYTES // 1024 // 1024} MB (put photos and documents in media/)"
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -115,58 +146,151 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
+#: libyaml's problem (start of it) -> what to say instead, in plain words.
 _YAML_HINTS = {
     "found character '\\t' that cannot start any token": "a tab is used for indentation: "
     "indent with spaces only",
-    "mapping values are not allowed here": "a ':' is in the wrong place: put a value with "
-    "': ' between quotes, or check the indentation",
-    "found undefined alias": "an alias (*name) refers to an anchor (&name) that does not exist",
+    "found a tab character": "a tab is used for indentation: indent with spaces only",
+    "mapping values are not allowed": "a ':' followed by a space is in the wrong place: put text "
+    "that contains ': ' between quotes, or check the indentation",
+    "found undefined alias": "'*' starts an alias, but no anchor '&' of that name exists: "
+    "put the text between quotes if the '*' belongs to it",
+    "could not find expected ':'": "a line is missing its ':' after the field name (or a text "
+    "runs over several lines: put it between quotes or use '|')",
+    "found unexpected end of stream": "a quotation mark is opened but never closed",
+    "found unknown escape character": "a backslash '\\' in a text between double quotes starts an "
+    "escape: use single quotes, or write '\\\\'",
+    "but found another document": "this file holds more than one document (a '---' line): keep "
+    "one document per file",
+    "did not find expected key": "the indentation is not regular here: the fields of one item "
+    "must start in the same column",
+    "did not find expected '-' indicator": "the indentation is not regular here: the items of a "
+    "list must start in the same column",
+    "expected <block end>": "the indentation is not regular here: the fields of one item "
+    "must start in the same column",
+    "found character that cannot start any token": "this character cannot start a value: put "
+    "the value between quotes",
+    "found unexpected ':'": "a ':' is in the wrong place: put the value between quotes",
+    "exceeded maximum nesting depth": "this file is nested too deeply",
+}
+
+#: Unclosed brackets: libyaml reports where it gave up; the bracket is where to look.
+_UNCLOSED = {
+    "while parsing a flow sequence": "the list opened with '[' on line {line} is not closed: "
+    "add the missing ']' (or a missing comma between items)",
+    "while parsing a flow mapping": "the set of fields opened with '{{' on line {line} is not "
+    "closed: add the missing '}}' (or a missing comma)",
 }
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
-    hint = next((h for key, h in _YAML_HINTS.items() if problem.startswith(key)), None)
-    parts = [p for p in (exc.context, problem) if p]
-    message = "this is not valid YAML: " + ", ".join(parts)
+    context = (exc.context or "").strip()
+    if mark is not None and problem.startswith("found character that cannot start any token"):
+        if _char_at(text, mark.line, mark.column) == "\t":
+            problem = "found a tab character"
+    unclosed = _UNCLOSED.get(context)
+    if unclosed and exc.context_mark is not None and "expected ','" in problem:
+        at = exc.context_mark
+        message = "this is not valid YAML: " + unclosed.format(line=at.line + 1)
+        return YamlProblem(message, at.line + 1, at.column + 1)
+    hint = next((h for key, h in _YAML_HINTS.items() if key in problem), None)
+    if mark is not None and problem.startswith("found undefined alias"):
+        found = re.match(r"\*([^\s,\[\]{}]+)", _line_at(text, mark.line)[mark.column :])
+        if found:
+            name = found.group(1)
+            hint = (
+                f"'*{name}' refers to an anchor '&{name}' that does not exist: put the text "
+                "between quotes if the '*' belongs to it"
+            )
     if hint:
-        message += f" ({hint})"
+        message = "this is not valid YAML: " + hint
+    else:
+        message = "this is not valid YAML: " + ", ".join(p for p in (context, problem) if p)
     if mark is None:
         return YamlProblem(message)
     return YamlProblem(message, mark.line + 1, mark.column + 1)
+
+
+def _line_at(text: str, line: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line] if line < len(lines) else ""
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    return _line_at(text, line)[column : column + 1]
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """Say where a character YAML refuses (a control character, say) is."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(
+        f"this file contains an invisible control character (U+{char:04X}) that YAML does not "
+        "allow: delete it (it often comes from a copy and paste)",
+        line,
+        column,
+    )
 
 
 class _Constructor:
     """Turn a node tree into plain values: dicts, lists, text and None; check keys."""
 
     def __init__(self) -> None:
-        self.distinct = 0
-        self.budget = 200_000
+        # Values built a second time, through an alias (*name). A file holds few; an alias
+        # bomb ("billion laughs") holds billions, so stop early, before memory runs out.
+        self.budget = 20_000
+        self.built: set[int] = set()
         self.stack: set[int] = set()
+        self.repeating: Any = None  # the outermost value being built again, to point at
 
     def construct(self, node: Any, depth: int = 0) -> Any:
+        if id(node) not in self.built:
+            self.built.add(id(node))
+            return self._build(node, depth)
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
-                "this file expands to too many values (aliases *name repeated many times): "
-                "write the values out instead",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                "this file expands to too many values (aliases *name repeated many "
+                "times): write the values out instead",
+                *_pos(self.repeating or node),
             )
+        if self.repeating is not None:
+            return self._build(node, depth)
+        self.repeating = node
+        try:
+            return self._build(node, depth)
+        finally:
+            self.repeating = None
+
+    def _build(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise YamlProblem("this file is nested too deeply", *_pos(node))
         kind = node.id
         if kind == "scalar":
-            if node.style is None and node.value in _NULLS:
+            # A plain scalar has style None in PyYAML and '' in libyaml.
+            if not node.style and node.value in _NULLS:
                 return None
             return node.value
         if id(node) in self.stack:
-            raise YamlProblem("an alias (*name) refers to the value that contains it", *_pos(node))
+            raise YamlProblem(
+                "an alias (*name) is used inside the very value its anchor (&name) names, "
+                "which never ends: write the value out instead",
+                *_pos(node),
+            )
         self.stack.add(id(node))
         try:
             if kind == "sequence":
-                return [self.construct(child, depth + 1) for child in node.value]
+                return [
+                    (None if not child.style and child.value in _NULLS else child.value)
+                    if child.id == "scalar"  # inlined: most values are text, and many
+                    else self.construct(child, depth + 1)
+                    for child in node.value
+                ]
             return self._mapping(node, depth)
         finally:
             self.stack.discard(id(node))
@@ -181,7 +305,7 @@ class _Constructor:
                     "a key must be a plain word, not a list or a mapping", *_pos(key_node)
                 )
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 value = self.construct(value_node, depth + 1)
                 for part in value if isinstance(value, list) else [value]:
                     if isinstance(part, dict):
@@ -195,7 +319,11 @@ class _Constructor:
                     *_pos(key_node),
                 )
             seen[key] = key_node
-            result[key] = self.construct(value_node, depth + 1)
+            if value_node.id == "scalar":  # inlined, as in _build
+                value = value_node.value
+                result[key] = None if not value_node.style and value in _NULLS else value
+            else:
+                result[key] = self.construct(value_node, depth + 1)
         for k, v in merged.items():
             result.setdefault(k, v)
         return result
@@ -215,7 +343,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    return f"'{shorten(value)}'"
 
 
 def _model_at(model: type[BaseModel], loc: Iterable[str | int]) -> type[BaseModel] | None:
@@ -264,12 +392,14 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 def _problems_from_validation(
     path: str, node: Any, model: type[BaseModel], exc: ValidationError
 ) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    suggested: set[tuple[tuple[str | int, ...], str]] = set()  # (parent loc, field name)
+    missing: dict[int, tuple[tuple[str | int, ...], str]] = {}  # problem index -> same
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         kind = err["type"]
         field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-        where = f"'{field}'" if field else "this value"
+        where = f"'{shorten(field)}'" if field else "this value"
         value = err.get("input")
         code = "invalid-value"
         if kind == "extra_forbidden":
@@ -278,7 +408,10 @@ def _problems_from_validation(
             hint = _suggest(field, names) or (
                 f" (the fields here are: {', '.join(names)})" if names else ""
             )
-            message = f"unknown field '{field}'{hint}"
+            match = difflib.get_close_matches(field, names, n=1, cutoff=0.6)
+            if match:
+                suggested.add((tuple(loc[:-1]), match[0]))
+            message = f"unknown field '{shorten(field)}'{hint}"
             code = "unknown-field"
             line, col = locate(node, loc, key=True)
         elif kind == "missing":
@@ -289,6 +422,7 @@ def _problems_from_validation(
                 what = ": " + f.description[0].lower() + f.description[1:].rstrip(".")
             message = f"missing required field '{field}'{what}"
             code = "missing-field"
+            missing[len(problems)] = (tuple(loc[:-1]), field)
             line, col = locate(node, loc[:-1])
         else:
             line, col = locate(node, loc)
@@ -303,19 +437,15 @@ def _problems_from_validation(
         problems.append(Problem(path, line, col, "error", code, message))
     # "unknown field 'autors' — did you mean 'authors'?" already says that 'authors' is
     # missing: drop the second problem.
-    suggested = {
-        (p.line, m.split("'")[-2])
-        for p in problems
-        if p.code == "unknown-field" and "did you mean" in (m := p.message)
-    }
-    return [
-        p for p in problems
-        if not (p.code == "missing-field" and any(s == p.message.split("'")[1] for _, s in suggested))
-    ]
+    return [p for i, p in enumerate(problems) if missing.get(i) not in suggested]
 
 
 def _value_message(kind: str, where: str, value: Any, err: Any) -> str:
     ctx = err.get("ctx") or {}
+    if value is None and kind.endswith("_type"):
+        if kind == "list_type":
+            return f"{where} is empty: add at least one item, one per line starting with '- '"
+        return f"{where} is empty: write its value after the ':'"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
@@ -334,19 +464,23 @@ def _value_message(kind: str, where: str, value: Any, err: Any) -> str:
     if kind in {"string_type", "str_type"}:
         return f"{where} should be text, not {_describe(value)}"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"{where} should be a whole number, not {_describe(value)}"
+        scale = " from 1 to 5" if where in {"'influence'", "'interest'"} else ""
+        return f"{where} should be a whole number{scale}, not {_describe(value)}"
     if kind in {"bool_parsing", "bool_type"}:
         return f"{where} should be true or false, not {_describe(value)}"
     if kind == "too_short":
         return f"{where} needs at least one item"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        if "ge" in ctx and kind == "greater_than_equal" and where in {"'influence'", "'interest'"}:
-            return f"{where} should be between 1 and 5, not {value}"
+        if where in {"'influence'", "'interest'"}:
+            return f"{where} should be a whole number from 1 to 5, not {value}"
         return f"{where} {err['msg'].lower().replace('input ', '')}, not {value}"
     if kind == "string_pattern_mismatch":
         if where == "'accent'":
-            return f"{where} should be a colour written #rrggbb, for example #1f6f8b, not '{value}'"
-        return f"{where}: '{value}' does not have the expected form"
+            return (
+                f"{where} should be a colour written #rrggbb, for example #1f6f8b, "
+                f"not '{shorten(value)}'"
+            )
+        return f"{where}: '{shorten(value)}' does not have the expected form"
     if kind == "slug" or kind.startswith(("date", "time")):
         return f"{where}: {err['msg']}"
     return f"{where}: {err['msg']}"
@@ -359,20 +493,39 @@ def load_file(
     root: Path, rel: str, model: type[Model]
 ) -> tuple[Model | None, Any, list[Problem]]:
     """Read and validate one file; return (model or None, root node, problems)."""
-    path = root / rel
+    with _no_cycle_collection():
+        return _load_file(root, rel, model)
+
+
+def _load_file(
+    root: Path, rel: str, model: type[Model]
+) -> tuple[Model | None, Any, list[Problem]]:
+    path = os.path.join(root, rel)
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            message = "this is not a regular file: a residency file must be a text file"
+            return None, None, [Problem(rel, None, None, "error", "unreadable", message)]
+        if info.st_size > MAX_FILE_BYTES:
+            raise YamlProblem(_too_large(info.st_size), None, None)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except YamlProblem as exc:
+        return None, None, [Problem(rel, exc.line, exc.column, "error", "too-large", exc.message)]
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, None, [Problem(rel, None, None, "error", "unreadable", f"cannot read: {reason}")]
+        problem = Problem(rel, None, None, "error", "unreadable", f"cannot read: {reason}")
+        return None, None, [problem]
     try:
         node, value = parse_yaml(data)
     except YamlProblem as exc:
         return None, None, [Problem(rel, exc.line, exc.column, "error", "yaml", exc.message)]
     if node is None:
-        return None, None, [
-            Problem(rel, 1, 1, "error", "empty-file", f"this file is empty: {_what(model)}")
-        ]
+        if all(not f.is_required() for f in model.model_fields.values()):
+            item = model.model_validate({})
+            set_source(item, rel)
+            return item, None, []
+        return None, None, [Problem(rel, 1, 1, "error", "empty-file", _empty_message(model))]
     try:
         item = model.model_validate(value)
     except ValidationError as exc:
@@ -381,9 +534,13 @@ def load_file(
     return item, node, []
 
 
-def _what(model: type[Model]) -> str:
-    doc = (model.__doc__ or "").strip().splitlines()[0]
-    return f"it should describe {doc[0].lower()}{doc[1:]}" if doc else "it should not be empty"
+def _empty_message(model: type[Model]) -> str:
+    required = [f.alias or name for name, f in model.model_fields.items() if f.is_required()]
+    listed = ", ".join(required[:-1]) + f" and {required[-1]}" if len(required) > 1 else required[0]
+    return (
+        "this file is empty (or holds only comments): it needs at least the fields "
+        f"{listed}"
+    )
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -403,14 +560,20 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
     base = root / folder
     if not base.is_dir():
         return []
+    if not _inside(root, base):
+        problems.append(
+            Problem(folder, None, None, "error", "outside",
+                    "this folder is a link to a place outside the residency folder")
+        )
+        return []
     found = []
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for name in sorted(filenames):
-            full = Path(dirpath) / name
-            rel = full.relative_to(root).as_posix()
             if _skipped(name):
                 continue
+            rel = f"{rel_dir}/{name}"
             if not name.endswith(YAML_SUFFIXES):
                 if not name.lower().startswith(("readme", "licen")):
                     problems.append(
@@ -418,7 +581,8 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
                                 f"ignored: only .yaml files are read in {folder}/")
                     )
                 continue
-            if full.is_symlink() and not _inside(root, full):
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) and not _inside(root, Path(full)):
                 problems.append(
                     Problem(rel, None, None, "error", "outside",
                             "this file is a link to a place outside the residency folder")
@@ -434,20 +598,49 @@ def load_residency(folder: Path | str) -> tuple[Residency, list[Problem]]:
     Files that fail are left out of the residency and reported; the rest is still loaded,
     so that one mistake does not hide the others.
     """
-    root = Path(folder)
+    with _no_cycle_collection():
+        return _load_residency(Path(folder))
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while loading, which makes many objects and no cycles.
+
+    The collector would only scan the nodes, values and models again and again (a third of
+    the loading time). Afterwards, freeze + unfreeze moves them all to the oldest
+    generation at once, so that the next collections do not scan them either.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
+
+
+def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
     residency = Residency(root=root)
     problems: list[Problem] = []
 
-    def read(rel: str, model: type[Model]) -> Any:
+    def read(rel: str, model: type[Model], *, listed: bool = False) -> Any:
+        # Files listed by _files_in were checked there; a top-level file may be a link, or
+        # sit in a folder (private/) that is one.
         full = root / rel
-        if full.is_symlink() and not _inside(root, full):
+        if not listed and not _inside(root, full):
             problems.append(Problem(rel, None, None, "error", "outside",
                                     "this file is a link to a place outside the residency folder"))
+            residency.failed.append(rel)
             return None
         residency.files.append(rel)
-        item, node, found = load_file(root, rel, model)
+        item, node, found = _load_file(root, rel, model)
         if node is not None:
             residency.nodes[rel] = node
+        if item is None:
+            residency.failed.append(rel)
         problems.extend(found)
         return item
 
@@ -480,11 +673,11 @@ def load_residency(folder: Path | str) -> tuple[Residency, list[Problem]]:
 
     for folder_name, model in FOLDERS.items():
         for rel in _files_in(root, folder_name, problems):
-            item = read(rel, model)
+            item = read(rel, model, listed=True)
             if item is not None:
                 getattr(residency, _ATTR[folder_name]).append(item)
 
-    residency.entries.sort(key=lambda e: (e.date, e.time or "", getattr(e, "_source", "")))
+    residency.entries.sort(key=lambda e: (e.date, e.time or "", source_of(e)))
     return residency, sort_problems(problems)
 
 

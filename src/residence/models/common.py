@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic_core import PydanticCustomError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -17,20 +16,27 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME_RE = re.compile(r"^(?:[01]?\d|2[0-3]):[0-5]\d$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_TIME_RE = re.compile(r"^(?:[01]?\d|2[0-3]):[0-5]\d$", re.ASCII)
+
+
+def shorten(value: Any, width: int = 40) -> str:
+    """Return a value as one short line, to quote it in a message."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _check_slug(value: str) -> str:
-    if not _SLUG_RE.match(value):
+    if not _SLUG_RE.fullmatch(value):
         raise PydanticCustomError(
             "slug",
             "'{value}' is not a valid id: use lowercase letters, digits and hyphens "
             "(for example '{suggestion}')",
-            {"value": value, "suggestion": slugify(value) or "my-id"},
+            {"value": shorten(value), "suggestion": slugify(value)[:40].strip("-") or "my-id"},
         )
     return value
 
@@ -42,16 +48,36 @@ def _parse_date(value: Any) -> Any:
         raise PydanticCustomError(
             "date_format",
             "'{value}' is not a date: write it as YYYY-MM-DD, for example 2025-03-04",
-            {"value": value},
+            {"value": shorten(value)},
         )
     try:
         return dt.date.fromisoformat(value.strip())
-    except ValueError as exc:
+    except ValueError:
         raise PydanticCustomError(
             "date_impossible",
-            "{value} is not a real date ({reason})",
-            {"value": value.strip(), "reason": str(exc)},
+            "{value} is not a real date: {reason}",
+            {"value": value.strip(), "reason": _why_impossible(value.strip())},
         ) from None
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _why_impossible(value: str) -> str:
+    """Say in words why a YYYY-MM-DD date does not exist."""
+    import calendar
+
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (write the month between 01 and 12)"
+    if year < 1:
+        return "the year must be 0001 or later"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "days start at 01"
+    return f"{_MONTHS[month - 1]} {year} has {days} days"
 
 
 def _check_time(value: str) -> str:
@@ -60,7 +86,7 @@ def _check_time(value: str) -> str:
         raise PydanticCustomError(
             "time_format",
             "'{value}' is not a time: write it as HH:MM, for example \"09:30\"",
-            {"value": value},
+            {"value": shorten(value)},
         )
     hours, minutes = value.split(":")
     return f"{int(hours):02d}:{minutes}"
@@ -109,19 +135,23 @@ class Model(BaseModel):
     @classmethod
     def _empty_means_default(cls, data: Any) -> Any:
         """An empty optional key (``tags:``) means "not given", not an error."""
-        if isinstance(data, dict):
-            fields = cls.model_fields
-            by_alias = {f.alias or name: f for name, f in fields.items()}
-            drop = [
-                key
-                for key, value in data.items()
-                if value is None
-                and key in by_alias
-                and not by_alias[key].is_required()
-            ]
-            if drop:
-                data = {k: v for k, v in data.items() if k not in drop}
+        if isinstance(data, dict) and None in data.values():
+            optional = _optional_keys(cls)
+            data = {k: v for k, v in data.items() if v is not None or k not in optional}
         return data
+
+
+_OPTIONAL_KEYS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _optional_keys(model: type[BaseModel]) -> frozenset[str]:
+    """Return the YAML keys of a model's optional fields (computed once per model)."""
+    keys = _OPTIONAL_KEYS.get(model)
+    if keys is None:
+        fields = model.model_fields.items()
+        keys = frozenset(f.alias or name for name, f in fields if not f.is_required())
+        _OPTIONAL_KEYS[model] = keys
+    return keys
 
 
 class Media(Model):

@@ -47,5 +47,7 @@ class Entry(Model):
         description="public, or team: a team entry never reaches a public edition.",
     )
     body: Markdown = Field(description="The entry itself (Markdown).")
-    quotes: list[Quote] = Field(default_factory=list, description="Words heard, with who said them.")
+    quotes: list[Quote] = Field(
+        default_factory=list, description="Words heard, with who said them."
+    )
     media: list[Media] = Field(default_factory=list, description="Photos, sketches and scans.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from residence.models.actors import Actor, Relation
@@ -18,7 +19,10 @@ from residence.models.scenario import Scenario
 
 def source_of(item: Model) -> str:
     """Return the residency-relative path of the file an item was read from."""
-    return getattr(item, "_source", None) or ""
+    # Read the private attribute directly: pydantic's __getattr__ is slow, and this runs
+    # for every item of a large residency.
+    private = getattr(item, "__pydantic_private__", None)
+    return (private.get("_source") if private else None) or ""
 
 
 def set_source(item: Model, path: str) -> None:
@@ -28,7 +32,8 @@ def set_source(item: Model, path: str) -> None:
 
 def entry_stem(entry: Entry) -> str:
     """Return the journal file name of an entry without its extension (its reference)."""
-    return PurePosixPath(source_of(entry)).stem
+    stem, _suffix = posixpath.splitext(posixpath.basename(source_of(entry)))
+    return stem
 
 
 @dataclass
@@ -50,7 +55,9 @@ class Residency:
     consents: list[Consent] = field(default_factory=list)
     nodes: dict[str, Any] = field(default_factory=dict, repr=False)
     files: list[str] = field(default_factory=list)  # every YAML file read
+    failed: list[str] = field(default_factory=list)  # files read that could not be loaded
     edition: str = "source"  # "source" as loaded; "public" or "team" after the gate
+    pseudonyms: dict[str, str] = field(default_factory=dict)  # actor id -> pseudonym
 
     @property
     def language(self) -> str:

@@ -1,0 +1,293 @@
+"""The command line contract of CLI.md: exit codes, output forms, help everywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import PROJECTS, copy_project
+from residence import __version__
+from residence.cli import app
+
+runner = CliRunner()
+
+#: Typer rebuilds the Click command of the whole app on every invoke (about 0.1 s); build it
+#: once for this module, a Click command can run many times.
+_COMMAND = typer.main.get_command(app)
+
+
+@pytest.fixture(autouse=True)
+def _build_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typer.testing, "_get_command", lambda _app: _COMMAND)
+
+
+#: `path:line:column: severity: message`, or `path: severity: message` when the problem
+#: concerns a whole file.
+PROBLEM_LINE = re.compile(r"^[^\s:][^:]*(:\d+:\d+)?: (error|warning): \S.*$")
+SUMMARY_LINE = re.compile(
+    r"^(No problem in \d+ files?\.|\d+ errors?, \d+ warnings? in \d+ files?\.)$"
+)
+
+EXPECTED = sorted(p.parent.name for p in PROJECTS.glob("*/expected.txt"))
+
+
+def invoke(*args: str | Path) -> typer.testing.Result:
+    """Run the command line with these arguments."""
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def problem_lines(stderr: str) -> list[str]:
+    """Return stderr without its final summary line, checking that line."""
+    lines = stderr.splitlines()
+    assert lines, "check always prints a summary line"
+    assert SUMMARY_LINE.match(lines[-1]), lines[-1]
+    return lines[:-1]
+
+
+def all_commands() -> Iterator[tuple[str, ...]]:
+    """Yield the path of every command and group registered on the app (add, catalog…)."""
+
+    def walk(command: object, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        yield path
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            yield from walk(sub, (*path, name))
+
+    yield from walk(_COMMAND, ())
+
+
+COMMANDS = list(all_commands())
+
+
+# -- check: exit codes -------------------------------------------------------------------
+
+
+def test_cli_check_valid_residency_exits_0(minimal: Path) -> None:
+    result = invoke("check", minimal)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == "No problem in 9 files.\n"
+
+
+def test_cli_check_default_folder_is_the_current_one(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(minimal)
+    result = invoke("check")
+    assert result.exit_code == 0
+    assert result.stderr == "No problem in 9 files.\n"
+
+
+def test_cli_check_warnings_exit_0(tmp_path: Path) -> None:
+    root = copy_project("broken-unmentioned-actor", tmp_path)
+    result = invoke("check", root)
+    assert result.exit_code == 0
+    lines = problem_lines(result.stderr)
+    assert lines == [
+        "actors.yaml:7:9: warning: nobody mentions the actor 'prefecture': no entry, "
+        "relation, prototype or scenario refers to it"
+    ]
+    assert result.stderr.splitlines()[-1] == "0 errors, 1 warning in 3 files."
+
+
+def test_cli_check_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
+    root = copy_project("broken-unmentioned-actor", tmp_path)
+    result = invoke("check", root, "--strict")
+    assert result.exit_code == 1
+    assert problem_lines(result.stderr) == [
+        "actors.yaml:7:9: error: nobody mentions the actor 'prefecture': no entry, "
+        "relation, prototype or scenario refers to it"
+    ]
+    assert result.stderr.splitlines()[-1] == "1 error, 0 warnings in 3 files."
+
+
+def test_cli_check_errors_exit_1(tmp_path: Path) -> None:
+    root = copy_project("broken-wrong-enum", tmp_path)
+    result = invoke("check", root)
+    assert result.exit_code == 1
+    assert problem_lines(result.stderr) == [
+        "journal/2025-03-03-premier-jour.yaml:3:7: error: 'kind' cannot be 'observaton': "
+        "choose one of observation, interview, workshop, meeting, test, reflection — did you "
+        "mean 'observation'?"
+    ]
+
+
+def test_cli_check_missing_folder_exits_2(tmp_path: Path) -> None:
+    result = invoke("check", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "nowhere" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_check_file_instead_of_folder_exits_2(minimal: Path) -> None:
+    result = invoke("check", minimal / "residence.yaml")
+    assert result.exit_code == 2
+    assert "is a file, not a residency folder" in result.stderr
+
+
+def test_cli_check_unknown_option_exits_2(minimal: Path) -> None:
+    result = invoke("check", minimal, "--no-such-option")
+    assert result.exit_code == 2
+    assert "--no-such-option" in result.stderr
+
+
+def test_cli_check_bad_format_value_exits_2(minimal: Path) -> None:
+    result = invoke("check", minimal, "--format", "xml")
+    assert result.exit_code == 2
+
+
+def test_cli_unknown_command_exits_2() -> None:
+    result = invoke("chekc")
+    assert result.exit_code == 2
+
+
+def test_cli_check_folder_without_residence_yaml_exits_1(tmp_path: Path) -> None:
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 1
+    assert problem_lines(result.stderr) == [
+        "residence.yaml: error: no residence.yaml here: is this a residency folder? Create "
+        "one with 'residence new FOLDER --title …'"
+    ]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_cli_check_every_test_project(name: str, tmp_path: Path) -> None:
+    root = copy_project(name, tmp_path)
+    expected = (PROJECTS / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    result = invoke("check", root)
+    assert "Traceback" not in result.output
+    assert result.exit_code == (1 if any(": error: " in line for line in expected) else 0)
+    lines = problem_lines(result.stderr)
+    assert lines == expected
+    assert all(PROBLEM_LINE.match(line) for line in lines), lines
+
+
+# -- check: JSON -------------------------------------------------------------------------
+
+
+def test_cli_check_json_is_the_documented_list(tmp_path: Path) -> None:
+    root = copy_project("broken-dangling-prototype", tmp_path)
+    result = invoke("check", root, "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert isinstance(problems, list) and len(problems) == 3
+    for problem in problems:
+        assert list(problem) == ["path", "line", "column", "severity", "code", "message"]
+    assert problems[0] == {
+        "path": "prototypes/panneau.yaml",
+        "line": 8,
+        "column": 16,
+        "severity": "error",
+        "code": "dangling-ref",
+        "message": "unknown team member 'yann': it is not in the team of residence.yaml",
+    }
+    # stdout holds only the JSON; the summary goes to stderr.
+    assert result.stderr.splitlines()[-1] == "3 errors, 0 warnings in 4 files."
+
+
+def test_cli_check_json_of_a_valid_residency_is_empty(minimal: Path) -> None:
+    result = invoke("check", minimal, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_cli_check_json_keeps_non_ascii_and_null_positions(tmp_path: Path) -> None:
+    root = copy_project("broken-no-residence", tmp_path)
+    result = invoke("check", root, "--format", "json")
+    (problem,) = json.loads(result.stdout)
+    assert problem["line"] is None and problem["column"] is None
+    assert "…" in result.stdout  # not escaped as \u2026
+
+
+def test_cli_check_json_strict(tmp_path: Path) -> None:
+    root = copy_project("broken-image-without-alt", tmp_path)
+    result = invoke("check", root, "--format", "json", "--strict")
+    assert result.exit_code == 1
+    assert [p["severity"] for p in json.loads(result.stdout)] == ["error"]
+
+
+# -- the root and every command ----------------------------------------------------------
+
+
+def test_cli_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"residence {__version__}\n"
+
+
+def test_cli_without_arguments_shows_help() -> None:
+    result = invoke()
+    assert result.exit_code in {0, 2}  # no_args_is_help: Click exits 2 in recent versions
+    assert "Usage" in result.output
+    assert "check" in result.output
+
+
+def test_cli_registers_the_documented_commands() -> None:
+    names = {path[0] for path in COMMANDS if path}
+    assert {"check", "new", "schema"} <= names
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "residence")
+def test_cli_help_on_every_command(path: tuple[str, ...]) -> None:
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    assert "Traceback" not in result.output
+    # Each command says what it does: its docstring is its help, written for users.
+    command = _COMMAND
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    text = (command.help or "").strip()
+    assert text, f"'{' '.join(path)}' has no help text"
+    first_words = " ".join(text.split()[:6])
+    assert first_words in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("path", [(), ("check",)], ids=["residence", "check"])
+def test_cli_short_help_option(path: tuple[str, ...]) -> None:
+    result = invoke(*path, "-h")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_cli_completion_options_are_available() -> None:
+    result = invoke("--help")
+    assert "--install-completion" in result.stdout
+    assert "--show-completion" in result.stdout
+
+
+def test_cli_show_completion_prints_a_script() -> None:
+    result = invoke("--show-completion", "bash")
+    assert result.exit_code == 0
+    assert "complete" in result.stdout
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+def test_cli_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    result = invoke("schema", "--out", out)
+    assert result.exit_code == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(
+        f"{kind}.schema.json"
+        for kind in ("residence", "actors", "journal", "prototype", "scenario", "method",
+                     "consent")
+    )  # fmt: skip
+    assert sorted(Path(line).name for line in result.stdout.splitlines()) == written
+    for path in out.iterdir():
+        assert json.loads(path.read_text(encoding="utf-8"))["$schema"].endswith("2020-12/schema")
+
+
+def test_cli_schema_refuses_a_file_as_out(tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("keep me", encoding="utf-8")
+    result = invoke("schema", "--out", target)
+    assert result.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "keep me"

@@ -7,8 +7,12 @@ BIN    := $(VENV)/bin
 EXAMPLE := examples/lycee-jean-moulin
 # System packages WeasyPrint and the tests need on a fresh Debian machine.
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# The accessibility and validity tests (tests/test_a11y.py) need headless Chromium, Node.js
+# and Java: COMMAND:PACKAGE pairs, installed only when the command is missing, so that a
+# Node.js or Java from elsewhere (NodeSource, nvm, a JDK) is kept.
+APT_TOOLS := chromium:chromium node:nodejs npm:npm java:default-jre-headless
 
-.PHONY: demo test lint system-deps clean help
+.PHONY: demo test lint system-deps node_modules clean help
 
 help:
 	@echo "make demo   install into $(VENV) and check the bundled example residency"
@@ -18,6 +22,8 @@ help:
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for t in $(APT_TOOLS); do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -39,7 +45,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: system-deps $(VENV)/.installed
 	$(BIN)/residence check $(EXAMPLE)
 
-test: system-deps $(VENV)/.installed-test
+# axe-core, puppeteer-core (drives Debian's chromium: no browser download) and the Nu HTML
+# checker, pinned in package.json and package-lock.json.
+node_modules/.installed: package.json package-lock.json | system-deps
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node_modules: node_modules/.installed
+
+test: system-deps $(VENV)/.installed-test node_modules
 	$(BIN)/reuse lint
 	$(BIN)/python -m pytest -q
 

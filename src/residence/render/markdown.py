@@ -91,13 +91,24 @@ def typography(text: str | None, lang: str = "fr") -> str:
     return "".join(out)
 
 
+_APOSTROPHE_RE = re.compile(r"(?<=\w)'(?=\w)")
+_BEFORE_HIGH_RE = re.compile(_SPACES + r"+(?=[;!?])")
+_BEFORE_COLON_RE = re.compile(_SPACES + r"+(?=:)")
+_AFTER_OPENING_RE = re.compile("«" + _SPACES + "*")
+_BEFORE_CLOSING_RE = re.compile(_SPACES + "*»")
+_FRENCH_MARKS = frozenset(";!?:«»")
+
+
 def _typography_piece(text: str, lang: str) -> str:
     if lang != "fr":
-        return re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
-    text = re.sub(_SPACES + r"+(?=[;!?])", NNBSP, text)
-    text = re.sub(_SPACES + r"+(?=:)", NBSP, text)
-    text = re.sub("«" + _SPACES + "*", "«" + NBSP, text)
-    text = re.sub(_SPACES + "*»", NBSP + "»", text)
+        return _APOSTROPHE_RE.sub("\u2019", text)
+    # Most pieces hold none of these marks: skip the four substitutions (a render calls
+    # this some ten times per journal entry).
+    if not _FRENCH_MARKS.isdisjoint(text):
+        text = _BEFORE_HIGH_RE.sub(NNBSP, text)
+        text = _BEFORE_COLON_RE.sub(NBSP, text)
+        text = _AFTER_OPENING_RE.sub("«" + NBSP, text)
+        text = _BEFORE_CLOSING_RE.sub(NBSP + "»", text)
     return text.replace("'", "\u2019")
 
 

@@ -1,0 +1,301 @@
+"""Benchmark `residence render --to html` against `pandoc -s` on the same content.
+
+Run by hand, not by the tests:
+
+    .venv/bin/python bench/render_html.py                             # 1,500 entries, 60 photos
+    .venv/bin/python bench/render_html.py --entries 150 --photos 10   # a quick, reduced run
+    .venv/bin/python bench/render_html.py --profile                   # and where the time goes
+
+It writes a generated residency (journal entries with quotes, 20 actors with relations, a
+method, two prototypes, photos) in a temporary folder, and the same content as one Markdown
+file. Then, in one run, taking turns:
+
+- ``residence render DIR --to html`` with a warm photo cache (a first render fills it and is
+  not counted), as a team renders again after editing a note;
+- ``pandoc -s -f markdown -t html5`` on the Markdown (apt-get install pandoc).
+
+Each is run ``--repeat`` times (3); the best wall time and the best CPU time (user + system)
+of each are printed, and the ratio residence / pandoc. Goal: ratio <= 1.0. The exit status is
+1 when the goal is missed. ``--profile`` also runs the render once under cProfile and prints
+the functions that take the most time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import pstats
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOAL = 1.0
+WORDS = (
+    "accueil guichet agents usagers hall attente orientation signalétique familles élèves "
+    "formulaire rendez-vous matinée permanence bureau couloir affichage service public "
+    "écoute parcours démarche dossier entretien atelier prototype carton maquette test "
+    "retour habitants quartier mairie annexe file d'attente horaires téléphone courrier"
+).split()
+KINDS = ["observation", "interview", "workshop", "meeting", "test", "reflection"]
+SECTORS = ["public", "private", "civil-society", "users"]
+CIRCLES = ["core", "direct", "indirect"]
+ACTORS = 20
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _q(text: str) -> str:
+    """Return text as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _block(text: str, indent: str = "  ") -> list[str]:
+    return [indent + line if line else "" for line in text.split("\n")]
+
+
+def write_residency(root: Path, entries: int, photos: int, seed: int = 11) -> str:
+    """Write the residency into ``root``; return the same content as one Markdown document."""
+    rng = random.Random(seed)
+    weeks = max(3, entries // 50)
+    start = dt.date(2025, 1, 6)
+    for folder in ("journal", "methods", "media", "prototypes"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    title = "Banc d'essai du rapport HTML"
+    question = "Comment **mesurer** le rendu du rapport ?"
+    md = [f"---\ntitle: {_q(title)}\nlang: fr\n---\n", f"## La question\n\n{question}\n"]
+    config = [
+        "format: 1",
+        "id: banc-essai-html",
+        f"title: {_q(title)}",
+        "programme: territoires-en-residences",
+        'host: "Région Exemple"',
+        'site: "Mairie annexe"',
+        "question: |",
+        *_block(question),
+        "language: fr",
+        "license: CC-BY-SA-4.0",
+        "keywords: [accueil, benchmark]",
+        "weeks:",
+    ]
+    for number in range(weeks):
+        first = start + dt.timedelta(weeks=number)
+        config += [
+            f"  - number: {number + 1}",
+            f"    start: {first}",
+            f"    end: {first + dt.timedelta(days=4)}",
+        ]
+    config += [
+        "team:",
+        "  - id: claire",
+        '    name: "Claire Dumas"',
+        "    role: resident",
+        "  - id: malik",
+        '    name: "Malik Ferhat"',
+        "    role: resident",
+    ]
+    (root / "residence.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")
+
+    actors = ["actors:"]
+    md.append("## Les acteurs\n")
+    for i in range(ACTORS):
+        stake = _sentence(rng, 8)
+        actors += [
+            f"  - id: acteur-{i}",
+            f'    name: "Acteur {i}"',
+            "    kind: service",
+            f"    sector: {rng.choice(SECTORS)}",
+            f"    circle: {rng.choice(CIRCLES)}",
+            f"    stakes: [{_q(stake)}]",
+        ]
+        md.append(f"- **Acteur {i}** : {stake}")
+    actors.append("relations:")
+    for i in range(ACTORS - 1):
+        actors += [f"  - from: acteur-{i}", f"    to: acteur-{i + 1}", "    kind: cooperation"]
+    (root / "actors.yaml").write_text("\n".join(actors) + "\n", encoding="utf-8")
+    md.append("")
+
+    steps = [_sentence(rng, 8) for _ in range(4)]
+    (root / "methods" / "carnet.yaml").write_text(
+        "\n".join(
+            [
+                "id: carnet",
+                'title: "Le carnet de bord"',
+                'summary: "Tenir un journal."',
+                "steps:",
+                *(f"  - {_q(s)}" for s in steps),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    md.append("## Méthode : le carnet de bord\n\n" + "\n".join(f"1. {s}" for s in steps) + "\n")
+
+    for p in range(2):
+        hypothesis = _sentence(rng, 20)
+        (root / "prototypes" / f"proto-{p}.yaml").write_text(
+            "\n".join(
+                [
+                    f"id: proto-{p}",
+                    f'title: "Prototype {p}"',
+                    f"hypothesis: {_q(hypothesis)}",
+                    "stage: live-test",
+                    f"created: {start}",
+                    "team: [claire]",
+                    "methods: [carnet]",
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        md.append(f"## Prototype {p}\n\n{hypothesis}\n")
+
+    md.append("## Le journal\n")
+    for n in range(entries):
+        day = start + dt.timedelta(weeks=n % weeks, days=rng.randrange(5))
+        heading = _sentence(rng, 5).rstrip(".")
+        body = "\n\n".join(_sentence(rng, rng.randrange(25, 60)) for _ in range(3))
+        quote = _sentence(rng, 12)
+        lines = [
+            f"date: {day}",
+            f'time: "{8 + n % 10:02d}:{(n * 7) % 60:02d}"',
+            f"title: {_q(heading)}",
+            f"kind: {KINDS[n % len(KINDS)]}",
+            "authors: [claire, malik]",
+            f"actors: [acteur-{n % ACTORS}]",
+            "methods: [carnet]",
+            "body: |",
+            *_block(body),
+            "quotes:",
+            f"  - actor: acteur-{n % ACTORS}",
+            f"    text: {_q(quote)}",
+        ]
+        md.append(f"### {heading}\n\n*{day}, Acteur {n % ACTORS}*\n\n{body}\n\n> {quote}\n")
+        if n < photos:
+            lines += [
+                "media:",
+                f"  - file: media/photo-{n:03d}.jpg",
+                f"    alt: {_q('Photo : ' + heading)}",
+                '    caption: "Sur place"',
+                '    credit: "Claire Dumas"',
+            ]
+            md.append(f"![Sur place. Photo : Claire Dumas](media/photo-{n:03d}.jpg)\n")
+        (root / "journal" / f"{day}-entree-{n:05d}.yaml").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+    return "\n".join(md) + "\n"
+
+
+def write_photos(root: Path, count: int) -> None:
+    """Write ``count`` camera-sized JPEGs (2400x1800), textured so they weigh like photos."""
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(3)
+    base = Image.effect_noise((600, 450), 60).convert("RGB")
+    for n in range(count):
+        tint = Image.new("RGB", base.size, (rng.randrange(256), rng.randrange(256), 120))
+        image = Image.blend(base, tint, 0.5).filter(ImageFilter.DETAIL).resize((2400, 1800))
+        image.save(root / "media" / f"photo-{n:03d}.jpg", quality=88)
+
+
+def run(command: list[str], label: str, cwd: Path) -> tuple[float, float]:
+    """Run a command; return its (wall, CPU) seconds. Stop the benchmark if it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        print(f"{label} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
+        raise SystemExit(2)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+    return wall, cpu
+
+
+def residence_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("residence")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "residence"]
+
+
+def profile_render(folder: Path, limit: int) -> None:
+    """Render in this process under cProfile; print the costliest functions."""
+    from residence.edition import select_edition
+    from residence.load import load_residency
+    from residence.render.html import render_html
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    residency, _ = load_residency(folder)
+    report = render_html(select_edition(residency, "public"))
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(limit)
+    stats.sort_stats("tottime").print_stats(limit)
+    print(f"\nProfile of one render ({len(report.html) / 1e6:.1f} MB of HTML):\n{out.getvalue()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=1500)
+    parser.add_argument("--photos", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="profile one render (cProfile)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated folder")
+    args = parser.parse_args()
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        print("pandoc is not installed: apt-get install pandoc", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="residence-bench-html-"))
+    try:
+        folder = work / "residency"
+        print(f"Writing {args.entries} entries and {args.photos} photos into {folder}")
+        markdown = write_residency(folder, args.entries, args.photos)
+        write_photos(folder, args.photos)
+        (work / "report.md").write_text(markdown, encoding="utf-8")
+        shutil.copytree(folder / "media", work / "media")  # pandoc's page links them too
+        ours = [*residence_cmd(), "render", str(folder), "--to", "html", "--out", str(work / "out")]
+        theirs = [pandoc, "-s", "-f", "markdown", "-t", "html5", "-o", "pandoc.html", "report.md"]
+        print("Filling the photo cache (not counted):")
+        run(ours, "residence render --to html (cold)", work)
+        print(f"Best of {args.repeat}, taking turns:")
+        ours_runs, theirs_runs = [], []
+        for _ in range(args.repeat):
+            ours_runs.append(run(ours, "residence render --to html", work))
+            theirs_runs.append(run(theirs, "pandoc -s", work))
+        our_wall, our_cpu = min(r[0] for r in ours_runs), min(r[1] for r in ours_runs)
+        pan_wall, pan_cpu = min(r[0] for r in theirs_runs), min(r[1] for r in theirs_runs)
+        size = (work / "out" / "report.html").stat().st_size
+        pan_size = (work / "pandoc.html").stat().st_size
+        ratio = our_wall / pan_wall
+        print(
+            f"\nresidence: {our_wall:.2f} s wall, {our_cpu:.2f} s CPU, "
+            f"report.html {size / 1e6:.1f} MB"
+        )
+        print(f"pandoc:    {pan_wall:.2f} s wall, {pan_cpu:.2f} s CPU, {pan_size / 1e6:.1f} MB")
+        print(f"ratio residence / pandoc: {ratio:.2f} wall, {our_cpu / pan_cpu:.2f} CPU")
+        verdict = "met" if ratio <= GOAL else "MISSED"
+        print(f"goal ratio <= {GOAL:.1f}: {verdict}")
+        if args.profile:
+            profile_render(folder, 25)
+        return 0 if ratio <= GOAL else 1
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -241,6 +241,11 @@ class _Matcher:
         """Yield (start, end, pseudonym or None) of every name found in text, in order."""
         if self.pattern is None or not text:
             return
+        # Most texts name nobody: a search on the folded text alone (no position maps)
+        # settles that cheaply. It folds exactly as _normalise does, entities aside.
+        if "&" not in text and not text.isascii():
+            if not self.pattern.search("".join(map(_fold_char, text))):
+                return
         folded, starts, ends = _normalise(text)
         for match in self.pattern.finditer(folded):
             key = tuple(_WORD.findall(match.group()))

@@ -1,0 +1,173 @@
+"""Models -> YAML files: write a (published) residency back as the folder a team would keep.
+
+The archive and the catalogue never copy a team's raw files into a public edition: they
+write the residency that came out of ``select_edition`` back to YAML, so that what was
+dropped (team-only entries and quotes, private/ consent records) or pseudonymised (names of
+people without a public consent) is gone from the sources too. The files read back with
+``load_residency`` into the same models.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from residence.models import Entry, Method, Model, Prototype, Residency, Scenario, slugify
+from residence.models.residency import source_of
+
+_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """A safe dumper that writes multi-line text as literal blocks, as people write it."""
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    if "\n" in value.rstrip("\n") or value.endswith("\n"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+#: The first lines of every file written here (REUSE-style licence tag included).
+# REUSE-IgnoreStart
+HEADER = (
+    "# {edition} edition written by residence from the team's files: edit those, not this copy.\n"
+    "# SPDX-License-Identifier: {license}\n"
+)
+# REUSE-IgnoreEnd
+
+
+def dump_yaml(value: Any) -> str:
+    """Return ``value`` (plain dicts, lists and text) as block-style UTF-8 YAML."""
+    text: str = yaml.dump(
+        value,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100_000,
+        indent=2,
+    )
+    return text
+
+
+def model_data(item: Model) -> dict[str, Any]:
+    """Return the YAML keys of one model: no empty values, no defaults, aliases as keys."""
+    data: dict[str, Any] = _prune(
+        item.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    )
+    return data
+
+
+def _prune(value: Any) -> Any:
+    """Drop empty lists and mappings, which the loader reads as 'not given' anyway."""
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ([], {}, None)}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def _insert_after(data: dict[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with ``extra`` placed right after ``key`` (order as in FORMAT.md)."""
+    result: dict[str, Any] = {}
+    for k, v in data.items():
+        if k not in extra:
+            result[k] = v
+        if k == key:
+            result.update(extra)
+    for k, v in extra.items():
+        result.setdefault(k, v)
+    return result
+
+
+def _path_for(item: Model, folder: str, stem: str) -> str:
+    """Return the item's own file path, or ``folder/stem.yaml`` if it was not read from one."""
+    source = source_of(item)
+    if source and PurePosixPath(source).parts[:1] == (folder,) and ".." not in source:
+        return source
+    return f"{folder}/{stem}.yaml"
+
+
+def _entry_stem(entry: Entry) -> str:
+    return f"{entry.date.isoformat()}-{slugify(entry.title) or 'entry'}"
+
+
+def serialize_residency(residency: Residency) -> dict[str, bytes]:
+    """Return the YAML files of a residency as {relative path: UTF-8 bytes}, sorted by path.
+
+    A public edition never yields ``private/`` nor a team-only entry or quote, even if the
+    residency given still held one; consent records are written only for the team edition.
+    """
+    public = residency.edition != "team"
+    edition = "Public" if public else "Team"
+    licence = residency.residence.license if residency.residence else "CC-BY-SA-4.0"
+    files: dict[str, str] = {}
+
+    def put(path: str, data: Any, license: str | None = None) -> None:
+        if path in files:  # two items claim one file name: keep both, never overwrite
+            base = path.removesuffix(".yaml")
+            n = 2
+            while f"{base}-{n}.yaml" in files:
+                n += 1
+            path = f"{base}-{n}.yaml"
+        header = HEADER.format(edition=edition, license=license or licence)
+        files[path] = header + dump_yaml(data)
+
+    if residency.residence is not None:
+        # The language and the licence are written even when they are the defaults: an
+        # archive should say under which terms it may be reused without relying on them.
+        main = model_data(residency.residence)
+        extra = {"language": residency.residence.language, "license": licence}
+        put("residence.yaml", _insert_after(main, "question", extra))
+    if residency.actors or residency.relations:
+        actors: dict[str, Any] = {}
+        if residency.actors:
+            actors["actors"] = [model_data(a) for a in residency.actors]
+        if residency.relations:
+            actors["relations"] = [model_data(r) for r in residency.relations]
+        put("actors.yaml", actors)
+    for entry in residency.entries:
+        if public and entry.visibility == "team":
+            continue
+        data = model_data(entry)
+        if public and "quotes" in data:
+            data["quotes"] = [
+                model_data(q) for q in entry.quotes if q.visibility != "team"
+            ]
+            if not data["quotes"]:
+                del data["quotes"]
+        put(_path_for(entry, "journal", _entry_stem(entry)), data)
+    kinds: list[tuple[list[Prototype] | list[Scenario] | list[Method], str]] = [
+        (residency.prototypes, "prototypes"),
+        (residency.scenarios, "scenarios"),
+        (residency.methods, "methods"),
+    ]
+    for items, folder in kinds:
+        for item in items:
+            own = item.license if isinstance(item, Method) else None
+            put(_path_for(item, folder, item.id), model_data(item), own)
+    if not public and residency.consents:
+        put("private/consent.yaml", {"consents": [model_data(c) for c in residency.consents]})
+    return {path: files[path].encode("utf-8") for path in sorted(files)}
+
+
+def media_files(residency: Residency) -> list[str]:
+    """Return the residency-relative paths of every media file the residency refers to."""
+    public = residency.edition != "team"
+    found: set[str] = set()
+    if residency.residence is not None and residency.residence.cover:
+        found.add(residency.residence.cover)
+    for entry in residency.entries:
+        if not (public and entry.visibility == "team"):
+            found.update(m.file for m in entry.media)
+    for proto in residency.prototypes:
+        found.update(m.file for m in proto.media)
+        for test in proto.tests:
+            found.update(m.file for m in test.media)
+    return sorted(PurePosixPath(f.replace("\\", "/")).as_posix() for f in found)

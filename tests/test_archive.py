@@ -1,0 +1,451 @@
+"""The archive: a reproducible BagIt zip with an RO-Crate, public by default; deposit metadata."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image
+from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
+
+from residence.archive import (
+    OUTPUT_PRODUCERS,
+    build_time,
+    datacite_record,
+    licence,
+    zenodo_metadata,
+)
+from residence.check import check_residency
+from residence.cli import app
+from residence.edition import find_leaks, kept_names, protected_names, select_edition
+from residence.errors import has_errors
+from residence.load import load_residency
+
+EPOCH = "1750000000"  # 2025-06-15T15:06:40Z
+
+
+def archive(folder: Path, out: Path, *args: str, epoch: str = EPOCH) -> tuple[int, str, str]:
+    """Run `residence archive`; return (exit code, stdout, stderr)."""
+    result = CliRunner().invoke(
+        app, ["archive", str(folder), "--out", str(out), *args], env={"SOURCE_DATE_EPOCH": epoch}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def members(path: Path) -> dict[str, bytes]:
+    """Return {name without the top folder: bytes} of every member of a zip."""
+    with zipfile.ZipFile(path) as z:
+        return {n.split("/", 1)[1]: z.read(n) for n in z.namelist()}
+
+
+def protect_jeanne(folder: Path) -> None:
+    """Withdraw Jeanne Martin's public consent: she must be pseudonymised."""
+    consent = folder / "private" / "consent.yaml"
+    consent.write_text(
+        consent.read_text(encoding="utf-8").replace("scope: public", "scope: internal"),
+        encoding="utf-8",
+    )
+
+
+def add_team_entry(folder: Path) -> None:
+    """Add a team-only journal entry with a word found nowhere else."""
+    (folder / "journal" / "2025-03-05-note-interne.yaml").write_text(
+        "date: 2025-03-05\ntitle: Note interne\nkind: reflection\nauthors: [claire]\n"
+        "visibility: team\nbody: |\n  Le mot confidentielxyz reste dans l'équipe.\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def zipped(minimal: Path, tmp_path: Path) -> Path:
+    """The public archive of the minimal residency."""
+    out = tmp_path / "out" / "minimal.zip"
+    code, _, stderr = archive(minimal, out)
+    assert code == 0, stderr
+    return out
+
+
+def test_archive_renderer_is_registered() -> None:
+    assert [p.__name__ for p in OUTPUT_PRODUCERS] == ["report_html"]
+
+
+def test_archive_holds_a_bag_with_sources_report_and_crate(zipped: Path) -> None:
+    with zipfile.ZipFile(zipped) as z:
+        names = z.namelist()
+    assert {n.split("/")[0] for n in names} == {"mairie-annexe"}
+    files = members(zipped)
+    for tag in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt",
+                "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"):
+        assert tag in files
+    assert files["bagit.txt"] == b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    for source in ("residence.yaml", "actors.yaml", "journal/2025-03-03-premier-jour.yaml",
+                   "prototypes/panneau-orientation.yaml", "methods/entretien-guichet.yaml",
+                   "scenarios/premier-rendez-vous.yaml", "media/hall.svg",
+                   "LICENSES/CC-BY-SA-4.0.txt"):
+        assert f"data/residency/{source}" in files
+    assert "data/ro-crate-metadata.json" in files
+    assert "data/report.html" in files
+    assert any(n.startswith("data/assets/") for n in files)
+    assert not any("private" in n for n in files)
+    assert names == sorted(names)
+
+
+def test_archive_same_epoch_gives_the_same_bytes(minimal: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert archive(minimal, first)[0] == 0
+    assert archive(minimal, second)[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        infos = z.infolist()
+    assert {i.date_time for i in infos} == {(2025, 6, 15, 15, 6, 40)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_archive_another_epoch_changes_only_the_dates(minimal: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert archive(minimal, first)[0] == 0
+    assert archive(minimal, second, epoch="1767225600")[0] == 0  # 2026-01-01
+    info = members(second)["bag-info.txt"].decode()
+    assert "Bagging-Date: 2026-01-01" in info
+    a, b = members(first), members(second)
+    assert a["data/residency/journal/2025-03-03-premier-jour.yaml"] == (
+        b["data/residency/journal/2025-03-03-premier-jour.yaml"]
+    )
+
+
+def test_archive_bag_info_tags(zipped: Path) -> None:
+    files = members(zipped)
+    info = files["bag-info.txt"].decode()
+    assert "Source-Organization: Ville de Bourg-la-Reine\n" in info
+    assert "External-Identifier: mairie-annexe\n" in info
+    assert "External-Description: La mairie annexe, vue du guichet." in info
+    assert "Bagging-Date: 2025-06-15\n" in info
+    assert "Residence-Edition: public\n" in info
+    payload = {n: d for n, d in files.items() if n.startswith("data/")}
+    oxum = f"Payload-Oxum: {sum(len(d) for d in payload.values())}.{len(payload)}\n"
+    assert oxum in info
+    assert all(len(line) <= 79 for line in info.splitlines())
+
+
+def test_archive_is_accepted_by_the_reference_bagit_validator(
+    zipped: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(zipped) as z:
+        z.extractall(tmp_path / "unpacked")
+    result = subprocess.run(
+        [sys.executable, "-m", "bagit", "--validate", str(tmp_path / "unpacked" / "mairie-annexe")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "is valid" in result.stderr
+
+
+def test_archive_sources_load_back_without_error(zipped: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(zipped) as z:
+        z.extractall(tmp_path / "unpacked")
+    folder = tmp_path / "unpacked" / "mairie-annexe" / "data" / "residency"
+    residency, problems = load_residency(folder)
+    problems += check_residency(residency)
+    assert not has_errors(problems), problems
+    assert residency.residence is not None
+    assert residency.residence.id == "mairie-annexe"
+    assert len(residency.entries) == 3
+    text = (folder / "residence.yaml").read_text(encoding="utf-8")
+    # REUSE-IgnoreStart
+    assert "SPDX-License-Identifier: CC-BY-SA-4.0" in text
+    # REUSE-IgnoreEnd
+    assert "license: CC-BY-SA-4.0" in text
+
+
+def test_archive_pseudonymises_people_without_consent(minimal: Path, tmp_path: Path) -> None:
+    protect_jeanne(minimal)
+    source, _ = load_residency(minimal)
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    names, kept = protected_names(source), kept_names(source)
+    assert "Jeanne" in names
+    for name, data in members(out).items():
+        assert not find_leaks(name, names, kept), name
+        leaks = find_leaks(data.decode("utf-8", errors="replace"), names, kept)
+        assert not leaks, f"{name}: {leaks}"
+    actors = members(out)["data/residency/actors.yaml"].decode()
+    assert "Personne A" in actors
+
+
+def test_archive_leaves_out_team_entries_and_private_files(
+    minimal: Path, tmp_path: Path
+) -> None:
+    add_team_entry(minimal)
+    (minimal / "private" / "scan-formulaire.txt").write_text("secretprive", encoding="utf-8")
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    files = members(out)
+    assert not any("note-interne" in n or "private" in n for n in files)
+    for data in files.values():
+        assert b"confidentielxyz" not in data
+        assert b"secretprive" not in data
+
+
+def test_archive_copies_only_the_media_still_referenced(minimal: Path, tmp_path: Path) -> None:
+    (minimal / "media" / "unused.svg").write_text(
+        (minimal / "media" / "hall.svg").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    files = members(out)
+    assert "data/residency/media/hall.svg" in files
+    assert "data/residency/media/unused.svg" not in files
+
+
+def test_archive_strips_photo_metadata(minimal: Path, tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x013B] = "Artiste Secretissime"  # Artist
+    exif[0x010F] = "Marque Secretissime"  # Make
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG", exif=exif)
+    (minimal / "media" / "photo.jpg").write_bytes(buffer.getvalue())
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8")
+        + "  - file: media/photo.jpg\n    alt: \"Un aplat orange.\"\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    photo = members(out)["data/residency/media/photo.jpg"]
+    assert b"Secretissime" not in photo
+    assert not dict(Image.open(io.BytesIO(photo)).getexif())
+
+
+def test_archive_team_edition_holds_everything_and_says_so(
+    minimal: Path, tmp_path: Path
+) -> None:
+    add_team_entry(minimal)
+    protect_jeanne(minimal)
+    out = tmp_path / "team.zip"
+    code, _, stderr = archive(minimal, out, "--edition", "team")
+    assert code == 0, stderr
+    assert "TEAM EDITION" in stderr
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist()[0].startswith("mairie-annexe-team/")
+    files = members(out)
+    assert "data/residency/private/consent.yaml" in files
+    assert "data/residency/journal/2025-03-05-note-interne.yaml" in files
+    assert b"Jeanne Martin" in files["data/residency/actors.yaml"]
+    info = files["bag-info.txt"].decode()
+    assert "Residence-Edition: team\n" in info
+    assert "Internal-Sender-Description: Team edition" in info
+    crate = json.loads(files["data/ro-crate-metadata.json"])
+    root = next(e for e in crate["@graph"] if e["@id"] == "./")
+    assert "private material" in root["conditionsOfAccess"]
+
+
+def test_archive_refuses_an_invalid_residency(minimal: Path, tmp_path: Path) -> None:
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("kind: observation",
+                                                               "kind: nap"), encoding="utf-8")
+    out = tmp_path / "p.zip"
+    code, _, stderr = archive(minimal, out)
+    assert code == 1
+    assert "2025-03-03-premier-jour.yaml:" in stderr
+    assert not out.exists()
+
+
+def test_archive_default_path_and_usage_errors(minimal: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["archive", str(minimal)])
+    assert result.exit_code == 0, result.stderr
+    assert (minimal / "_build" / "mairie-annexe.zip").is_file()
+    assert CliRunner().invoke(app, ["archive", str(tmp_path / "nowhere")]).exit_code == 2
+    result = CliRunner().invoke(app, ["archive", str(minimal), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(app, ["archive", str(minimal)], env={"SOURCE_DATE_EPOCH": "x"})
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Path) -> None:
+    method = minimal / "methods" / "entretien-guichet.yaml"
+    method.write_text(method.read_text(encoding="utf-8").replace(
+        "license: CC-BY-SA-4.0", "license: CC-BY-4.0"), encoding="utf-8")
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    files = members(out)
+    crate = json.loads(files["data/ro-crate-metadata.json"])
+    assert crate["@context"] == "https://w3id.org/ro/crate/1.1/context"
+    graph = {e["@id"]: e for e in crate["@graph"]}
+    assert graph["ro-crate-metadata.json"]["conformsTo"] == {
+        "@id": "https://w3id.org/ro/crate/1.1"
+    }
+    root = graph["./"]
+    assert root["@type"] == "Dataset"
+    assert root["name"] == "La mairie annexe, vue du guichet"
+    assert "plus lisible" in root["description"]
+    assert root["datePublished"] == "2025-06-15"
+    assert root["license"] == {"@id": "https://creativecommons.org/licenses/by-sa/4.0/"}
+    assert graph["https://creativecommons.org/licenses/by-sa/4.0/"]["@type"] == "CreativeWork"
+    authors = [graph[a["@id"]] for a in root["author"]]
+    assert [(a["@type"], a["name"]) for a in authors] == [
+        ("Person", "Claire Dumas"), ("Person", "Malik Ouali")
+    ]
+    place = graph[root["contentLocation"]["@id"]]
+    assert place == {"@id": "#site", "@type": "Place",
+                     "name": "Mairie annexe du quartier des Blagis", "address": "Bourg-la-Reine"}
+    assert root["temporalCoverage"] == [
+        "2025-03-03/2025-03-07", "2025-04-07/2025-04-11", "2025-05-12/2025-05-16"
+    ]
+    assert root["keywords"] == ["accueil", "guichet"]
+    payload = {n.removeprefix("data/") for n in files if n.startswith("data/")}
+    parts = {p["@id"] for p in root["hasPart"]}
+    assert parts == payload - {"ro-crate-metadata.json"}
+    for part in parts:
+        assert graph[part]["@type"] == "File"
+        assert graph[part]["encodingFormat"]
+    sheet = graph["residency/methods/entretien-guichet.yaml"]
+    assert sheet["license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert graph["https://creativecommons.org/licenses/by/4.0/"]["identifier"] == "CC-BY-4.0"
+    assert "license" not in graph["residency/residence.yaml"]
+    assert graph["report.html"]["encodingFormat"] == "text/html"
+
+
+def test_archive_crate_ids_of_odd_file_names_are_percent_encoded(
+    minimal: Path, tmp_path: Path
+) -> None:
+    (minimal / "media" / "plan du hall.svg").write_bytes((minimal / "media" / "hall.svg")
+                                                         .read_bytes())
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "  - file: media/plan du hall.svg\n"
+                     "    alt: \"Le plan.\"\n", encoding="utf-8")
+    out = tmp_path / "p.zip"
+    assert archive(minimal, out)[0] == 0
+    crate = json.loads(members(out)["data/ro-crate-metadata.json"])
+    ids = {e["@id"] for e in crate["@graph"]}
+    assert "residency/media/plan%20du%20hall.svg" in ids
+    assert CliRunner().invoke(app, ["verify", str(out)]).exit_code == 0
+
+
+# -- deposit metadata ------------------------------------------------------------------------
+
+#: The fields an InvenioRDM (Zenodo) deposit needs, as the brief of issue 6 lists them.
+ZENODO_SCHEMA = {
+    "type": "object",
+    "required": ["metadata", "access"],
+    "properties": {
+        "metadata": {
+            "type": "object",
+            "required": ["resource_type", "title", "publication_date", "creators", "rights",
+                         "description", "subjects", "locations"],
+            "properties": {
+                "resource_type": {"type": "object", "required": ["id"]},
+                "title": {"type": "string", "minLength": 1},
+                "publication_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                "creators": {
+                    "type": "array", "minItems": 1,
+                    "items": {"type": "object", "required": ["person_or_org"], "properties": {
+                        "person_or_org": {"type": "object", "required": ["type", "family_name"]}
+                    }},
+                },
+                "rights": {"type": "array", "minItems": 1,
+                           "items": {"type": "object", "required": ["id"]}},
+                "description": {"type": "string", "minLength": 1},
+                "subjects": {"type": "array",
+                             "items": {"type": "object", "required": ["subject"]}},
+                "locations": {"type": "object", "required": ["features"], "properties": {
+                    "features": {"type": "array", "minItems": 1,
+                                 "items": {"type": "object", "required": ["place"]}}
+                }},
+            },
+        }
+    },
+}  # fmt: skip
+
+#: The mandatory properties of DataCite Metadata Schema 4.x, in their JSON form.
+DATACITE_SCHEMA = {
+    "type": "object",
+    "required": ["creators", "titles", "publisher", "publicationYear", "types", "schemaVersion"],
+    "properties": {
+        "identifiers": {"type": "array", "items": {
+            "type": "object", "required": ["identifier", "identifierType"]}},
+        "creators": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["name"],
+            "properties": {"nameType": {"enum": ["Personal", "Organizational"]}}}},
+        "titles": {"type": "array", "minItems": 1,
+                   "items": {"type": "object", "required": ["title"]}},
+        "publisher": {"type": "object", "required": ["name"]},
+        "publicationYear": {"type": "string", "pattern": r"^\d{4}$"},
+        "types": {"type": "object", "required": ["resourceTypeGeneral"],
+                  "properties": {"resourceTypeGeneral": {"enum": ["Dataset", "Collection",
+                                                                  "Report", "Text"]}}},
+        "subjects": {"type": "array", "items": {"type": "object", "required": ["subject"]}},
+        "rightsList": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["rights", "rightsUri", "rightsIdentifier"]}},
+        "descriptions": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["description", "descriptionType"]}},
+        "geoLocations": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["geoLocationPlace"]}},
+    },
+}  # fmt: skip
+
+
+def test_archive_zenodo_writes_deposit_and_datacite_records(
+    minimal: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dep" / "mairie.zip"
+    code, stdout, stderr = archive(minimal, out, "--zenodo")
+    assert code == 0, stderr
+    zenodo = json.loads((tmp_path / "dep" / "mairie.zenodo.json").read_text(encoding="utf-8"))
+    datacite = json.loads((tmp_path / "dep" / "mairie.datacite.json").read_text(encoding="utf-8"))
+    assert str(tmp_path / "dep" / "mairie.zenodo.json") in stdout
+    jsonschema.validate(zenodo, ZENODO_SCHEMA)
+    jsonschema.validate(datacite, DATACITE_SCHEMA)
+    meta = zenodo["metadata"]
+    assert meta["rights"] == [{"id": "cc-by-sa-4.0"}]
+    assert meta["publication_date"] == "2025-06-15"
+    assert meta["subjects"] == [{"subject": "accueil"}, {"subject": "guichet"}]
+    assert meta["locations"]["features"][0]["place"] == "Mairie annexe du quartier des Blagis"
+    assert meta["creators"][0]["person_or_org"] == {
+        "type": "personal", "family_name": "Dumas", "given_name": "Claire"
+    }
+    assert "<strong>plus lisible</strong>" in meta["description"]
+    assert datacite["publicationYear"] == "2025"
+    assert datacite["rightsList"][0]["rightsIdentifier"] == "cc-by-sa-4.0"
+    assert datacite["creators"][0]["name"] == "Dumas, Claire"
+    assert datacite["dates"][0] == {"date": "2025-03-03/2025-05-16", "dateType": "Collected"}
+
+
+def test_archive_deposit_metadata_come_from_the_public_edition(minimal: Path) -> None:
+    protect_jeanne(minimal)
+    residency, _ = load_residency(minimal)
+    published = select_edition(residency, "public")
+    when = build_time()
+    for record in (zenodo_metadata(published, when), datacite_record(published, when)):
+        text = json.dumps(record, ensure_ascii=False)
+        assert not find_leaks(text, protected_names(residency), kept_names(residency))
+    with pytest.raises(ValueError):
+        zenodo_metadata(select_edition(residency, "team"), when)
+
+
+def test_archive_zenodo_is_refused_for_a_team_edition(minimal: Path, tmp_path: Path) -> None:
+    code, _, stderr = archive(minimal, tmp_path / "t.zip", "--edition", "team", "--zenodo")
+    assert code == 2
+    assert "--zenodo" in stderr
+
+
+def test_archive_licence_urls() -> None:
+    assert licence("CC-BY-SA-4.0").url == "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert licence("CC0-1.0").url == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert licence("Something-1.0").url == "https://spdx.org/licenses/Something-1.0.html"
+
+
+def test_archive_help() -> None:
+    for command in ("archive", "verify"):
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Usage" in result.stdout

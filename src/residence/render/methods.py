@@ -1,0 +1,436 @@
+"""Open method sheets: one standalone card per method, in PDF, HTML and Markdown.
+
+``residence methods`` writes ``OUT/methods/<id>.pdf|.html|.md`` and ``OUT/methods/booklet.pdf``
+(all the sheets in one booklet), made from the published residency (``select_edition``):
+a team-only entry is never listed where a public sheet says the method was used, and names
+are pseudonymised as everywhere else. Each sheet carries its TASL attribution (Title,
+Author, Source, Licence), its own licence (``method.license`` or the residency's) and its
+source, so that another team can take it, adapt it and share it again.
+
+Templates live in ``templates/methods/``: ``sheet.html.j2`` (one sheet, screen and print),
+``booklet.html.j2`` (all of them), ``card.html.j2`` (the card both include), ``sheet.md.j2``
+(Markdown clean enough to paste into a wiki) and ``sheet.css``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from residence import __version__
+from residence.errors import Problem
+from residence.i18n import Translator, translator
+from residence.models import Method, Residency
+from residence.models.common import slugify
+from residence.models.residency import entry_stem
+from residence.render.markdown import render_markdown, to_plain_text, typography
+from residence.resources import templates_dir
+
+FORMATS = ("pdf", "html", "md")
+FOLDER = "methods"
+BOOKLET = "booklet.pdf"
+#: (what is being done, fraction done from 0 to 1)
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Use:
+    """One place of the residency where a method was used."""
+
+    kind: str  # "entry" or "prototype"
+    title: str
+    when: str  # a date in words, for entries
+    href: str  # in the report, relative to OUT/methods/
+
+
+@dataclass(frozen=True)
+class SheetLicence:
+    """The licence of a sheet."""
+
+    spdx: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MethodSheet:
+    """Everything a method sheet shows, text already typeset."""
+
+    id: str
+    lang: str
+    title: str
+    summary: Markup
+    purpose: Markup
+    summary_md: str  # the Markdown as written (for the .md export)
+    purpose_md: str
+    phase: str
+    duration: str
+    participants: str
+    materials: list[str]
+    steps: list[str]
+    tips: list[str]
+    used_in: list[Use]
+    authors: str
+    author_names: list[str]
+    source: str
+    licence: SheetLicence
+    residency: str  # the residency's title
+    host: str
+    year: str
+    attribution: str  # the TASL line in words
+    edition: str
+    band: str  # the team edition's warning, empty in the public one
+    generator: str = f"residence {__version__}"
+
+
+@dataclass
+class RenderedMethods:
+    """The files of ``OUT/methods/`` by path relative to OUT, and the warnings met."""
+
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# -- context -----------------------------------------------------------------------------------
+
+
+def _phases(t: Translator) -> dict[str, str]:
+    return {
+        "immersion": t.gettext("immersion"),
+        "analysis": t.gettext("analysis"),
+        "prototyping": t.gettext("prototyping"),
+        "testing": t.gettext("testing"),
+        "transfer": t.gettext("transfer"),
+    }
+
+
+def _join(items: list[str], lang: str) -> str:
+    from babel.lists import format_list
+
+    return format_list(items, locale=lang) if items else ""
+
+
+def _uses(published: Residency, method: Method, t: Translator) -> list[Use]:
+    """Return the journal entries and prototypes that cite a method (in date order)."""
+    public = published.edition != "team"
+    entries = [e for e in published.entries if not (public and e.visibility == "team")]
+    lang = t.language
+    by_stem = {entry_stem(e): e for e in entries if entry_stem(e)}
+    cited = [e for e in entries if method.id in e.methods]
+    cited += [by_stem[ref] for ref in method.examples if ref in by_stem]
+    uses: dict[str, Use] = {}
+    unique = list({id(e): e for e in cited}.values())
+    for entry in sorted(unique, key=lambda e: (e.date, e.time or "", e.title)):
+        stem = entry_stem(entry) or f"{entry.date.isoformat()}-{slugify(entry.title)}"
+        href = f"../report.html#entry-{slugify(stem) or 'note'}"
+        uses[href] = Use("entry", typography(entry.title, lang), t.date(entry.date), href)
+    protos = {p.id: p for p in published.prototypes}
+    cited_protos = [p for p in published.prototypes if method.id in p.methods]
+    cited_protos += [protos[ref] for ref in method.examples if ref in protos]
+    for proto in {id(p): p for p in cited_protos}.values():
+        href = f"../report.html#prototype-{proto.id}"
+        uses.setdefault(href, Use("prototype", typography(proto.title, lang), "", href))
+    return list(uses.values())
+
+
+def method_sheets(published: Residency) -> list[MethodSheet]:
+    """Return the sheet of every method of a published residency (``select_edition``)."""
+    from residence.render.context import licence_of
+
+    if published.edition not in {"public", "team"}:
+        raise ValueError("method sheets are made from select_edition(), not a raw residency")
+    res = published.residence
+    if res is None:
+        raise ValueError("a residency without residence.yaml has no method sheets")
+    lang = published.language
+    t = translator(lang, "methods")
+    report_t = translator(lang, "report")
+    phases = _phases(t)
+    team = [m.name for m in res.team if m.role == "resident"] or [m.name for m in res.team]
+    year = str(res.weeks[-1].end.year) if res.weeks else ""
+    band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""
+    sheets = []
+    for method in published.methods:
+        licence = licence_of(method.license or res.license, report_t)
+        names = [typography(a, lang) for a in (method.authors or team)]
+        authors = _join(names, lang)
+        residency = typography(res.title, lang)
+        origin = t.gettext("Method sheet of the residency “{title}”, {host}, {year}.",
+                           title=residency, host=typography(res.host, lang), year=year)
+        own = typography((method.source or "").strip(), lang)
+        if own and not own.endswith((".", "!", "?", "…")):
+            own += "."
+        source = f"{own} {origin}" if own else origin
+        attribution = t.gettext(
+            "“{title}”, method sheet by {authors}, from the residency “{residency}” ({host}, "
+            "{year}), licence {licence}.",
+            title=typography(method.title, lang), authors=authors, residency=residency,
+            host=typography(res.host, lang), year=year, licence=licence.spdx,
+        )
+        sheets.append(MethodSheet(
+            id=method.id,
+            lang=lang,
+            title=typography(method.title, lang),
+            summary=render_markdown(method.summary, lang=lang),
+            purpose=render_markdown(method.purpose, lang=lang),
+            summary_md=(method.summary or "").strip(),
+            purpose_md=(method.purpose or "").strip(),
+            phase=phases.get(method.phase or "", ""),
+            duration=typography(method.duration, lang),
+            participants=typography(method.participants, lang),
+            materials=[typography(m, lang) for m in method.materials],
+            steps=[typography(s, lang) for s in method.steps],
+            tips=[typography(s, lang) for s in method.tips],
+            used_in=_uses(published, method, t),
+            authors=authors,
+            author_names=names,
+            source=source,
+            licence=SheetLicence(licence.spdx, licence.name, licence.url),
+            residency=residency,
+            host=typography(res.host, lang),
+            year=year,
+            attribution=attribution,
+            edition=published.edition,
+            band=band,
+        ))
+    return sheets
+
+
+# -- templates -----------------------------------------------------------------------------------
+
+
+def methods_templates() -> Path:
+    """Return the folder of the method sheets' templates."""
+    return templates_dir() / "methods"
+
+
+def _md_escape(text: str) -> str:
+    """Return plain text that Markdown shows as written (no accidental emphasis or list)."""
+    text = " ".join(str(text).split())
+    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"^([#+\-]|\d+\.)(?=\s)", r"\\\1", text)
+
+
+def _md_block(text: str) -> str:
+    """Return a Markdown field as written, trimmed, with no raw HTML block left active."""
+    return re.sub(r"<", "&lt;", text.strip())
+
+
+def _environment(autoescape: bool) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(methods_templates())),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md_escape
+    env.filters["md_block"] = _md_block
+    return env
+
+
+def _globals(lang: str) -> dict[str, object]:
+    t = translator(lang, "methods")
+    # French puts a no-break space before a colon.
+    return {"_": t.gettext, "ngettext": t.ngettext, "colon": "\u00a0:" if lang == "fr" else ":"}
+
+
+def render_sheet_html(sheet: MethodSheet, *, css_href: str = "assets/sheet.css") -> str:
+    """Return one method sheet as a standalone HTML page."""
+    env = _environment(True)
+    env.globals.update(_globals(sheet.lang))
+    return env.get_template("sheet.html.j2").render(sheet=sheet, css_href=css_href,
+                                                    fonts_href="assets/fonts/fonts.css")
+
+
+def render_booklet_html(sheets: list[MethodSheet], published: Residency) -> str:
+    """Return every method sheet of a residency in one HTML page (the booklet)."""
+    res = published.residence
+    lang = published.language
+    env = _environment(True)
+    env.globals.update(_globals(lang))
+    band = sheets[0].band if sheets else ""
+    return env.get_template("booklet.html.j2").render(
+        sheets=sheets,
+        lang=lang,
+        band=band,
+        residency=typography(res.title, lang) if res else "",
+        host=typography(res.host, lang) if res else "",
+        year=sheets[0].year if sheets else "",
+        css_href="assets/sheet.css",
+        fonts_href="assets/fonts/fonts.css",
+        generator=f"residence {__version__}",
+    )
+
+
+def render_sheet_markdown(sheet: MethodSheet) -> str:
+    """Return one method sheet as Markdown, ready to paste into a wiki."""
+    env = _environment(False)
+    env.globals.update(_globals(sheet.lang))
+    text = env.get_template("sheet.md.j2").render(sheet=sheet)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _static_files() -> dict[str, Path]:
+    """Return the style sheet and fonts the HTML sheets link to (methods/assets/…)."""
+    files: dict[str, Path] = {"assets/sheet.css": methods_templates() / "sheet.css"}
+    fonts = templates_dir() / "report" / "fonts"
+    for font in sorted(fonts.iterdir()):
+        if font.suffix in {".woff2", ".css", ".txt"}:
+            files[f"assets/fonts/{font.name}"] = font
+    return files
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+
+def _sheet_pdf(
+    html: str, published: Residency, out: Path, title: str, subject: str, authors: list[str],
+    when: dt.datetime, licence: SheetLicence, name: str,
+) -> tuple[bytes, int, list[Problem]]:
+    """Lay out one HTML page of method sheets on A4; return (PDF, pages, warnings)."""
+    from weasyprint import HTML
+
+    from residence.render import pdf as pdfmod
+    from residence.render.fetcher import SafeFetcher, refusal_problems
+
+    base = Path(out).absolute() / FOLDER
+    virtual = pdfmod.print_ready(
+        {base / rel: p for rel, p in _static_files().items()},
+        published.root / pdfmod.CACHE_FOLDER,
+    )
+    fetcher = SafeFetcher([methods_templates(), templates_dir() / "report" / "fonts"],
+                          virtual=virtual, private=[published.root / "private"])
+    res = published.residence
+    info = pdfmod.PdfInfo(
+        title=title,
+        authors=authors,
+        subject=subject,
+        keywords=list(res.keywords) if res else [],
+        language=published.language,
+        licence_spdx=licence.spdx,
+        licence_url=licence.url,
+        attribution=subject,
+        created=when,
+    )
+    with pdfmod._collecting(None) as collector:
+        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher,
+                        media_type="print").render()
+        pdfmod._apply_metadata(document, info)
+        pdfmod._safe_links(document)
+        data = document.write_pdf(
+            pdf_variant=pdfmod.DEFAULT_VARIANT, pdf_tags=True, dpi=pdfmod.PRINT_DPI,
+            finisher=pdfmod._finisher(pdfmod.DEFAULT_VARIANT),
+        )
+    problems = refusal_problems(fetcher.refused, {f"{FOLDER}/{name}": html}, base)
+    problems += pdfmod._problems_from_log(collector.messages, f"{FOLDER}/{name}")
+    return data, len(document.pages), problems
+
+
+def render_methods(
+    published: Residency,
+    *,
+    formats: Iterable[str] = FORMATS,
+    out: Path,
+    when: dt.datetime | None = None,
+    progress: ProgressCallback | None = None,
+) -> RenderedMethods:
+    """Render the method sheets of a published residency; return the files, nothing written.
+
+    Paths are relative to ``out``: ``methods/<id>.pdf|.html|.md``, ``methods/booklet.pdf``
+    (with ``pdf``), and ``methods/assets/`` (style sheet and fonts, with ``html``).
+    """
+    from residence.render.pdf import build_time
+
+    wanted = [f for f in FORMATS if f in set(formats)]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format(s): {', '.join(unknown)}")
+    when = when or build_time()
+    sheets = method_sheets(published)
+    result = RenderedMethods()
+    if not sheets:
+        return result
+    if "html" in wanted:
+        for rel, path in _static_files().items():
+            result.files[f"{FOLDER}/{rel}"] = path
+    steps = len(sheets) * len(wanted) + (1 if "pdf" in wanted else 0)
+    done = 0
+    for sheet in sheets:
+        html = render_sheet_html(sheet)
+        for fmt in wanted:
+            if progress:
+                progress(f"{sheet.id}.{fmt}", done / steps)
+            if fmt == "html":
+                result.files[f"{FOLDER}/{sheet.id}.html"] = html.encode("utf-8")
+            elif fmt == "md":
+                result.files[f"{FOLDER}/{sheet.id}.md"] = render_sheet_markdown(sheet).encode()
+            else:
+                data, _, problems = _sheet_pdf(
+                    html, published, out, sheet.title, to_plain_text(sheet.summary_md),
+                    sheet.author_names, when, sheet.licence, f"{sheet.id}.pdf",
+                )
+                result.files[f"{FOLDER}/{sheet.id}.pdf"] = data
+                result.problems += problems
+            done += 1
+    if "pdf" in wanted:
+        if progress:
+            progress(BOOKLET, done / steps)
+        res = published.residence
+        t = translator(published.language, "methods")
+        title = t.gettext("Method sheets — {title}", title=res.title if res else "")
+        html = render_booklet_html(sheets, published)
+        team = [m.name for m in res.team] if res else []
+        from residence.render.context import licence_of
+
+        spdx = res.license if res else "CC-BY-SA-4.0"
+        found = licence_of(spdx, translator(published.language, "report"))
+        report_licence = SheetLicence(found.spdx, found.name, found.url)
+        data, _, problems = _sheet_pdf(
+            html, published, out, title,
+            t.gettext("The open method sheets of the residency “{title}”.",
+                      title=res.title if res else ""),
+            team, when, report_licence, BOOKLET,
+        )
+        result.files[f"{FOLDER}/{BOOKLET}"] = data
+        result.problems += problems
+    if progress:
+        progress("done", 1.0)
+    return result
+
+
+def write_methods(rendered: RenderedMethods, out: Path) -> list[Path]:
+    """Write the rendered sheets into ``out`` (each file replaced whole); return the paths."""
+    import shutil
+
+    from residence.fsutil import write_atomic
+
+    written = []
+    for rel, content in sorted(rendered.files.items()):
+        target = out / rel
+        if isinstance(content, Path):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(content, tmp)
+            tmp.replace(target)
+        else:
+            write_atomic(target, content)
+        written.append(target)
+    return written
+
+
+def method_files(published: Residency) -> dict[str, bytes]:
+    """Return the method sheets as {"methods/<id>.pdf": bytes, …} (the shape archive.py takes)."""
+    rendered = render_methods(published, out=published.root / "_build")
+    return {
+        path: content if isinstance(content, bytes) else content.read_bytes()
+        for path, content in rendered.files.items()
+    }

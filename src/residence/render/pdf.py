@@ -1,0 +1,745 @@
+"""The print-quality PDF: the HTML report laid out on A4 pages by WeasyPrint.
+
+The PDF is made from the same page as ``report.html`` (the result of ``render_html`` on the
+published residency), with ``templates/report/print.css`` added for the page furniture:
+running headers, "page x / y", the contents with page numbers, chapters on new pages.
+
+Everything WeasyPrint reads goes through :class:`~residence.render.fetcher.SafeFetcher`:
+the report's own files (in memory), the package's templates and the residency's ``theme/``
+folder, nothing else: no network, no file outside, no device. What it refuses is returned as
+warnings that name the file and line that asked for it.
+
+The PDF carries its metadata (title, authors, subject, keywords, language, dates) and the
+licence in XMP (``xmpRights``, ``cc:license``), and is tagged for screen readers. Two
+variants: ``pdf/ua-1`` (the default: accessible, what a public body must publish) and
+``pdf/a-3u`` (for archives: the published YAML sources are attached).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
+
+from residence import __version__
+from residence.errors import Problem, ResidenceError
+from residence.fsutil import write_atomic
+from residence.models import Residency
+from residence.render.fetcher import SafeFetcher, refusal_problems
+from residence.resources import templates_dir
+
+if TYPE_CHECKING:
+    from weasyprint import Document
+
+    from residence.render.html import RenderedReport
+
+#: (what is being done, fraction done from 0 to 1)
+ProgressCallback = Callable[[str, float], None]
+
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+#: PDF/UA-1: tagged, titled, with its language: what accessibility rules ask of a document a
+#: public body publishes. PDF/A-3u is for the archive, on request.
+DEFAULT_VARIANT = "pdf/ua-1"
+PRINT_CSS = "print.css"
+PRINT_HREF = "assets/print.css"
+#: Print resolution: photos printed small are downsampled to this (pixels per inch).
+PRINT_DPI = 300
+THEME_FOLDER = "theme"
+CACHE_FOLDER = ".residence/cache"
+SRGB = "residence-srgb"
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
+    "cc": "http://creativecommons.org/ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+for _prefix, _uri in NS.items():
+    register_namespace(_prefix, _uri)
+
+_WEASY_STEPS = {
+    "1": ("Reading the page", 0.10),
+    "2": ("Reading the style sheets", 0.15),
+    "3": ("Applying the styles", 0.20),
+    "4": ("Building the boxes", 0.30),
+    "5": ("Laying out the pages", 0.40),
+    "6": ("Writing the PDF", 0.85),
+    "7": ("Writing the metadata", 0.95),
+}
+
+
+@dataclass
+class RenderedPdf:
+    """A rendered PDF: its bytes, its page count and the warnings met."""
+
+    data: bytes
+    pages: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What the PDF says about itself (Info dictionary and XMP)."""
+
+    title: str
+    authors: list[str]
+    subject: str
+    keywords: list[str]
+    language: str
+    licence_spdx: str
+    licence_url: str
+    attribution: str
+    created: dt.datetime
+
+
+# -- metadata --------------------------------------------------------------------------------
+
+
+def build_time() -> dt.datetime:
+    """Return the render time: SOURCE_DATE_EPOCH when set (UTC), else now (UTC)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise ResidenceError(
+            f"SOURCE_DATE_EPOCH='{value}' is not a date: it should be a whole number of "
+            "seconds since 1970-01-01 (for example the output of: git log -1 --format=%ct)",
+            usage=True,
+        ) from None
+
+
+def pdf_info(published: Residency, when: dt.datetime | None = None) -> PdfInfo:
+    """Return the metadata of the report's PDF, from the published residency."""
+    from residence.i18n import translator
+    from residence.render.context import licence_of
+    from residence.render.markdown import to_plain_text
+
+    res = published.residence
+    if res is None:
+        raise ValueError("a residency without residence.yaml cannot be rendered")
+    t = translator(published.language, "report")
+    licence = licence_of(res.license, t, deed=False)
+    authors = [m.name for m in res.team]
+    subject = " ".join(to_plain_text(res.question).split())
+    year = res.weeks[-1].end.year if res.weeks else (when or build_time()).year
+    attribution = f"“{res.title}”, {', '.join(authors)}, {res.host}, {year}. {licence.name}"
+    if licence.url:
+        attribution += f" ({licence.url})"
+    return PdfInfo(
+        title=res.title,
+        authors=authors,
+        subject=subject,
+        keywords=list(dict.fromkeys([*res.keywords, *([res.theme] if res.theme else [])])),
+        language=published.language,
+        licence_spdx=res.license,
+        licence_url=licence.url,
+        attribution=attribution,
+        created=when or build_time(),
+    )
+
+
+def licence_xmp(info: PdfInfo) -> list[Element]:
+    """Return the rdf:Description elements that state the licence (Creative Commons XMP)."""
+    rdf = NS["rdf"]
+    marked = Element(f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
+    flag = SubElement(marked, f"{{{NS['xmpRights']}}}Marked")
+    flag.text = "True"
+    if info.licence_url:
+        SubElement(marked, f"{{{NS['xmpRights']}}}WebStatement").text = info.licence_url
+        SubElement(marked, f"{{{NS['cc']}}}license", {f"{{{rdf}}}resource": info.licence_url})
+    usage = SubElement(marked, f"{{{NS['xmpRights']}}}UsageTerms")
+    alt = SubElement(usage, f"{{{rdf}}}Alt")
+    li = SubElement(alt, f"{{{rdf}}}li", {"xml:lang": "x-default"})
+    li.text = info.attribution
+    rights = SubElement(marked, f"{{{NS['dc']}}}rights")
+    alt = SubElement(rights, f"{{{rdf}}}Alt")
+    li = SubElement(alt, f"{{{rdf}}}li", {"xml:lang": "x-default"})
+    li.text = info.attribution
+    language = SubElement(marked, f"{{{NS['dc']}}}language")
+    bag = SubElement(language, f"{{{rdf}}}Bag")
+    SubElement(bag, f"{{{rdf}}}li").text = info.language
+    if info.keywords:
+        subject = SubElement(marked, f"{{{NS['dc']}}}subject")
+        bag = SubElement(subject, f"{{{rdf}}}Bag")
+        for keyword in info.keywords:
+            SubElement(bag, f"{{{rdf}}}li").text = keyword
+    return [marked]
+
+
+def _metadata_class() -> type:
+    from weasyprint.pdf.metadata import DocumentMetadata
+
+    class _Metadata(DocumentMetadata):  # type: ignore[misc]
+        """WeasyPrint's metadata with the licence added inside its one rdf:RDF element."""
+
+        extra_rdf: list[Element]
+
+        def generate_rdf_metadata(self, variant: Any, version: Any, conformance: Any) -> bytes:
+            data: bytes = super().generate_rdf_metadata(variant, version, conformance)
+            root = fromstring(data)
+            for element in self.extra_rdf:
+                root.append(element)
+            result: bytes = tostring(root, encoding="utf-8")
+            return result
+
+    return _Metadata
+
+
+def _apply_metadata(document: Document, info: PdfInfo) -> None:
+    """Replace the document's metadata (taken from <head>) with the residency's."""
+    created = info.created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    metadata = _metadata_class()(
+        title=info.title,
+        authors=info.authors,
+        description=info.subject,
+        keywords=info.keywords,
+        generator=f"residence {__version__}",
+        created=created,
+        modified=created,
+        attachments=[],  # only the attachments chosen here (PDF/A-3u sources) are embedded
+        lang=info.language,
+    )
+    metadata.extra_rdf = licence_xmp(info)
+    document.metadata = metadata
+
+
+def _finisher(variant: str | None) -> Callable[[Any, Any], None]:
+    """Return the finisher that adds what WeasyPrint leaves out (XMP without a variant)."""
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        if "Metadata" not in pdf.catalog:
+            document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+        preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+        preferences["DisplayDocTitle"] = "true"
+        pdf.catalog["ViewerPreferences"] = preferences
+        pdf.catalog["PageLayout"] = "/OneColumn"
+
+    return finish
+
+
+def _output_intent(document: Document, variant: str) -> dict[str, str]:
+    """Give a PDF/A its sRGB output intent (WeasyPrint 70's own leaves its file open)."""
+    if not variant.startswith("pdf/a"):
+        return {}
+    from importlib.resources import files
+
+    from weasyprint.css import ColorProfile
+
+    icc = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    document.color_profiles[SRGB] = ColorProfile(
+        io.BytesIO(icc), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+    return {"output_intent": SRGB}
+
+
+# -- sources attached to a PDF/A-3 -----------------------------------------------------------
+
+
+def attached_sources(published: Residency) -> dict[str, bytes]:
+    """Return the YAML sources a PDF/A-3u carries: the published ones, never private/."""
+    from residence.serialize import serialize_residency
+
+    return {
+        path: data
+        for path, data in serialize_residency(published).items()
+        if not path.startswith("private/")
+    }
+
+
+def _attachments(published: Residency, when: dt.datetime, fetcher: SafeFetcher) -> list[Any]:
+    from weasyprint import Attachment
+
+    naive = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return [
+        Attachment(
+            string=data,
+            name=path.replace("/", "_") if "/" in path else path,
+            description=path,
+            created=naive,
+            modified=naive,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for path, data in attached_sources(published).items()
+    ]
+
+
+# -- fonts -----------------------------------------------------------------------------------
+
+#: Bump when the fonts are prepared differently, so that old cached fonts are not reused.
+FONT_VERSION = "2"
+NARROW_NBSP = 0x202F
+_FONTS: dict[str, bytes] = {}  # sha256 of a WOFF2 file -> its TrueType bytes (this process)
+
+
+def _decompressed(data: bytes, cache_dir: Path | None) -> bytes:
+    """Return the TrueType bytes of a WOFF2 font, decompressed once and cached.
+
+    WeasyPrint decompresses WOFF2 fonts in pure Python at every render (a quarter of a second
+    per font file); the report ships sixteen. The result is kept for the process and, when
+    ``cache_dir`` is writable, on disk for the next run.
+    """
+    from fontTools.ttLib import woff2
+
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _FONTS:
+        return _FONTS[digest]
+    name = f"{digest[:32]}-{FONT_VERSION}.ttf"
+    cached = cache_dir / "fonts" / name if cache_dir is not None else None
+    if cached is not None:
+        try:
+            font = cached.read_bytes()
+        except OSError:
+            pass
+        else:
+            if font[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+                _FONTS[digest] = font
+                return font
+    out = io.BytesIO()
+    woff2.decompress(io.BytesIO(data), out)
+    font = _with_narrow_space(out.getvalue())
+    _FONTS[digest] = font
+    if cached is not None:
+        try:
+            write_atomic(cached, font)
+        except OSError:
+            pass  # a read-only folder: keep it in memory only
+    return font
+
+
+def _with_narrow_space(font: bytes) -> bytes:
+    """Return a TrueType font that also draws U+202F, the narrow no-break space.
+
+    French typography puts it before ; ! ? and the shipped fonts lack it: without this, each
+    one is drawn from whatever font the machine has (and that font is embedded), so the PDF
+    would differ from one machine to the next. It is given the thin space's glyph, or the
+    no-break space's when the font has no thin space.
+    """
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(io.BytesIO(font))
+    cmap = tt.getBestCmap() or {}
+    glyph = cmap.get(0x2009) or cmap.get(0x00A0)
+    if NARROW_NBSP in cmap or glyph is None:
+        return font
+    for table in tt["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[NARROW_NBSP] = glyph
+    out = io.BytesIO()
+    tt.save(out)
+    return out.getvalue()
+
+
+def print_ready(
+    virtual: Mapping[Path, bytes | Path], cache_dir: Path | None
+) -> dict[Path, bytes | Path]:
+    """Return the files of a render with every WOFF2 font replaced by its TrueType bytes."""
+    ready: dict[Path, bytes | Path] = {}
+    for path, content in virtual.items():
+        if path.suffix == ".woff2":
+            try:
+                data = content if isinstance(content, bytes) else Path(content).read_bytes()
+                if data[:4] == b"wOF2":
+                    ready[path] = _decompressed(data, cache_dir)
+                    continue
+            except Exception:  # a damaged font: let WeasyPrint try (and warn)
+                pass
+        ready[path] = content
+    return ready
+
+
+# -- photos --------------------------------------------------------------------------------
+
+#: The longest side of a photo in the PDF: 1400 px is 237 dpi across the whole text width
+#: (150 mm), 300 dpi at 12 cm; photos printed smaller are brought down to 300 dpi by
+#: WeasyPrint. A hundred phone photos then keep a report under 30 MB.
+PRINT_MAX_PX = 1400
+PRINT_JPEG_QUALITY = 75
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _print_photo(data: bytes, cache_dir: Path | None) -> bytes:
+    """Return a photo sized for print (JPEG, at most PRINT_MAX_PX), cached by content."""
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    name = f"{digest}-{PRINT_MAX_PX}-{PRINT_JPEG_QUALITY}.jpg"
+    cached = cache_dir / "print" / name if cache_dir is not None else None
+    if cached is not None:
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if max(image.size) <= PRINT_MAX_PX and image.format == "JPEG":
+            return data
+        if image.mode in ("RGBA", "LA", "P") or image.format == "PNG":
+            return data  # drawings and transparency: kept as they are (lossless)
+        image.thumbnail((PRINT_MAX_PX, PRINT_MAX_PX), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True,
+                                  progressive=False)
+    result = out.getvalue()
+    if cached is not None:
+        try:
+            write_atomic(cached, result)
+        except OSError:
+            pass
+    return result
+
+
+def print_photos(
+    virtual: Mapping[Path, bytes | Path], cache_dir: Path | None
+) -> dict[Path, bytes | Path]:
+    """Return the files of a render with the report's photos sized for print."""
+    ready: dict[Path, bytes | Path] = {}
+    for path, content in virtual.items():
+        if path.parent.name == "media" and path.suffix.lower() in PHOTO_SUFFIXES:
+            try:
+                data = content if isinstance(content, bytes) else Path(content).read_bytes()
+                ready[path] = _print_photo(data, cache_dir)
+                continue
+            except Exception:  # an unreadable picture: WeasyPrint will say so
+                pass
+        ready[path] = content
+    return ready
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def print_stylesheet() -> Path:
+    """Return the print style sheet shipped with the package."""
+    return templates_dir() / "report" / PRINT_CSS
+
+
+def _theme_print(root: Path) -> Path | None:
+    """Return the residency's theme/print.css, if it has one inside the folder."""
+    path = root / THEME_FOLDER / PRINT_CSS
+    try:
+        if path.is_file() and path.resolve().is_relative_to(root.resolve()):
+            return path.resolve()
+    except OSError:
+        return None
+    return None
+
+
+def with_print_stylesheet(html: str, href: str = PRINT_HREF) -> str:
+    """Return the page with the print style sheet linked last in <head> (it wins ties)."""
+    link = f'<link rel="stylesheet" href="{href}" media="print">\n'
+    index = html.lower().rfind("</head>")
+    if index < 0:
+        return link + html
+    return html[:index] + link + html[index:]
+
+
+_VAR_RE = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
+_SVG_OPEN_RE = re.compile(r'<svg\b[^>]*\bclass="[^"]*\bchart\b[^"]*"[^>]*>')
+
+
+def _custom_properties(css: str) -> dict[str, str]:
+    """Return the ``--name: value`` declarations of the :root rules of a style sheet."""
+    found: dict[str, str] = {}
+    for block in re.findall(r":root\s*\{([^}]*)\}", css):
+        for name, value in re.findall(r"--([\w-]+)\s*:\s*([^;]+);?", block):
+            found[name] = value.strip()
+    return found
+
+
+def _resolve(value: str, props: Mapping[str, str], depth: int = 0) -> str:
+    if depth > 8 or "var(" not in value:
+        return value
+
+    def repl(match: re.Match[str]) -> str:
+        found = props.get(match.group(1))
+        return found if found is not None else (match.group(2) or "").strip()
+
+    return _resolve(_VAR_RE.sub(repl, value), props, depth + 1)
+
+
+_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_CHART_SELECTOR_RE = re.compile(r"^\.chart(?=[\s.:#\[>+~]|$)")
+
+
+def _rules(css: str) -> Iterator[tuple[str, str]]:
+    """Yield (selectors, declarations) of the rules that apply in print, in order.
+
+    A small scanner rather than a full CSS parser: the report's style sheets are plain, and
+    this runs at every render. Rules inside ``@media`` blocks count only for ``print``.
+    """
+    css = _COMMENT_RE.sub("", css)
+    stack: list[bool] = []  # for each open @-block: does it apply in print?
+    position = 0
+    while True:
+        opening = css.find("{", position)
+        closing = css.find("}", position)
+        if closing >= 0 and (opening < 0 or closing < opening):
+            if stack:
+                stack.pop()  # the end of an @media block
+            position = closing + 1
+            continue
+        if opening < 0:
+            return
+        prelude = css[position:opening].strip()
+        if prelude.startswith("@"):
+            media = prelude.lower()
+            stack.append(media.startswith("@media") and "print" in media
+                         and "not print" not in media)
+            position = opening + 1
+            continue
+        end = css.find("}", opening)
+        if end < 0:
+            return
+        if all(stack):
+            yield prelude, css[opening + 1 : end].strip()
+        position = end + 1
+
+
+def chart_styles(page: str, sheets: list[str]) -> str:
+    """Return the rules that style the report's charts, variables resolved, for inline SVG.
+
+    WeasyPrint draws an inline SVG on its own: the page's style sheets (``.chart .day
+    {fill: …}``) do not reach it, nor do CSS variables, and the charts come out black. The
+    rules are copied into each chart instead, with the colours of this residency.
+    """
+    props: dict[str, str] = {}
+    for css in sheets:
+        props.update(_custom_properties(css))
+    for css in re.findall(r"<style[^>]*>(.*?)</style>", page, flags=re.S | re.I):
+        props.update(_custom_properties(css))
+    rules: list[str] = []
+    for css in sheets:
+        for prelude, body in _rules(css):
+            selectors = [" ".join(sel.split()) for sel in prelude.split(",")]
+            if not selectors or not all(_CHART_SELECTOR_RE.match(sel) for sel in selectors):
+                continue
+            rules.append(f"{', '.join(selectors)} {{ {_resolve(body, props)} }}")
+    return "\n".join(rules).replace("</", "<\\/")
+
+
+def with_chart_styles(page: str, styles: str) -> str:
+    """Return the page with ``styles`` inside every inline chart SVG."""
+    if not styles:
+        return page
+    return _SVG_OPEN_RE.sub(lambda m: f"{m.group(0)}<style>{styles}</style>", page)
+
+
+class _Collector(logging.Handler):
+    """Collect WeasyPrint's warnings and report its progress steps."""
+
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+        self.messages: list[str] = []
+        self.pages = 0
+        self.done = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not stop a render
+            return
+        if record.name == "weasyprint.progress":
+            self._step(message)
+        elif record.levelno >= logging.WARNING:
+            self.messages.append(message)
+
+    def _step(self, message: str) -> None:
+        if self.progress is None:
+            return
+        match = re.match(r"Step (\d)", message)
+        if not match or match.group(1) not in _WEASY_STEPS:
+            return
+        label, done = _WEASY_STEPS[match.group(1)]
+        if match.group(1) == "5":
+            page = re.search(r"Page (\d+)", message)
+            if page:
+                # Pages are laid out twice or more (page numbers in the contents): the bar
+                # never goes back, it creeps towards the next step.
+                self.pages += 1
+                done += 0.4 * (1 - 1 / (1 + self.pages / 60))
+                label = f"{label} (page {page.group(1)})"
+        self.done = max(self.done, done)
+        self.progress(label, self.done)
+
+
+@contextmanager
+def _collecting(progress: ProgressCallback | None) -> Iterator[_Collector]:
+    from weasyprint import LOGGER, PROGRESS_LOGGER
+
+    collector = _Collector(progress)
+    levels = (LOGGER.level, PROGRESS_LOGGER.level)
+    LOGGER.addHandler(collector)
+    PROGRESS_LOGGER.addHandler(collector)
+    LOGGER.setLevel(logging.WARNING)
+    PROGRESS_LOGGER.setLevel(logging.INFO if progress else logging.WARNING)
+    propagate = (LOGGER.propagate, PROGRESS_LOGGER.propagate)
+    LOGGER.propagate = PROGRESS_LOGGER.propagate = False
+    try:
+        yield collector
+    finally:
+        LOGGER.removeHandler(collector)
+        PROGRESS_LOGGER.removeHandler(collector)
+        LOGGER.setLevel(levels[0])
+        PROGRESS_LOGGER.setLevel(levels[1])
+        LOGGER.propagate, PROGRESS_LOGGER.propagate = propagate
+
+
+def _safe_links(document: Document) -> None:
+    """Drop links that would put a file in the PDF or name a file of this computer."""
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            kind, target = link[0], link[1]
+            if kind == "attachment":
+                continue
+            if kind == "external" and not str(target).lower().startswith(
+                ("https:", "http:", "mailto:")
+            ):
+                continue
+            kept.append(link)
+        page.links[:] = kept
+
+
+def _theme_sources(root: Path) -> dict[str, str]:
+    """Return the residency's theme files as text, to say which one asked for a resource."""
+    theme = root / THEME_FOLDER
+    found: dict[str, str] = {}
+    try:
+        if not theme.is_dir() or not theme.resolve().is_relative_to(root.resolve()):
+            return found
+        for path in sorted(theme.rglob("*")):
+            if path.suffix in {".j2", ".css", ".html"} and path.is_file():
+                if path.stat().st_size < 2_000_000:
+                    found[path.relative_to(root).as_posix()] = path.read_text(
+                        "utf-8", errors="replace"
+                    )
+    except OSError:
+        return found
+    return found
+
+
+def _problems_from_log(messages: list[str], path: str = "report.html") -> list[Problem]:
+    """Return WeasyPrint warnings worth showing (fonts, images that could not be drawn)."""
+    problems: list[Problem] = []
+    for message in dict.fromkeys(messages):
+        if "Failed to load" in message or "refused" in message.lower():
+            continue  # refused resources are reported by the fetcher, with their source
+        lowered = message.lower()
+        if "glyph" not in lowered and any(
+            word in lowered for word in ("unsupported", "ignored", "invalid", "expected a")
+        ):
+            continue  # CSS the browser understands and WeasyPrint skips: not the user's fault
+        problems.append(Problem(path, None, None, "warning", "pdf",
+                                f"the PDF renderer said: {message}"))
+    return problems
+
+
+def render_pdf(
+    report: RenderedReport,
+    published: Residency,
+    *,
+    out: Path,
+    variant: str = DEFAULT_VARIANT,
+    when: dt.datetime | None = None,
+    progress: ProgressCallback | None = None,
+    stylesheet: Path | None = None,
+    cache_dir: Path | None = None,
+) -> RenderedPdf:
+    """Lay out the rendered report of a published residency on A4 pages; return the PDF.
+
+    ``report`` comes from ``render_html(published)``; ``out`` is the folder report.html is
+    written to (its assets are read from ``report``, in memory, not from the disk). Nothing
+    is written but the font cache (``cache_dir``, by default the residency's
+    ``.residence/cache``). ``progress`` is called with (what, fraction) while the PDF is made.
+
+    >>> pdf = render_pdf(render_html(published), published, out=folder / "_build")  # doctest: +SKIP
+    """
+    from weasyprint import HTML
+
+    if published.edition not in {"public", "team"}:
+        raise ValueError("render_pdf takes the result of select_edition(), not a raw residency")
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown PDF variant {variant!r}: choose one of {', '.join(VARIANTS)}")
+    root = published.root
+    when = when or build_time()
+    info = pdf_info(published, when)
+    out = Path(os.path.abspath(out))
+    virtual: dict[Path, bytes | Path] = {out / rel: data for rel, data in report.assets.items()}
+    virtual[out / PRINT_HREF] = stylesheet or _theme_print(root) or print_stylesheet()
+    cache = root / CACHE_FOLDER if cache_dir is None else cache_dir
+    virtual = print_photos(print_ready(virtual, cache), cache)
+    fetcher = SafeFetcher(
+        [root / THEME_FOLDER, templates_dir() / "report"],
+        virtual=virtual,
+        private=[root / "private"],
+    )
+    html = with_print_stylesheet(report.html)
+    sheets = [
+        content.decode("utf-8", "replace") if isinstance(content, bytes)
+        else Path(content).read_text("utf-8", errors="replace")
+        for rel, content in report.assets.items()
+        if rel.endswith(".css") and "/fonts/" not in rel
+    ]
+    html = with_chart_styles(html, chart_styles(html, sheets))
+    if progress:
+        progress("Preparing the page", 0.05)
+    with _collecting(progress) as collector:
+        document = HTML(
+            string=html, base_url=out.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+        ).render()
+        _apply_metadata(document, info)
+        _safe_links(document)
+        attachments = _attachments(published, when, fetcher) if variant == "pdf/a-3u" else None
+        # No explicit pdf_identifier: pydyf would serialise (and compress) every object a
+        # second time to hash them. PDF/A sets one itself (a hash of the content: the same
+        # input still gives the same bytes); PDF/UA does not need one.
+        data = document.write_pdf(
+            pdf_variant=variant,
+            pdf_tags=True,
+            attachments=attachments,
+            dpi=PRINT_DPI,
+            finisher=_finisher(variant),
+            **_output_intent(document, variant),
+        )
+    if progress:
+        progress("Done", 1.0)
+    sources = {**_theme_sources(root), "report.html": report.html}
+    problems = refusal_problems(fetcher.refused, sources, out)
+    problems += _problems_from_log(collector.messages)
+    return RenderedPdf(data, len(document.pages), problems)
+
+
+def report_pdf_files(published: Residency) -> dict[str, bytes]:
+    """Return {"report.pdf": bytes} for a published residency (the shape archive.py takes)."""
+    from residence.render.html import render_html
+
+    report = render_html(published)
+    return {"report.pdf": render_pdf(report, published, out=published.root / "_build").data}
+
+
+__all__ = [
+    "DEFAULT_VARIANT",
+    "VARIANTS",
+    "PdfInfo",
+    "ProgressCallback",
+    "RenderedPdf",
+    "attached_sources",
+    "build_time",
+    "pdf_info",
+    "render_pdf",
+    "report_pdf_files",
+    "with_print_stylesheet",
+]

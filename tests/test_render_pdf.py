@@ -1,0 +1,463 @@
+"""The PDF report: pages, contents, running headers, metadata, tags, privacy and safety.
+
+PDFs are never compared byte for byte: their text is extracted with pypdf.
+"""
+
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner  # noqa: TID251
+
+from residence.cli import app
+from residence.edition import select_edition
+from residence.load import load_residency
+from residence.models import Residency
+from residence.render.fetcher import RefusedResource, SafeFetcher, locate_request
+from residence.render.html import render_html
+from residence.render.pdf import (
+    RenderedPdf,
+    attached_sources,
+    chart_styles,
+    pdf_info,
+    render_pdf,
+    with_chart_styles,
+    with_print_stylesheet,
+)
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lycee-jean-moulin"
+
+
+def _published(folder: Path, edition: str = "public") -> Residency:
+    residency, problems = load_residency(folder)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return select_edition(residency, edition)
+
+
+def _render(folder: Path, edition: str = "public", **options: object) -> RenderedPdf:
+    published = _published(folder, edition)
+    report = render_html(published, use_cache=False)
+    return render_pdf(report, published, out=folder / "_build", **options)  # type: ignore[arg-type]
+
+
+def _text(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _flat(text: str) -> str:
+    """Return extracted text with its spaces (no-break, narrow) and line breaks folded."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+# -- the fetcher, on its own (fast) ------------------------------------------------------------
+
+
+@pytest.fixture
+def fetch_root(tmp_path: Path) -> Path:
+    root = tmp_path / "residency"
+    (root / "theme").mkdir(parents=True)
+    (root / "theme" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "private").mkdir()
+    (root / "private" / "consent.yaml").write_text("consents: []\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[core]\n")
+    (tmp_path / "secret.txt").write_text("secret")
+    return root
+
+
+def test_safe_fetcher_reads_a_file_inside_a_root(fetch_root: Path) -> None:
+    fetcher = SafeFetcher([fetch_root / "theme"])
+    response = fetcher.fetch((fetch_root / "theme" / "logo.svg").as_uri())
+    assert response.read().startswith(b"<svg")
+    assert response.content_type == "image/svg+xml"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/tracker.gif",
+        "ftp://example.org/x",
+        "file://otherhost/etc/passwd",
+        "file:///etc/passwd",
+        "data:text/html,<p>x</p>",
+        "data:application/octet-stream;base64,AAAA",
+    ],
+)
+def test_safe_fetcher_refuses_the_network_and_the_disk(fetch_root: Path, url: str) -> None:
+    fetcher = SafeFetcher([fetch_root])
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(url)
+    assert fetcher.refused[0].url == url
+
+
+def test_safe_fetcher_refuses_private_hidden_and_outside_files(fetch_root: Path) -> None:
+    fetcher = SafeFetcher([fetch_root], private=[fetch_root / "private"])
+    for path in (
+        fetch_root / "private" / "consent.yaml",
+        fetch_root / ".git" / "config",
+        fetch_root / "theme" / ".." / ".." / "secret.txt",
+    ):
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(path.as_uri() if ".." not in str(path) else "file://" + str(path))
+
+
+def test_safe_fetcher_resolves_symlinks_before_checking(fetch_root: Path) -> None:
+    link = fetch_root / "theme" / "passwd.png"
+    link.symlink_to(fetch_root.parent / "secret.txt")
+    fetcher = SafeFetcher([fetch_root / "theme"])
+    with pytest.raises(RefusedResource, match="outside"):
+        fetcher.fetch(link.as_uri())
+
+
+@pytest.mark.skipif(not Path("/dev/urandom").exists(), reason="no /dev/urandom")
+def test_safe_fetcher_refuses_devices_and_pipes_without_hanging(fetch_root: Path) -> None:
+    (fetch_root / "theme" / "random.png").symlink_to("/dev/urandom")
+    fifo = fetch_root / "theme" / "pipe.png"
+    os.mkfifo(fifo)
+    # /dev is made a root on purpose: even then a device is not a regular file.
+    fetcher = SafeFetcher([fetch_root / "theme", Path("/dev")])
+    for path in (fetch_root / "theme" / "random.png", fifo, Path("/dev/urandom")):
+        with pytest.raises(RefusedResource, match="regular file"):
+            fetcher.fetch(path.as_uri())
+
+
+def test_safe_fetcher_serves_virtual_files_and_image_data(tmp_path: Path) -> None:
+    out = tmp_path / "_build"
+    fetcher = SafeFetcher([], virtual={out / "assets" / "a.css": b"p { color: red }"})
+    assert fetcher.fetch((out / "assets" / "a.css").as_uri()).read() == b"p { color: red }"
+    assert fetcher.fetch("data:image/png;base64,iVBORw0KGgo=").read().startswith(b"\x89PNG")
+    with pytest.raises(RefusedResource):
+        fetcher.fetch((out / "assets" / "other.css").as_uri())
+
+
+def test_locate_request_names_the_file_and_line() -> None:
+    sources = {"theme/extra.css": "body {}\n\n@import url(http://h/x.css);\n", "report.html": ""}
+    assert locate_request("http://h/x.css", sources) == ("theme/extra.css", 3)
+    where, line = locate_request("file:///nowhere/at/all.png", {"report.html": "<p>\n"})
+    assert (where, line) == ("report.html", None)
+
+
+# -- pieces of the PDF pipeline (fast) -------------------------------------------------------------
+
+
+def test_with_print_stylesheet_links_it_last_in_head() -> None:
+    page = "<html><head><link rel=stylesheet href=a.css></head><body></body></html>"
+    linked = with_print_stylesheet(page)
+    assert linked.index("a.css") < linked.index("assets/print.css") < linked.index("</head>")
+
+
+def test_chart_styles_are_copied_into_charts_with_colours_resolved() -> None:
+    css = ":root { --ink: #111111; }\n.chart .day { fill: var(--ink); }\n.other { color: red }"
+    page = '<style>:root { --ink: #222222; }</style><svg class="chart chart-x"><rect/></svg>'
+    styles = chart_styles(page, [css])
+    assert styles == ".chart .day { fill: #222222; }"
+    assert '<svg class="chart chart-x"><style>.chart .day' in with_chart_styles(page, styles)
+
+
+def test_pdf_info_and_attached_sources_come_from_the_gated_residency(minimal: Path) -> None:
+    published = _published(minimal)
+    info = pdf_info(published)
+    assert info.title == "La mairie annexe, vue du guichet"
+    assert info.authors and "Claire Dumas" in info.authors
+    assert "**" not in info.subject and "lisible" in info.subject
+    assert info.language == "fr" and info.licence_spdx == "CC-BY-SA-4.0"
+    sources = attached_sources(select_edition(load_residency(minimal)[0], "team"))
+    assert "residence.yaml" in sources
+    assert not any(path.startswith("private/") for path in sources)
+
+
+def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from residence.render.pdf import PRINT_MAX_PX, print_photos
+
+    buffer = io.BytesIO()
+    Image.effect_noise((1600, 1200), 40).convert("RGB").save(buffer, "JPEG", quality=90)
+    drawing = io.BytesIO()
+    Image.new("RGBA", (2000, 1000), (0, 0, 0, 0)).save(drawing, "PNG")
+    media = tmp_path / "_build" / "assets" / "media"
+    files = {media / "photo.jpg": buffer.getvalue(), media / "plan.png": drawing.getvalue(),
+             tmp_path / "_build" / "assets" / "report.css": b"p {}"}
+    ready = print_photos(files, tmp_path / "cache")
+    photo = ready[media / "photo.jpg"]
+    assert isinstance(photo, bytes) and len(photo) < len(buffer.getvalue())
+    with Image.open(io.BytesIO(photo)) as image:
+        assert max(image.size) == PRINT_MAX_PX and image.format == "JPEG"
+    assert ready[media / "plan.png"] == drawing.getvalue()  # drawings stay lossless
+    assert ready[tmp_path / "_build" / "assets" / "report.css"] == b"p {}"
+    assert len(list((tmp_path / "cache" / "print").iterdir())) == 1
+    assert print_photos(files, tmp_path / "cache")[media / "photo.jpg"] == photo
+
+
+# -- the example's PDF, rendered once ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderedPdf, Residency]:
+    folder = tmp_path_factory.mktemp("example") / "lycee-jean-moulin"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".residence", "_build"))
+    published = _published(folder)
+    report = render_html(published, use_cache=False)
+    return render_pdf(report, published, out=folder / "_build"), published
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_has_cover_contents_and_parts(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, _ = example_pdf
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert len(reader.pages) == pdf.pages >= 20
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    pages = _text(pdf.data)
+    assert "Le hall, carrefour des chemins" in _flat(pages[0])
+    assert "Région Loire-Océane" in _flat(pages[0])
+    contents = _flat(pages[1])
+    assert "Sommaire" in contents
+    # Each part of the contents has the page number where that part starts.
+    for title in ("La question", "L’immersion", "Crédits et licence"):
+        match = re.search(re.escape(title) + r" (\d+)", contents)
+        assert match, (title, contents)
+        number = int(match.group(1))
+        assert title.upper() in _flat(pages[number - 1]).upper(), (title, number)
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_has_running_headers_and_page_numbers(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, _ = example_pdf
+    pages = [_flat(text) for text in _text(pdf.data)]
+    total = len(pages)
+    assert f"page 1 / {total}" not in pages[0]  # no number on the cover
+    for number, text in enumerate(pages[2:], start=3):
+        assert f"page {number} / {total}" in text
+    journal = next(i for i, text in enumerate(pages) if "Premier tour du hall" in text)
+    assert "L’IMMERSION" in pages[journal]
+    assert "Le hall, carrefour des chemins" in pages[journal]
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_ends_with_credits_and_licence(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, _ = example_pdf
+    last = " ".join(_flat(text) for text in _text(pdf.data)[-2:])
+    assert "CC-BY-SA-4.0" in last
+    assert "https://creativecommons.org/licenses/by-sa/4.0/" in last
+    assert "Claire Fontanel" in last
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_metadata_xmp_and_tags(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, published = example_pdf
+    reader = PdfReader(io.BytesIO(pdf.data))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == published.residence.title  # type: ignore[union-attr]
+    assert "Claire Fontanel" in (meta.author or "")
+    assert "hall" in (meta.subject or "") and "**" not in (meta.subject or "")
+    assert "orientation" in str(meta.get("/Keywords"))
+    assert str(meta.get("/CreationDate")).startswith("D:20250101")  # SOURCE_DATE_EPOCH
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<xmpRights:Marked>True</xmpRights:Marked>" in xmp
+    assert "https://creativecommons.org/licenses/by-sa/4.0/" in xmp
+    assert "cc:license" in xmp and "pdfuaid:part" in xmp
+    assert xmp.count("<rdf:RDF") == 1
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_public_edition_hides_the_unconsented_person(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, _ = example_pdf
+    text = _flat(" ".join(_text(pdf.data))).lower()
+    assert "solange" not in text and "vermeersch" not in text
+    raw = pdf.data.lower()
+    assert b"solange" not in raw and b"vermeersch" not in raw
+    meta = PdfReader(io.BytesIO(pdf.data)).metadata
+    assert "Solange" not in str(dict(meta or {}))
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_keeps_the_actor_map_vector(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    pdf, _ = example_pdf
+    pages = [_flat(text) for text in _text(pdf.data)]
+    # The map's legend and labels are text in the PDF (a picture of the map would have none).
+    site = [i for i, text in enumerate(pages) if "LE SITE ET SES ACTEURS" in text.upper()]
+    assert any("Coopération" in pages[i] and "influence (1 à 5)" in pages[i] for i in site)
+    assert not [p for p in pdf.problems if p.severity == "error"]
+
+
+# -- smaller renders ------------------------------------------------------------------------------
+
+
+@pytest.mark.pdf
+def test_render_pdf_team_edition_has_the_band_on_every_page(minimal: Path) -> None:
+    pdf = _render(minimal, "team")
+    pages = [_flat(text) for text in _text(pdf.data)]
+    assert pages and all("DOCUMENT INTERNE — NE PAS DIFFUSER" in p.upper() for p in pages)
+    public = [_flat(text) for text in _text(_render(minimal).data)]
+    assert not any("NE PAS DIFFUSER" in p.upper() for p in public)
+
+
+@pytest.mark.pdf
+def test_render_pdf_archive_variant_attaches_the_published_sources(minimal: Path) -> None:
+    steps: list[tuple[str, float]] = []
+    pdf = _render(
+        minimal, variant="pdf/a-3u", progress=lambda what, done: steps.append((what, done))
+    )
+    fractions = [done for _, done in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(what.startswith("Laying out the pages") for what, _ in steps)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    attached = reader.attachments
+    assert "residence.yaml" in attached
+    assert any(name.startswith("journal_") for name in attached)
+    assert not any("consent" in name or "private" in name for name in attached)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfaid:part" in xmp and "xmpRights" in xmp
+
+
+@pytest.fixture
+def counting_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server (in a thread, stopped at the end) that records every request."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.pdf
+def test_render_pdf_hostile_theme_reads_nothing_outside(
+    minimal: Path, tmp_path: Path, counting_server: tuple[str, list[str]]
+) -> None:
+    base, requests = counting_server
+    secret = tmp_path / "outside-secret.txt"
+    secret.write_text("TOP-SECRET-OUTSIDE", encoding="utf-8")
+    theme = minimal / "theme"
+    theme.mkdir()
+    (theme / "leak.png").symlink_to(secret)
+    (theme / "random.png").symlink_to("/dev/urandom")
+    (theme / "extra.css").write_text(
+        f"@import url({base}/imported.css);\n"
+        f"body {{ background: url({base}/tracker.png); }}\n"
+        "h1 { background: url(file:///etc/passwd); }\n",
+        encoding="utf-8",
+    )
+    (theme / "footer.html.j2").write_text(
+        '<footer>\n<img src="file:///etc/passwd" alt="a">\n'
+        f'<img src="{base}/pixel.png" alt="b">\n'
+        '<a rel="attachment" href="file:///etc/passwd">passwd</a>\n'
+        f'<a rel="attachment" href="{secret.as_uri()}">secret</a>\n'
+        '<link rel="attachment" href="file:///etc/hostname">\n'
+        '<img src="../theme/random.png" alt="c"><img src="../theme/leak.png" alt="d">\n'
+        '<img src="/dev/zero" alt="e">\n'
+        "</footer>\n",
+        encoding="utf-8",
+    )
+    pdf = _render(minimal)
+    assert requests == []
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert reader.attachments == {}
+    passwd = Path("/etc/passwd").read_bytes()[:30]
+    assert b"TOP-SECRET-OUTSIDE" not in pdf.data
+    assert b"/etc/passwd" not in pdf.data and b"file:" not in pdf.data
+    assert passwd not in pdf.data
+    text = " ".join(_text(pdf.data))
+    assert "TOP-SECRET" not in text and "root:" not in text
+    refused = [p for p in pdf.problems if p.code == "refused-resource"]
+    where = {(p.path, p.line) for p in refused}
+    assert ("theme/extra.css", 1) in where  # the @import
+    assert ("theme/footer.html.j2", 2) in where  # the first image
+    assert any("/etc/passwd" in p.message for p in refused)
+    assert all(p.severity == "warning" for p in refused)
+
+
+def test_cli_render_rejects_an_unknown_format(minimal: Path) -> None:
+    result = CliRunner().invoke(app, ["render", str(minimal), "--to", "docx"])
+    assert result.exit_code == 2
+    assert "docx" in result.output
+
+
+@pytest.mark.pdf
+def test_cli_render_pdf_only_writes_the_pdf(minimal: Path) -> None:
+    out = minimal / "out"
+    result = CliRunner().invoke(app, ["render", str(minimal), "--to", "pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (out / "report.html").exists()
+    assert str(out / "report.pdf") in result.stdout
+    assert "%" not in result.stderr  # no progress bar when the output is not a terminal
+
+
+@pytest.mark.pdf
+def test_cli_render_default_makes_html_and_pdf_from_one_edition(minimal: Path) -> None:
+    result = CliRunner().invoke(app, ["render", str(minimal), "--edition", "team"])
+    assert result.exit_code == 0, result.output
+    out = minimal / "_build"
+    assert (out / "report.html").is_file() and (out / "report.pdf").is_file()
+    assert "report.pdf" in result.stdout and "report.html" in result.stdout
+    pages = _text((out / "report.pdf").read_bytes())
+    assert "NE PAS DIFFUSER" in _flat(pages[0]).upper()
+    assert "ne pas diffuser" in (out / "report.html").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.pdf
+def test_render_pdf_is_reproducible_with_source_date_epoch(
+    copy_project, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    first = _render(copy_project("minimal", tmp_path / "one"))
+    second = _render(copy_project("minimal", tmp_path / "two"))
+    assert first.data == second.data
+
+
+def test_cli_render_rejects_a_bad_source_date_epoch(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = CliRunner().invoke(app, ["render", str(minimal), "--to", "pdf"])
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+    assert not (minimal / "_build" / "report.pdf").exists()

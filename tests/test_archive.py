@@ -72,7 +72,7 @@ def zipped(minimal: Path, tmp_path: Path) -> Path:
 
 
 def test_archive_renderer_is_registered() -> None:
-    assert [p.__name__ for p in OUTPUT_PRODUCERS] == ["report_html"]
+    assert [p.__name__ for p in OUTPUT_PRODUCERS] == ["report_files", "method_sheets"]
 
 
 def test_archive_holds_a_bag_with_sources_report_and_crate(zipped: Path) -> None:
@@ -313,6 +313,13 @@ def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Pat
     assert graph["https://creativecommons.org/licenses/by/4.0/"]["identifier"] == "CC-BY-4.0"
     assert "license" not in graph["residency/residence.yaml"]
     assert graph["report.html"]["encodingFormat"] == "text/html"
+    # The rendered outputs: the PDF report and the method sheet under its own licence.
+    assert graph["report.pdf"]["encodingFormat"] == "application/pdf"
+    assert files["data/report.pdf"].startswith(b"%PDF-")
+    for suffix in ("pdf", "html", "md"):
+        card = graph[f"methods/entretien-guichet.{suffix}"]
+        assert card["license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert "data/methods/booklet.pdf" in files
 
 
 def test_archive_crate_ids_of_odd_file_names_are_percent_encoded(

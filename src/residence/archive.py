@@ -194,23 +194,43 @@ def render_outputs(published: Residency) -> tuple[dict[str, bytes], list[Problem
     return outputs, problems
 
 
-def report_html(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
-    """Return report.html and its assets/ (style sheets, fonts, photos, actor map)."""
+def report_files(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+    """Return report.html with its assets/, and report.pdf laid out from the same page.
+
+    The PDF is the archival variant (PDF/A-3u, with the published sources attached).
+    """
     from residence.render.html import render_html
+    from residence.render.pdf import render_pdf
 
     report = render_html(published)
     files = {"report.html": report.html.encode("utf-8")}
     for path, content in report.assets.items():
         files[path] = content if isinstance(content, bytes) else content.read_bytes()
-    return files, list(report.problems)
+    with tempfile.TemporaryDirectory(prefix="residence-archive-") as out:
+        pdf = render_pdf(report, published, out=Path(out), variant="pdf/a-3u")
+    files["report.pdf"] = pdf.data
+    return files, [*report.problems, *pdf.problems]
+
+
+def method_sheets(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+    """Return the open method sheets: methods/<id>.pdf, .html, .md and the booklet."""
+    from residence.render.methods import render_methods
+
+    if not published.methods:
+        return {}, []
+    with tempfile.TemporaryDirectory(prefix="residence-archive-") as out:
+        rendered = render_methods(published, out=Path(out))
+        files = {
+            path: content if isinstance(content, bytes) else content.read_bytes()
+            for path, content in rendered.files.items()
+        }
+    return files, list(rendered.problems)
 
 
 #: The renderers whose outputs an archive holds, in order; each returns (files, warnings).
-#: Extension point: the PDF report (report.pdf) and the method sheets (methods/<id>.pdf,
-#: .html, .md) join this list when their renderers exist, with a function of the same shape
-#: as ``report_html``.
 OUTPUT_PRODUCERS: list[Callable[[Residency], tuple[dict[str, bytes], list[Problem]]]] = [
-    report_html,
+    report_files,
+    method_sheets,
 ]
 
 
@@ -251,10 +271,17 @@ def gather_payload(published: Residency, outputs: dict[str, bytes]) -> Payload:
     for method in residency.methods:
         if method.license and method.license != default:
             licences[f"{SOURCES}/{source_of(method)}"] = method.license
+            # The sheet made from it carries the same licence.
+            for suffix in ("pdf", "html", "md"):
+                licences[f"methods/{method.id}.{suffix}"] = method.license
+        for suffix in ("pdf", "html", "md"):
+            names[f"methods/{method.id}.{suffix}"] = method.title
     if res is not None:
         names[f"{SOURCES}/{source_of(res) or 'residence.yaml'}"] = res.title
     if "report.html" in files:
         names["report.html"] = res.title if res else "Report"
+    if "report.pdf" in files:
+        names["report.pdf"] = res.title if res else "Report"
     for path in files:
         if path.startswith(f"{SOURCES}/LICENSES/"):
             stem = PurePosixPath(path).stem

@@ -100,6 +100,49 @@ def _residency_dir(folder: Path) -> Path:
     return folder
 
 
+def _parse_formats(to: str, allowed: Sequence[str]) -> list[str]:
+    """Return the formats of a comma-separated --to value; exit 2 on an unknown one."""
+    choices = ", ".join(allowed)
+    formats = [part.strip().lower() for part in to.split(",") if part.strip()]
+    if not formats:
+        _usage(f"--to needs a format: {choices}")
+    for name in formats:
+        if name not in allowed:
+            _usage(
+                f"--to {name}: unknown format; use {choices} or a list like "
+                f"{allowed[0]},{allowed[1]}"
+            )
+    return formats
+
+
+def _out_folder(out: Path | None, folder: Path) -> Path:
+    """Return the output folder (default DIR/_build); exit 2 when it is a file."""
+    dest = out if out is not None else folder / "_build"
+    if dest.exists() and not dest.is_dir():
+        _usage(f"--out '{dest}' is a file, not a folder")
+    return dest
+
+
+def _load_valid(
+    folder: Path, refusal: str, *, errors_only: bool = False
+) -> tuple[Any, list[Problem]]:
+    """Load and check a residency; on errors print them with ``refusal`` and exit 1.
+
+    Returns the residency and its problems (warnings only, then).
+    """
+    from residence.check import check_residency
+    from residence.errors import has_errors, sort_problems
+    from residence.load import load_residency
+
+    residency, problems = load_residency(folder)
+    problems = sort_problems([*problems, *check_residency(residency)])
+    if has_errors(problems):
+        _print_problems([p for p in problems if p.severity == "error"] if errors_only else problems)
+        typer.echo(f"The residency has errors: {refusal}", err=True)
+        raise typer.Exit(code=1)
+    return residency, problems
+
+
 # -- commands ----------------------------------------------------------------------------
 
 DirArg = Annotated[
@@ -270,21 +313,16 @@ def archive(
         write_archive,
         write_deposit_metadata,
     )
-    from residence.check import check_residency
     from residence.edition import select_edition
-    from residence.errors import has_errors, sort_problems
-    from residence.load import load_residency
+    from residence.errors import sort_problems
 
     _residency_dir(folder)
     if zenodo and edition is ArchiveEdition.team:
         _usage("--zenodo makes a public deposit: it cannot be used with --edition team")
-    residency, problems = load_residency(folder)
-    problems = sort_problems([*problems, *check_residency(residency)])
-    if has_errors(problems):
-        _print_problems([p for p in problems if p.severity == "error"])
-        typer.echo("The residency has errors: nothing was archived. Fix them, then run "
-                   "residence archive again.", err=True)
-        raise typer.Exit(code=1)
+    residency, problems = _load_valid(
+        folder, "nothing was archived. Fix them, then run residence archive again.",
+        errors_only=True,
+    )
     dest = out or default_archive_path(folder, residency, edition.value)
     if dest.is_dir():
         _usage(f"--out '{dest}' is a folder: give the path of the zip to write")
@@ -1150,30 +1188,19 @@ def render(
     DIR/.residence/cache so the next render is fast. The PDF reads nothing outside the
     report's own files and the residency's theme/ folder.
     """
-    from residence.check import check_residency
     from residence.edition import select_edition
-    from residence.errors import has_errors, sort_problems
-    from residence.load import load_residency
+    from residence.errors import sort_problems
     from residence.render.html import check_output, render_html, write_report
 
     _residency_dir(folder)
-    formats = [part.strip().lower() for part in to.split(",") if part.strip()]
-    if not formats:
-        _usage("--to needs a format: html, pdf or html,pdf")
-    for name in formats:
-        if name not in ("html", "pdf"):
-            _usage(f"--to {name}: unknown format; use html, pdf or html,pdf")
+    formats = _parse_formats(to, ("html", "pdf"))
     dest = out if out is not None else folder / "_build"
     problem = check_output(dest)
     if problem:
         _usage(problem)
-    residency, problems = load_residency(folder)
-    problems = sort_problems([*problems, *check_residency(residency)])
-    if has_errors(problems):
-        _print_problems(problems)
-        typer.echo("The residency has errors: nothing was rendered. Fix them, then run "
-                   "residence render again.", err=True)
-        raise typer.Exit(code=1)
+    residency, problems = _load_valid(
+        folder, "nothing was rendered. Fix them, then run residence render again."
+    )
     pdf_problems: list[Problem] = []
     try:
         published = select_edition(residency, edition.value)
@@ -1245,29 +1272,16 @@ def methods(
     Each sheet says where the method was used in this residency and how to credit it (title,
     author, source, licence). Refuses a residency that has errors (exit 1).
     """
-    from residence.check import check_residency
     from residence.edition import select_edition
-    from residence.errors import has_errors, sort_problems
-    from residence.load import load_residency
+    from residence.errors import sort_problems
     from residence.render.methods import FORMATS, render_methods, write_methods
 
     _residency_dir(folder)
-    formats = [part.strip().lower() for part in to.split(",") if part.strip()]
-    if not formats:
-        _usage("--to needs a format: pdf, html or md")
-    for name in formats:
-        if name not in FORMATS:
-            _usage(f"--to {name}: unknown format; use pdf, html, md or a list like pdf,md")
-    dest = out if out is not None else folder / "_build"
-    if dest.exists() and not dest.is_dir():
-        _usage(f"--out '{dest}' is a file, not a folder")
-    residency, problems = load_residency(folder)
-    problems = sort_problems([*problems, *check_residency(residency)])
-    if has_errors(problems):
-        _print_problems(problems)
-        typer.echo("The residency has errors: no sheet was written. Fix them, then run "
-                   "residence methods again.", err=True)
-        raise typer.Exit(code=1)
+    formats = _parse_formats(to, FORMATS)
+    dest = _out_folder(out, folder)
+    residency, _ = _load_valid(
+        folder, "no sheet was written. Fix them, then run residence methods again."
+    )
     if not residency.methods:
         typer.echo(f"No method sheet in {folder}: add one in methods/ (residence add method).",
                    err=True)
@@ -1329,12 +1343,9 @@ def map_(
     Cytoscape. csv: OUT/actors-elements.csv and OUT/actors-connections.csv, for Kumu.
     Refuses a residency that has errors (exit 1) and writes nothing then.
     """
-    from residence.check import check_residency
     from residence.edition import select_edition
-    from residence.errors import has_errors, sort_problems
     from residence.fsutil import write_atomic
     from residence.i18n import translator
-    from residence.load import load_residency
     from residence.render.actormap import (
         render_actor_map_svg,
         render_matrix_svg,
@@ -1343,22 +1354,11 @@ def map_(
     )
 
     _residency_dir(folder)
-    formats = [part.strip().lower() for part in to.split(",") if part.strip()]
-    if not formats:
-        _usage("--to needs a format: svg, graphml or csv")
-    for name in formats:
-        if name not in MAP_FORMATS:
-            _usage(f"--to {name}: unknown format; use svg, graphml, csv or a list like svg,csv")
-    dest = out if out is not None else folder / "_build"
-    if dest.exists() and not dest.is_dir():
-        _usage(f"--out '{dest}' is a file, not a folder")
-    residency, problems = load_residency(folder)
-    problems = sort_problems([*problems, *check_residency(residency)])
-    if has_errors(problems):
-        _print_problems(problems)
-        typer.echo("The residency has errors: no map was drawn. Fix them, then run "
-                   "residence map again.", err=True)
-        raise typer.Exit(code=1)
+    formats = _parse_formats(to, MAP_FORMATS)
+    dest = _out_folder(out, folder)
+    residency, problems = _load_valid(
+        folder, "no map was drawn. Fix them, then run residence map again."
+    )
     published = select_edition(residency, edition.value)
     t = translator(published.language, "report")
     files: dict[str, str] = {}

@@ -15,7 +15,7 @@ APT_TOOLS := chromium:chromium node:nodejs npm:npm java:default-jre-headless
 .PHONY: demo test lint system-deps node_modules clean help
 
 help:
-	@echo "make demo   install into $(VENV) and check the bundled example residency"
+	@echo "make demo   install into $(VENV), check the bundled example and render its report"
 	@echo "make test   install into $(VENV) with test tools and run every check and test"
 
 # Installs the Debian packages only when one is missing (root or sudo needed then).
@@ -42,8 +42,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+# The main job on the bundled example: check it, then render its public report (HTML and PDF),
+# its method sheets and its actor map into _build/demo.
 demo: system-deps $(VENV)/.installed
 	$(BIN)/residence check $(EXAMPLE)
+	$(BIN)/residence render $(EXAMPLE) --out _build/demo
+	$(BIN)/residence methods $(EXAMPLE) --out _build/demo
+	$(BIN)/residence map $(EXAMPLE) --out _build/demo
+	@echo "Open _build/demo/report.html or _build/demo/report.pdf"
 
 # axe-core, puppeteer-core (drives Debian's chromium: no browser download) and the Nu HTML
 # checker, pinned in package.json and package-lock.json.
@@ -63,4 +69,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests bench
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist _build .pytest_cache .hypothesis node_modules

@@ -149,6 +149,12 @@ DirArg = Annotated[
     Path,
     typer.Argument(help="The residency folder (default: the current folder).", show_default=False),
 ]
+BuildOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", help="The folder to write into (default: DIR/_build).", show_default=False
+    ),
+]
 
 
 @app.command()
@@ -1167,11 +1173,7 @@ def render(
         typer.Option("--edition", help="public: what may be published (the default); team: "
                      "everything, marked 'Document interne — ne pas diffuser' on every page."),
     ] = RenderEdition.public,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="The folder to write into (default: DIR/_build).",
-                     show_default=False),
-    ] = None,
+    out: BuildOut = None,
     pdf_variant: Annotated[
         PdfVariant,
         typer.Option("--pdf-variant", help="pdf/ua-1: tagged and accessible, for publishing "
@@ -1329,11 +1331,7 @@ def map_(
         typer.Option("--edition", help="public: people who did not agree to be named appear "
                      "under a pseudonym (the default); team: real names, for the team only."),
     ] = RenderEdition.public,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="The folder to write into (default: DIR/_build).",
-                     show_default=False),
-    ] = None,
+    out: BuildOut = None,
 ) -> None:
     """Draw the actor map on its own and export the actors for network tools.
 

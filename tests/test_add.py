@@ -20,7 +20,7 @@ from residence import add as core
 from residence.check import check_residency
 from residence.cli import app
 from residence.errors import ResidenceError
-from residence.load import load_residency, parse_yaml
+from residence.load import NON_PRINTABLE, load_residency, parse_yaml
 
 
 @pytest.fixture(autouse=True)
@@ -873,7 +873,7 @@ def test_insert_item_round_trips_any_text(name: str, stakes: list[str], descript
         "circle": "core",
         "stakes": stakes,
     }
-    if description.strip() and not core._NOT_TEXT.search(description):
+    if description.strip() and not NON_PRINTABLE.search(description):
         item["description"] = description
     inserted = core.insert_item(text, "actors", item, "actors.yaml")
     assert inserted.text == text[: inserted.start] + inserted.added + text[inserted.start :]

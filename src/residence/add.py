@@ -36,7 +36,15 @@ from pydantic import Field
 from residence.errors import Problem, ResidenceError, has_errors
 from residence.fsutil import write_atomic
 from residence.i18n import translator
-from residence.load import YAML_SUFFIXES, YamlProblem, load_file, load_residency, parse_yaml
+from residence.load import (
+    NON_PRINTABLE,
+    YAML_SUFFIXES,
+    YamlProblem,
+    first_existing,
+    load_file,
+    load_residency,
+    parse_yaml,
+)
 from residence.models import (
     Actor,
     ActorsFile,
@@ -524,7 +532,7 @@ def taken_ids(ctx: Context, kind: str) -> set[str]:
 
 def _raw_list(root: Path, stem: str, key: str) -> list[Any]:
     """Return the raw list under ``key`` of a top-level file, [] when unreadable."""
-    rel = _existing(root, stem)
+    rel = first_existing(root, stem)
     if rel is None:
         return []
     try:
@@ -533,13 +541,6 @@ def _raw_list(root: Path, stem: str, key: str) -> list[Any]:
         return []
     found = value.get(key) if isinstance(value, dict) else None
     return found if isinstance(found, list) else []
-
-
-def _existing(root: Path, stem: str) -> str | None:
-    for suffix in YAML_SUFFIXES:
-        if (root / f"{stem}{suffix}").is_file():
-            return f"{stem}{suffix}"
-    return None
 
 
 def suggest(word: str, known: Mapping[str, str]) -> list[str]:
@@ -588,7 +589,7 @@ def check_values(
     problems: list[Problem] = []
     for key, value in data.items():
         for text in value if isinstance(value, list) else [value]:
-            if isinstance(text, str) and _NOT_TEXT.search(text):
+            if isinstance(text, str) and NON_PRINTABLE.search(text):
                 problems.append(
                     _problem(
                         f"{origins.get(key, key)}: the text contains characters that are not "
@@ -652,9 +653,6 @@ def check_values(
     return problems
 
 
-_NOT_TEXT = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def _unloadable(ctx: Context, folder: str, ident: str) -> bool:
     return any(
         (ctx.root / folder / f"{ident}{s}").is_file() for s in YAML_SUFFIXES
@@ -691,7 +689,7 @@ def _plain_ok(text: str, flow: bool = False) -> bool:
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
-    return not _NOT_TEXT.search(text) and "\x85" not in text and "\u2028" not in text
+    return not NON_PRINTABLE.search(text) and "\x85" not in text and "\u2028" not in text
 
 
 def _double(text: str) -> str:
@@ -713,7 +711,7 @@ def _scalar(value: Any, style: str | None = None, flow: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if style == "'" and "\n" not in text and not _NOT_TEXT.search(text):
+    if style == "'" and "\n" not in text and not NON_PRINTABLE.search(text):
         return "'" + text.replace("'", "''") + "'"
     if style != '"' and _plain_ok(text, flow):
         return text
@@ -722,7 +720,7 @@ def _scalar(value: Any, style: str | None = None, flow: bool = False) -> str:
 
 def _literal(text: str, indent: str) -> list[str] | None:
     """Return the lines of a literal block (``|``) holding ``text``, or None if it cannot."""
-    if _NOT_TEXT.search(text.replace("\t", " ")) or "\r" in text or "\x85" in text:
+    if NON_PRINTABLE.search(text.replace("\t", " ")) or "\r" in text or "\x85" in text:
         return None
     if "\u2028" in text or "\u2029" in text or "\ufeff" in text:
         return None
@@ -1277,7 +1275,7 @@ def _appended_target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[
                 ]
             )
         return source_of(proto), "tests"
-    return _existing(ctx.root, "actors") or "actors.yaml", KINDS[kind].container or ""
+    return first_existing(ctx.root, "actors") or "actors.yaml", KINDS[kind].container or ""
 
 
 def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str]:

@@ -32,7 +32,8 @@ def _catalog(domain: str, language: str) -> dict[str, Any]:
         if not message.id or message.fuzzy:
             continue
         key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-        if message.string and (not isinstance(message.string, (list, tuple)) or all(message.string)):
+        plural = isinstance(message.string, (list, tuple))
+        if message.string and (not plural or all(message.string)):
             found[key] = message.string
     return found
 

@@ -44,6 +44,10 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 100
+#: What PyYAML refuses to read, even escaped in a quoted string (its Reader's rule).
+NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -644,7 +648,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
         problems.extend(found)
         return item
 
-    main = _first_existing(root, "residence")
+    main = first_existing(root, "residence")
     if main is None:
         problems.append(
             Problem("residence.yaml", None, None, "error", "not-a-residency",
@@ -654,7 +658,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
     else:
         residency.residence = read(main, Residence)
 
-    actors_file = _first_existing(root, "actors")
+    actors_file = first_existing(root, "actors")
     if actors_file is not None:
         actors = read(actors_file, ActorsFile)
         if actors is not None:
@@ -663,7 +667,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
             for item in [*actors.actors, *actors.relations]:
                 set_source(item, actors_file)
 
-    consent_file = _first_existing(root, "private/consent")
+    consent_file = first_existing(root, "private/consent")
     if consent_file is not None:
         consents = read(consent_file, ConsentFile)
         if consents is not None:
@@ -689,7 +693,8 @@ _ATTR = {
 }
 
 
-def _first_existing(root: Path, stem: str) -> str | None:
+def first_existing(root: Path, stem: str) -> str | None:
+    """Return ``stem.yaml`` or ``stem.yml`` (relative to root), whichever exists, else None."""
     for suffix in YAML_SUFFIXES:
         if (root / f"{stem}{suffix}").is_file():
             return f"{stem}{suffix}"

@@ -28,6 +28,7 @@ from residence.docgen import all_models, field_doc, model_doc
 from residence.errors import ResidenceError
 from residence.fsutil import write_atomic
 from residence.i18n import translator
+from residence.load import NON_PRINTABLE
 from residence.models import slugify
 from residence.models.residence import Programme
 from residence.resources import templates_dir
@@ -95,11 +96,6 @@ REQUIRED_ONE = "Required, at least one."
 OPTIONAL = "Optional."
 OPTIONAL_DEFAULT = "Optional; default: {default}."
 LABELS = (REQUIRED, REQUIRED_ONE, OPTIONAL, OPTIONAL_DEFAULT)
-
-# What PyYAML refuses to read, even escaped in a quoted string (its Reader's rule).
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
 
 
 # -- the templates -----------------------------------------------------------------------
@@ -239,7 +235,7 @@ def clean_title(title: str) -> str:
     clean = " ".join(title.split())
     if not clean:
         raise ResidenceError("the title is empty: name the residency with --title", usage=True)
-    if _NON_PRINTABLE.search(clean):
+    if NON_PRINTABLE.search(clean):
         raise ResidenceError(
             "the title contains control characters: write it in plain text", usage=True
         )

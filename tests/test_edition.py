@@ -20,6 +20,8 @@ from pydantic import Field
 
 from residence.edition import (
     PARTICLES,
+    _build_matcher,
+    _tokens,
     find_leaks,
     iter_strings,
     kept_names,
@@ -1038,3 +1040,62 @@ def test_edition_property_no_part_of_a_random_name_survives(
     assert published.actors[0].name == "Personne A"
     assert snapshot(source) == before
     assert copy.deepcopy(published).pseudonyms == {"personne-a": "Personne A"}
+
+
+# -- the quick search never misses what the exact search finds ---------------------------------
+
+# Letters and marks a name or a text may hold: Latin with accents and ligatures, other
+# scripts, combining accents, invisible characters, entities and typographic punctuation.
+_ANY = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèêëÉÈàâäîïôöûüçÇñÑøØłŁœŒæÆßẞĳðþ"
+    "ǆǅµªºı²ﬁﬂΣσςαβДдЖж\u0301\u0327\u00ad\u200b\u2060\ufeff\u00a0\u202f\u2009 '’ʼ-‐‑–—_"
+    "\n.,;:!?«»“”&#;0123456789ａｂｃＡ𝐀"
+)
+
+
+def _protected_spans(matcher: Any, text: str) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, pseudonym in matcher.spans(text) if pseudonym is not None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_ANY, min_size=1, max_size=8), min_size=1, max_size=3),
+    st.lists(st.text(alphabet=_ANY, max_size=12), min_size=1, max_size=4),
+    st.sampled_from([" ", "-", "\u00a0", "’", "\n", "  ", "_"]),
+)
+def test_quick_search_finds_every_name_the_exact_search_finds(
+    parts: list[str], fillers: list[str], separator: str
+) -> None:
+    name = " ".join(parts)
+    assume(_tokens(name))
+    matcher = _build_matcher([(name, "Personne A")], ["Claire Fontanel"])
+    # The name written in many ways, inside random text.
+    mentions = [name, name.upper(), name.lower(), separator.join(reversed(parts)), *parts]
+    for mention in mentions:
+        for filler in fillers:
+            for text in (mention, f"{filler}{mention}{filler}", f"{filler} {mention}. {filler}"):
+                if _protected_spans(matcher, text):
+                    assert matcher.may_name(text), (name, text)
+
+
+def test_quick_search_follows_every_character_it_accepts() -> None:
+    """Each character of the blocks the quick search reads, next to and inside a name."""
+    matcher = _build_matcher([("Jeanne Kerbrat", "Personne A"), ("Éloïse", "Personne B")])
+    for code in range(0x3000):
+        c = chr(code)
+        for text in (f"{c}jeanne", f"jeanne{c}", f"{c} Kerbrat {c}", f"j{c}anne", f"{c}loïse",
+                     f"élo{c}se", f"Jeanne{c}Kerbrat", f"{c}{c}Eloise{c}"):  # fmt: skip
+            if _protected_spans(matcher, text):
+                assert matcher.may_name(text), repr(text)
+
+
+def test_quick_search_skips_texts_naming_nobody() -> None:
+    matcher = _build_matcher([("Jeanne Kerbrat", "Personne A")], ["Jeanne Dupont"])
+    assert not matcher.may_name("Le hall d’accueil est grand ; l’œuvre des élèves, « voilà ».")
+    assert not matcher.may_name("Jeannette et Kerbratte")
+    assert matcher.may_name("JEANNE vient")
+    assert matcher.may_name("Kérbràt")
+    assert matcher.may_name("Jeanne Dupont")  # a kept name: the exact search decides
+    assert pseudonymise_text("Jeanne Dupont et Jeanne", [("Jeanne Kerbrat", "P")],
+                             ["Jeanne Dupont"]) == "Jeanne Dupont et P"  # fmt: skip
+    assert pseudonymise_text("Œdipe et STRASSE", [("Oedipe Straße", "P")]) == "P et P"

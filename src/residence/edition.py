@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import html
 import posixpath
 import re
@@ -71,8 +72,8 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
-from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, WithJsonSchema
@@ -134,6 +135,22 @@ def _fold_char(char: str) -> str:
     )
 
 
+class _FoldTable(dict[int, str]):
+    """A str.translate table that folds each character once, then remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(text: str) -> str:
+    """Return text with each character folded as _fold_char does (entities left as they are)."""
+    return text.translate(_FOLD_TABLE)
+
+
 def normalise(text: str) -> str:
     """Return text folded for name matching: lowercase, no accents, entities decoded."""
     return _normalise(text)[0]
@@ -144,8 +161,11 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
 
     The maps are None when folding keeps every character in place (plain ASCII text).
     """
-    if text.isascii() and "&" not in text:
-        return text.lower(), None, None
+    if "&" not in text:
+        if text.isascii():
+            return text.lower(), None, None
+        if not _quick_fold().special.search(text):
+            return text.translate(_FOLD_TABLE), None, None  # each character folds to one
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -156,7 +176,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
             entity = _ENTITY.match(text, i)
             if entity and (decoded := html.unescape(entity.group())) != entity.group():
                 unit, j = decoded, entity.end()
-        folded = "".join(_fold_char(c) for c in unit)
+        folded = _FOLD_TABLE[ord(unit)] if len(unit) == 1 else unit.translate(_FOLD_TABLE)
         if folded:
             for c in folded:
                 chars.append(c)
@@ -227,6 +247,119 @@ def _contains(long: Sequence[str], short: Sequence[str]) -> bool:
     return n > 0 and any(tuple(long[i : i + n]) == tuple(short) for i in range(len(long) - n + 1))
 
 
+# -- the quick search ------------------------------------------------------------------------
+# Most texts name nobody, and folding a text character by character costs more than all the
+# rest of the gate. So a text is first searched as written, each letter of a name standing
+# for every character that folds to it ("e" for e, é, È, ë…) and each separator for every
+# character that folds to one. That search finds every name the exact one finds (it may
+# find more: then the exact search decides). It is used only on texts whose every character
+# it can follow: Latin letters, digits, punctuation and spaces that fold to one character
+# of the same kind, or to several letters (œ -> oe, which are written out first). A text
+# with any other character (a combining accent, a soft hyphen, another script…) or an
+# HTML entity goes to the exact search.
+
+#: The blocks whose characters the quick search may follow (ASCII, Latin, punctuation).
+_QUICK_BLOCKS = (
+    (0x09, 0x0D), (0x20, 0x7E), (0xA0, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+)  # fmt: skip
+_FOLDED_SEPARATOR = re.compile(r"[\s\-\u2010-\u2015'\u2019_]")
+
+
+def _is_word(text: str) -> bool:
+    return _WORD.fullmatch(text) is not None
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    """Return the inside of a regular-expression class matching exactly these characters."""
+    codes = sorted({ord(c) for c in chars})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+@dataclass(frozen=True)
+class _QuickFold:
+    """What the quick search knows about the characters it can follow."""
+
+    variants: dict[str, str]  # folded character -> class body of those folding to it
+    separators: str  # class body of the characters that fold to a name separator
+    expand: dict[str, str]  # character -> the letters it folds to (œ -> oe)
+    unsafe: re.Pattern[str]  # a character the quick search cannot follow
+    expanding: re.Pattern[str]  # a character to write out before searching
+    special: re.Pattern[str]  # either (one search tells whether a text is plain)
+
+
+@cache
+def _quick_fold() -> _QuickFold:
+    variants: dict[str, list[str]] = {}
+    separators: list[str] = []
+    expand: dict[str, str] = {}
+    for low, high in _QUICK_BLOCKS:
+        for char in map(chr, range(low, high + 1)):
+            folded = _fold_char(char)
+            if len(folded) == 1 and _is_word(char) == _is_word(folded):
+                variants.setdefault(folded, []).append(char)
+                if _FOLDED_SEPARATOR.fullmatch(folded):
+                    separators.append(char)
+            elif (
+                len(folded) > 1
+                and _is_word(char)
+                and _is_word(folded)
+                and all(_fold_char(c) == c for c in folded)
+            ):
+                expand[char] = folded
+    safe = [c for chars in variants.values() for c in chars] + list(expand)
+    return _QuickFold(
+        variants={f: _class_body(chars) for f, chars in variants.items()},
+        separators=_class_body(separators),
+        expand=expand,
+        unsafe=re.compile(f"[^{_class_body(safe)}]"),
+        expanding=re.compile(f"[{_class_body(expand)}]"),
+        special=re.compile(f"[^{_class_body(c for chars in variants.values() for c in chars)}]"),
+    )
+
+
+def _quick_pattern(keys: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """Return the quick search for names (token sequences), or None if there is none.
+
+    A name written only with characters that the quick search does not read (another
+    script) gets no alternative: the texts that may hold it have such characters, and
+    go to the exact search.
+    """
+    fold = _quick_fold()
+    shortest: list[tuple[str, ...]] = []
+    for key in sorted(set(keys), key=len):  # "jeanne" covers "jeanne kerbrat"
+        if key and not any(key[: len(s)] == s for s in shortest):
+            shortest.append(key)
+    firsts: set[str] = set()
+    alternatives = []
+    for key in shortest:
+        chars = [c for token in key for c in token]
+        if any(c not in fold.variants for c in chars):
+            continue  # only other scripts fold to this name: those texts get the exact search
+        letters = ["".join(f"[{fold.variants[c]}]" for c in token) for token in key]
+        first = fold.variants[key[0][0]]
+        firsts.add(first)
+        # The first letter is matched by the opening class (so that the regular-expression
+        # engine skips fast to the places where a name may start); the rest checks it.
+        rest = f"[{fold.separators}]+".join([letters[0][len(first) + 2 :], *letters[1:]])
+        alternatives.append(f"(?<=[{first}]){rest}")
+    if not shortest:
+        return None
+    if not alternatives:
+        return re.compile("(?!)")  # matches nothing
+    opening = "".join(sorted(firsts))
+    return re.compile(f"[{opening}](?<![^\\W_].)(?:{'|'.join(alternatives)}){_AFTER}")
+
+
 # -- the matcher -----------------------------------------------------------------------------
 
 
@@ -236,6 +369,21 @@ class _Matcher:
 
     pattern: re.Pattern[str] | None
     table: dict[tuple[str, ...], str | None]  # tokens -> pseudonym, None for a kept name
+    quick: re.Pattern[str] | None = None  # the quick search for the protected names
+
+    def may_name(self, text: str) -> bool:
+        """Tell whether a text may hold a protected name (False: it certainly does not)."""
+        if self.quick is None or not text:
+            return False
+        if "&" in text:
+            return True
+        if not text.isascii():
+            fold = _quick_fold()
+            if fold.special.search(text):
+                if fold.unsafe.search(text):
+                    return True
+                text = fold.expanding.sub(lambda m: fold.expand[m.group()], text)
+        return self.quick.search(text) is not None
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str | None]]:
         """Yield (start, end, pseudonym or None) of every name found in text, in order."""
@@ -244,7 +392,7 @@ class _Matcher:
         # Most texts name nobody: a search on the folded text alone (no position maps)
         # settles that cheaply. It folds exactly as _normalise does, entities aside.
         if "&" not in text and not text.isascii():
-            if not self.pattern.search("".join(map(_fold_char, text))):
+            if not self.pattern.search(_fold(text)):
                 return
         folded, starts, ends = _normalise(text)
         for match in self.pattern.finditer(folded):
@@ -256,6 +404,8 @@ class _Matcher:
 
     def replace(self, text: str, slug: bool = False) -> str:
         """Return text with every protected name replaced by its pseudonym (or its slug)."""
+        if not self.may_name(text):
+            return text
         pieces: list[str] = []
         last = 0
         for start, end, pseudonym in self.spans(text):
@@ -270,6 +420,8 @@ class _Matcher:
 
     def found(self, text: str) -> list[str]:
         """Return the protected names written in text, as written, each once."""
+        if not self.may_name(text):
+            return []
         seen: dict[str, None] = {}
         for start, end, pseudonym in self.spans(text):
             if pseudonym is not None:
@@ -300,7 +452,8 @@ def _build_matcher(protected: Sequence[tuple[str, str]], kept: Iterable[str] = (
         return _Matcher(None, {})
     keys = sorted(table, key=lambda f: (-len(f), -sum(map(len, f)), f))
     alternatives = "|".join(_SEPARATOR.join(re.escape(t) for t in key) for key in keys)
-    return _Matcher(re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), table)
+    quick = _quick_pattern(key for key, pseudonym in table.items() if pseudonym is not None)
+    return _Matcher(re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), table, quick)
 
 
 @cache
@@ -400,14 +553,21 @@ def pseudonymise_text(
 
 @dataclass(frozen=True)
 class _FieldKind:
-    """What a field holds: ids (renamed with their targets), fixed words, or free text."""
+    """What a field holds: ids (renamed with their targets), fixed words, or free text.
+
+    ``models`` tells whether the field may hold pydantic models (a list of quotes, a
+    nested block…): walks skip the fields that cannot.
+    """
 
     ids: bool
     words: frozenset[Any]
+    models: bool = True
 
 
 #: Fields typed as plain text that hold ids of other items (journal file names or ids).
 _ID_FIELDS: set[tuple[type[BaseModel], str]] = {(Method, "examples")}
+#: Values that are never changed by the gate and need no copy.
+_IMMUTABLE = (type(None), bool, int, float, dt.date, dt.time, dt.datetime, Decimal)
 
 
 def _annotation_parts(annotation: Any) -> Iterator[Any]:
@@ -421,12 +581,20 @@ def _annotation_parts(annotation: Any) -> Iterator[Any]:
             yield from _annotation_parts(arg)
 
 
+def _holds_models(part: Any) -> bool:
+    """Tell whether a part of an annotation may be a pydantic model (Any may be one)."""
+    if part is Any or isinstance(part, typing.TypeVar):
+        return True
+    return isinstance(part, type) and issubclass(part, BaseModel)
+
+
 @cache
 def _field_kind(model: type[BaseModel], name: str) -> _FieldKind:
     """Return what a model's field holds (read from its type, once)."""
     field = model.model_fields[name]
     ids = (model, name) in _ID_FIELDS
     words: set[Any] = set()
+    models = False
     for part in [*field.metadata, *_annotation_parts(field.annotation)]:
         if (
             isinstance(part, WithJsonSchema)
@@ -435,27 +603,38 @@ def _field_kind(model: type[BaseModel], name: str) -> _FieldKind:
             ids = True
         if typing.get_origin(part) is Literal:
             words.update(typing.get_args(part))
-    return _FieldKind(ids, frozenset(words))
+        models = models or _holds_models(part)
+    return _FieldKind(ids, frozenset(words), models)
 
 
-def _models_in(value: Any) -> Iterator[BaseModel]:
-    """Yield every pydantic model inside a value, depth first."""
-    if isinstance(value, BaseModel):
-        yield value
-        for name in type(value).model_fields:
-            yield from _models_in(getattr(value, name))
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            yield from _models_in(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _models_in(item)
+@cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, _FieldKind], ...]:
+    """Return (name, kind) of each field of a model class, worked out once."""
+    return tuple((name, _field_kind(model, name)) for name in model.model_fields)
+
+
+def _models_in(value: Any) -> list[BaseModel]:
+    """Return every pydantic model inside a value, depth first."""
+    found: list[BaseModel] = []
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, BaseModel):
+            found.append(value)
+            stack.extend(
+                getattr(value, name) for name, kind in reversed(_plan(type(value))) if kind.models
+            )
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(v for v in reversed(list(value)) if not isinstance(v, (str, *_IMMUTABLE)))
+        elif isinstance(value, dict):
+            stack.extend(reversed(list(value.values())))
+    return found
 
 
 def _id_values(model: BaseModel) -> Iterator[str]:
     """Yield the ids written in one model's own fields."""
-    for name in type(model).model_fields:
-        if not _field_kind(type(model), name).ids:
+    for name, kind in _plan(type(model)):
+        if not kind.ids:
             continue
         value = getattr(model, name)
         for item in value if isinstance(value, (list, tuple)) else [value]:
@@ -490,6 +669,7 @@ class _PublicGate:
             if isinstance(m, Media) and not self._media_people_allowed(m)
         }
         self.ids = self._rename_ids(everything)
+        self.folders: dict[str, str] = {}  # source folder -> its public form
         team_stems = {entry_stem(e) for e in source.entries if e.visibility == "team"}
         public_refs = {entry_stem(e) for e in source.entries if e.visibility != "team"}
         public_refs |= {p.id for p in source.prototypes}
@@ -530,7 +710,7 @@ class _PublicGate:
         for model in models:
             values.update(_id_values(model))
             if isinstance(model, Model) and source_of(model):
-                values.add(PurePosixPath(source_of(model)).stem)
+                values.add(posixpath.splitext(posixpath.basename(source_of(model)))[0])
         taken = set(values)
         renamed: dict[str, str] = {}
 
@@ -557,9 +737,12 @@ class _PublicGate:
         """Return the public form of a source file path (its file name renamed)."""
         if not path:
             return path
-        pure = PurePosixPath(path)
-        parts = [self.matcher.replace(p, slug=True) for p in pure.parts[:-1]]
-        return str(PurePosixPath(*parts, self.rename(pure.stem) + pure.suffix))
+        folder, _, name = path.replace("\\", "/").rpartition("/")
+        stem, suffix = posixpath.splitext(name)
+        if folder not in self.folders:
+            parts = [self.matcher.replace(p, slug=True) for p in folder.split("/") if p]
+            self.folders[folder] = "".join(f"{p}/" for p in parts)
+        return self.folders[folder] + self.rename(stem) + suffix
 
     def text(self, value: str) -> str:
         """Return free text with protected names replaced."""
@@ -575,39 +758,63 @@ class _PublicGate:
             return self._media_people_allowed(item) and self.file_allowed(item.file)
         return True
 
+    def scrub_text(self, value: str, kind: _FieldKind | None = None) -> str:
+        """Return the public form of one string of a field: a fixed word, an id or text."""
+        if kind is not None:
+            if value in kind.words:
+                return value
+            if kind.ids:
+                return self.rename(value)
+        return self.matcher.replace(value)
+
     def scrub(self, value: Any, kind: _FieldKind | None = None) -> Any:
         """Return a public copy of any value: lists filtered, models and texts scrubbed."""
-        if isinstance(value, str):
-            if kind is not None and value in kind.words:
-                return value
-            if kind is not None and kind.ids:
-                return self.rename(value)
-            return self.text(value)
+        if type(value) is str:
+            return self.scrub_text(value, kind)
+        if isinstance(value, _IMMUTABLE):
+            return value  # nothing to scrub, nothing to copy
         if isinstance(value, BaseModel):
             return self.scrub_model(value)
         if isinstance(value, (list, tuple)):
-            items = [self.scrub(v, kind) for v in value if self.keep(v)]
+            items = [
+                self.scrub_text(v, kind) if type(v) is str else self.scrub(v, kind)
+                for v in value
+                if type(v) is str or self.keep(v)
+            ]
             return items if isinstance(value, list) else tuple(items)
         if isinstance(value, (set, frozenset)):
             return type(value)(self.scrub(v, kind) for v in value if self.keep(v))
         if isinstance(value, dict):
             return {self.scrub(k, kind): self.scrub(v, kind) for k, v in value.items()}
+        if isinstance(value, str):  # a str subclass: scrubbed as plain text
+            return self.scrub_text(str(value), kind)
         return copy.deepcopy(value)
 
     def scrub_model(self, model: BaseModel) -> BaseModel:
         """Return a scrubbed deep copy of a model (the source is left untouched)."""
-        new = model.model_copy()  # every field is replaced below by a scrubbed copy
-        cls = type(model)
-        for name in cls.model_fields:
-            setattr(new, name, self.scrub(getattr(model, name), _field_kind(cls, name)))
+        # A shallow copy (private attributes and the fields the user set included) whose
+        # every field is then replaced by a scrubbed copy, without validation: the values
+        # are the source's own, already valid, with names replaced.
+        new = model.__copy__()
+        fields = new.__dict__
+        for name, kind in _plan(type(model)):
+            value = fields[name]
+            if type(value) is str:
+                fields[name] = self.scrub_text(value, kind)
+            elif value is None:
+                continue
+            elif type(value) is list and not value:
+                fields[name] = []
+            else:
+                fields[name] = self.scrub(value, kind)
         if isinstance(model, Method) and isinstance(new, Method):
-            new.examples = [self.rename(r) for r in model.examples if r not in self.dropped_refs]
+            fields["examples"] = [
+                self.rename(r) for r in model.examples if r not in self.dropped_refs
+            ]
         if isinstance(model, Actor) and isinstance(new, Actor) and model.id in self.pseudonyms:
-            new.name = self.pseudonyms[model.id]
+            fields["name"] = self.pseudonyms[model.id]
         if isinstance(model, Model) and source_of(model):
             set_source(new, self.rename_path(source_of(model)))  # type: ignore[arg-type]
-        # What the user wrote stays what the user wrote (setattr marks every field as set).
-        object.__setattr__(new, "__pydantic_fields_set__", set(model.model_fields_set))
         return new
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,9 @@ def set_source(item: Model, path: str) -> None:
 
 def entry_stem(entry: Entry) -> str:
     """Return the journal file name of an entry without its extension (its reference)."""
-    stem, _suffix = posixpath.splitext(posixpath.basename(source_of(entry)))
-    return stem
+    name = source_of(entry).rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name  # as posixpath.splitext, for names of .yaml files
 
 
 @dataclass

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +23,7 @@ from residence.catalog import (
     Catalog,
     CatalogError,
     Filters,
+    add_paths,
     default_catalog_path,
     fts_query,
     open_catalog,
@@ -219,6 +222,51 @@ def test_catalog_stored_edition_round_trips(minimal: Path) -> None:
     assert back.entries == published.entries
     assert back.methods == published.methods
     assert [e._source for e in back.entries] == [e._source for e in published.entries]
+
+
+def test_catalog_reads_the_first_stored_layout(minimal: Path) -> None:
+    """Catalogues written before the stored JSON changed layout still open."""
+    residency, _ = load_residency(minimal)
+    published = select_edition(residency, "public")
+
+    def record(item: object) -> dict[str, object]:
+        data = item.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[attr-defined]
+        return {"source": item._source, "data": data}  # type: ignore[attr-defined]
+
+    old = {key: [record(i) for i in getattr(published, key)]
+           for key in ("actors", "relations", "entries", "prototypes", "scenarios", "methods")}
+    old["residence"] = record(published.residence)  # type: ignore[assignment]
+    old["pseudonyms"] = published.pseudonyms  # type: ignore[assignment]
+    content = zlib.compress(json.dumps(old).encode("utf-8"))
+    back = unpack_residency(content, minimal)
+    assert back.entries == published.entries
+    assert back.residence == published.residence
+    assert [e._source for e in back.entries] == [e._source for e in published.entries]
+
+
+def test_catalog_add_paths_in_order_refusals_included(
+    catalog: Catalog, minimal: Path, tmp_path: Path
+) -> None:
+    """A batch is added in order; a refused residency does not stop the others."""
+    first = variant(minimal, tmp_path, "premiere", title="Première résidence")
+    broken = variant(minimal, tmp_path, "cassee")
+    (broken / "actors.yaml").write_text("actors: [\n", encoding="utf-8")
+    last = variant(minimal, tmp_path, "derniere", title="Dernière résidence")
+    paths = [first, broken, last, first]
+    outcomes = []
+    for outcome in add_paths(catalog, paths):
+        # Between two outcomes nothing is being written: the catalogue can be read.
+        assert catalog.count() == sum(o.added is not None and not o.added.updated
+                                      for o in [*outcomes, outcome])
+        outcomes.append(outcome)
+    assert [o.path for o in outcomes] == paths
+    assert [o.added.id if o.added else None for o in outcomes] == [
+        "premiere", None, "derniere", "premiere"
+    ]
+    assert outcomes[1].refused and any("actors.yaml" in str(p) for p in outcomes[1].problems)
+    assert outcomes[3].added is not None and outcomes[3].added.updated
+    assert catalog.count() == 2
+    assert {h.residency_id for h in catalog.search("Dernière")} == {"derniere"}
 
 
 # -- archives --------------------------------------------------------------------------------

@@ -25,10 +25,14 @@ import re
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from residence.errors import Problem, ResidenceError
 from residence.models import (
@@ -205,33 +209,64 @@ def highlight(snippet: str, before: str, after: str) -> str:
 # -- the stored public edition ---------------------------------------------------------------
 
 
-def _dump(item: Any) -> dict[str, Any]:
-    data: dict[str, Any] = item.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return data
+#: What the catalogue keeps of a residency: (key, model) of each list of items.
+_PARTS: tuple[tuple[str, type[Any]], ...] = (
+    ("actors", Actor), ("relations", Relation), ("entries", Entry), ("prototypes", Prototype),
+    ("scenarios", Scenario), ("methods", Method),
+)  # fmt: skip
+#: The layout of the stored JSON (1: one {"source", "data"} record per item).
+_CONTENT_FORMAT = 2
+
+
+@cache
+def _list_adapter(key: str) -> TypeAdapter[list[Any]]:
+    """Return the pydantic adapter of one list of items (made once: it takes a while)."""
+    return TypeAdapter(list[dict(_PARTS)[key]])  # type: ignore[misc,arg-type]
+
+
+def _content_json(published: Residency) -> bytes:
+    """Return the public edition as JSON (pydantic writes each list in one call)."""
+    assert published.residence is not None
+    options: dict[str, Any] = {"by_alias": True, "exclude_none": True}
+    parts = [
+        b'"format":' + str(_CONTENT_FORMAT).encode(),
+        b'"residence":' + published.residence.model_dump_json(**options).encode("utf-8"),
+    ]
+    sources: dict[str, list[str]] = {"residence": [source_of(published.residence)]}
+    for key, _model in _PARTS:
+        items = getattr(published, key)
+        parts.append(f'"{key}":'.encode() + _list_adapter(key).dump_json(items, **options))
+        sources[key] = [source_of(item) for item in items]
+    extra = {"sources": sources, "pseudonyms": published.pseudonyms}
+    tail = json.dumps(extra, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return b"{" + b",".join(parts) + b"," + tail[1:].encode("utf-8")
+
+
+def _compress(data: bytes) -> bytes:
+    return zlib.compress(data, 1)  # fast: adding must stay cheap
 
 
 def pack_residency(published: Residency) -> bytes:
     """Return the public edition of a residency as compressed JSON (what the catalogue keeps)."""
-    def records(items: Sequence[Any]) -> list[dict[str, Any]]:
-        return [{"source": source_of(item), "data": _dump(item)} for item in items]
-
-    value = {
-        "residence": records([published.residence])[0],
-        "actors": records(published.actors),
-        "relations": records(published.relations),
-        "entries": records(published.entries),
-        "prototypes": records(published.prototypes),
-        "scenarios": records(published.scenarios),
-        "methods": records(published.methods),
-        "pseudonyms": published.pseudonyms,
-    }
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return zlib.compress(text.encode("utf-8"), 1)  # fast: adding must stay cheap
+    return _compress(_content_json(published))
 
 
 def unpack_residency(content: bytes, root: Path) -> Residency:
     """Return the public edition stored by ``pack_residency``, its media looked up in root."""
     value = json.loads(zlib.decompress(content).decode("utf-8"))
+    if value.get("format") == _CONTENT_FORMAT:
+        sources = value["sources"]
+        records = {
+            key: [
+                {"data": data, "source": src}
+                for data, src in zip(value[key], sources[key], strict=True)
+            ]
+            for key, _ in _PARTS
+        }
+        records["residence"] = [{"data": value["residence"], "source": sources["residence"][0]}]
+    else:  # format 1
+        records = {key: value[key] for key, _ in _PARTS}
+        records["residence"] = [value["residence"]]
 
     def item(record: dict[str, Any], model: Any) -> Any:
         found = model.model_validate(record["data"])
@@ -239,19 +274,9 @@ def unpack_residency(content: bytes, root: Path) -> Residency:
             set_source(found, record["source"])
         return found
 
-    def items(key: str, model: Any) -> list[Any]:
-        return [item(record, model) for record in value[key]]
-
-    residency = Residency(
-        root=root,
-        residence=item(value["residence"], Residence),
-        actors=items("actors", Actor),
-        relations=items("relations", Relation),
-        entries=items("entries", Entry),
-        prototypes=items("prototypes", Prototype),
-        scenarios=items("scenarios", Scenario),
-        methods=items("methods", Method),
-    )
+    residency = Residency(root=root, residence=item(records["residence"][0], Residence))
+    for key, model in _PARTS:
+        setattr(residency, key, [item(record, model) for record in records[key]])
     residency.edition = "public"
     residency.pseudonyms = dict(value.get("pseudonyms") or {})
     return residency
@@ -373,6 +398,60 @@ def fts_query(text: str) -> str:
 # -- the catalogue ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Rows:
+    """What the catalogue stores of one residency, ready to be written."""
+
+    id: str
+    title: str
+    residency: tuple[Any, ...]  # the residency row, its content aside
+    content: bytes  # the public edition as JSON (compressed when written)
+    texts: str  # JSON: [title, body] of each searchable item
+    items: str  # JSON: [kind, subkind, ref, date] of each, in the same order
+    count: int
+
+
+def prepare_rows(published: Residency, origin: str, when: dt.datetime | None = None) -> Rows:
+    """Return what the catalogue stores of the public edition of a residency."""
+    res = published.residence
+    if res is None:
+        raise ResidenceError("residence.yaml is missing: there is nothing to catalogue")
+    if published.edition != "public":
+        raise ValueError("only a public edition enters the catalogue")
+    when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    starts = [w.start for w in res.weeks]
+    ends = [w.end for w in res.weeks]
+    start, end = (min(starts), max(ends)) if starts else (None, None)
+    counts = {
+        "entries": len(published.entries),
+        "prototypes": len(published.prototypes),
+        "scenarios": len(published.scenarios),
+        "methods": len(published.methods),
+        "actors": len(published.actors),
+    }
+    items = list(_items(published))
+    residency = (
+        res.id, res.title, res.programme, res.host, res.site, res.territory,
+        slugify(res.territory or ""), res.theme, res.language, res.license,
+        start.isoformat() if start else None, end.isoformat() if end else None,
+        start.year if start else None, end.year if end else None,
+        json.dumps(res.keywords, ensure_ascii=False), json.dumps(counts), origin,
+        when.isoformat(),
+    )  # fmt: skip
+    return Rows(
+        id=res.id,
+        title=res.title,
+        residency=residency,
+        content=_content_json(published),
+        texts=json.dumps([[item[3], item[5]] for item in items], ensure_ascii=False),
+        items=json.dumps(
+            [[kind, subkind, ref, date] for kind, subkind, ref, _, date, _ in items],
+            ensure_ascii=False,
+        ),
+        count=len(items),
+    )
+
+
 class Catalog:
     """An open catalogue file. Use ``open_catalog``; close it (or use ``with``)."""
 
@@ -405,55 +484,40 @@ class Catalog:
 
     def add(self, published: Residency, origin: str, when: dt.datetime | None = None) -> Added:
         """Add the public edition of a residency, or replace it if its id is already in."""
-        res = published.residence
-        if res is None:
-            raise ResidenceError("residence.yaml is missing: there is nothing to catalogue")
-        if published.edition != "public":
-            raise ValueError("only a public edition enters the catalogue")
-        when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        starts = [w.start for w in res.weeks]
-        ends = [w.end for w in res.weeks]
-        start, end = (min(starts), max(ends)) if starts else (None, None)
-        counts = {
-            "entries": len(published.entries),
-            "prototypes": len(published.prototypes),
-            "scenarios": len(published.scenarios),
-            "methods": len(published.methods),
-            "actors": len(published.actors),
-        }
-        content = pack_residency(published)
-        items = list(_items(published))
+        return self.write(prepare_rows(published, origin, when))
+
+    def write(self, rows: Rows) -> Added:
+        """Write the rows of one residency (from ``prepare_rows``), replacing any older ones.
+
+        This is mostly SQLite's and zlib's work, which let other Python threads run.
+        """
         with self.transaction() as db:
-            row = db.execute("SELECT origin FROM residency WHERE id = ?", (res.id,)).fetchone()
+            row = db.execute("SELECT origin FROM residency WHERE id = ?", (rows.id,)).fetchone()
             if row is not None:
-                self._delete(res.id)
+                self._delete(rows.id)
+            first = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM item").fetchone()[0]
+            # Each table gets its rows in one statement (one JSON array): SQLite does the
+            # work in one go, without handing control back to Python for every row.
+            db.execute(
+                "INSERT INTO item_text (rowid, title, body) SELECT ? + key, "
+                "json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)",
+                (first, rows.texts),
+            )
             db.execute(
                 "INSERT INTO residency (id, title, programme, host, site, territory, "
                 "territory_key, theme, language, license, start, end, start_year, end_year, "
                 "keywords, counts, origin, added, content) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    res.id, res.title, res.programme, res.host, res.site, res.territory,
-                    slugify(res.territory or ""), res.theme, res.language, res.license,
-                    start.isoformat() if start else None, end.isoformat() if end else None,
-                    start.year if start else None, end.year if end else None,
-                    json.dumps(res.keywords, ensure_ascii=False), json.dumps(counts), origin,
-                    when.isoformat(), content,
-                ),
-            )  # fmt: skip
-            first = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM item").fetchone()[0]
-            rows = [
-                (first + i, res.id, kind, subkind, ref, date)
-                for i, (kind, subkind, ref, _title, date, _body) in enumerate(items)
-            ]
-            texts = [(first + i, item[3], item[5]) for i, item in enumerate(items)]
-            db.executemany(
-                "INSERT INTO item (rowid, residency_id, kind, subkind, ref, date) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
+                (*rows.residency, _compress(rows.content)),
             )
-            db.executemany("INSERT INTO item_text (rowid, title, body) VALUES (?, ?, ?)", texts)
-        return Added(res.id, res.title, row is not None, row[0] if row else None, len(items))
+            db.execute(
+                "INSERT INTO item (rowid, residency_id, kind, subkind, ref, date) "
+                "SELECT ? + key, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                "json_extract(value, '$[2]'), json_extract(value, '$[3]') "
+                "FROM json_each(?)",
+                (first, rows.id, rows.items),
+            )
+        return Added(rows.id, rows.title, row is not None, row[0] if row else None, rows.count)
 
     def _delete(self, residency_id: str) -> None:
         self.db.execute(
@@ -587,7 +651,11 @@ def open_catalog(path: Path, *, create: bool = True) -> Catalog:
                                "residence catalog add", usage=True)
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        # One thread at a time uses the connection, but not always the one that opened it:
+        # add_paths writes from a helper thread (see there).
+        db = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
     except sqlite3.Error as exc:
         raise CatalogError(f"cannot open the catalogue {path}: {exc}") from None
     try:
@@ -705,6 +773,57 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
         residency.edition = "public"
         residency.nodes = {}
         yield Candidate(residency, origin, problems)
+
+
+@dataclass
+class Outcome:
+    """What adding one path to the catalogue gave: what was added, or why it was not."""
+
+    path: Path
+    added: Added | None = None
+    problems: list[Problem] = field(default_factory=list)  # warnings, or the errors
+    refused: bool = False
+
+
+def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
+    """Add residency folders and archives to a catalogue, in order; yield each outcome.
+
+    A residency is written to the catalogue (``Catalog.write``, in a helper thread) while
+    the next one is read, checked and made public: writing is SQLite's and zlib's work,
+    which run beside Python's. The catalogue is not written to between two outcomes.
+    """
+    def written(path: Path, future: Future[Added], problems: list[Problem]) -> Outcome:
+        try:
+            return Outcome(path, future.result(), problems)
+        except ResidenceError as exc:
+            return Outcome(path, None, list(exc.problems), refused=True)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-writer") as writer:
+        pending: tuple[Path, Future[Added], list[Problem]] | None = None
+        for path in paths:
+            refused: ResidenceError | None = None
+            try:
+                with read_for_catalog(path) as candidate:
+                    # The published models hold no file: adding needs nothing from the
+                    # folder, which may go (an unpacked archive) once read.
+                    published, origin = candidate.published, candidate.origin
+                    problems = candidate.problems
+            except ResidenceError as exc:
+                refused = exc
+            if pending is not None:
+                yield written(*pending)
+                pending = None
+            if refused is not None:
+                yield Outcome(path, None, list(refused.problems), refused=True)
+                continue
+            try:
+                rows = prepare_rows(published, origin)
+            except ResidenceError as exc:
+                yield Outcome(path, None, list(exc.problems), refused=True)
+                continue
+            pending = (path, writer.submit(catalog.write, rows), problems)
+        if pending is not None:
+            yield written(*pending)
 
 
 # -- the static site -------------------------------------------------------------------------

@@ -929,7 +929,7 @@ def catalog_add(
     Adding a residency again updates it (by its id). A residency with errors, a damaged
     archive and a team-edition archive are refused (exit 1); the others are still added.
     """
-    from residence.catalog import read_for_catalog
+    from residence.catalog import add_paths
 
     for path in paths:
         if not path.exists():
@@ -937,15 +937,13 @@ def catalog_add(
     path_of = _catalog_file(catalog)
     failed = 0
     with _open_catalog(path_of, create=True) as cat:
-        for path in paths:
-            try:
-                with read_for_catalog(path) as candidate:
-                    added = cat.add(candidate.published, candidate.origin)
-            except ResidenceError as exc:
-                _print_problems(exc.problems)
-                typer.echo(f"Not added: {path}", err=True)
+        for outcome in add_paths(cat, paths):
+            if outcome.added is None:
+                _print_problems(outcome.problems)
+                typer.echo(f"Not added: {outcome.path}", err=True)
                 failed += 1
                 continue
+            added = outcome.added
             verb = "Updated" if added.updated else "Added"
             typer.echo(f"{verb} {added.id}: {added.title} ({_plural(added.items, 'item')} "
                        "indexed).", err=True)

@@ -461,3 +461,24 @@ def test_cli_render_rejects_a_bad_source_date_epoch(
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH" in result.stderr
     assert not (minimal / "_build" / "report.pdf").exists()
+
+
+def test_page_references_are_built_once_per_page_count() -> None:
+    """The pydyf speed-up returns what pydyf returns, and follows pages added later."""
+    import pydyf
+
+    from residence.render.pdf import _page_references_once
+
+    _page_references_once()
+    _page_references_once()  # idempotent
+    prop = pydyf.PDF.__dict__["page_references"]
+    assert getattr(prop.fget, "_residence", False)
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        page = pydyf.Dictionary({"Type": "/Page"})
+        pdf.add_page(page)
+    first = pdf.page_references
+    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert pdf.page_references is first  # cached
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4

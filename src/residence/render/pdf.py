@@ -647,6 +647,36 @@ def _problems_from_log(messages: list[str], path: str = "report.html") -> list[P
     return problems
 
 
+def _page_references_once() -> None:
+    """Make pydyf's ``PDF.page_references`` compute its tuple once per page count.
+
+    WeasyPrint reads that property for every tagged element and every link, and pydyf
+    rebuilds the tuple of all page references at each read: the time of tagging grew with
+    the square of the page count (tens of seconds for an 800-page report). The values are
+    the same (the tuple only depends on the pages list, which only grows); only the
+    repeated work goes. Left alone if pydyf no longer has this property.
+    """
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property) or getattr(original.fget, "_residence", False):
+        return
+    compute = original.fget
+    assert compute is not None
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        key = (id(kids), len(kids))
+        cached = pdf.__dict__.get("_residence_page_references")
+        if cached is None or cached[0] != key:
+            cached = (key, compute(pdf))
+            pdf.__dict__["_residence_page_references"] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    page_references._residence = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+
+
 def render_pdf(
     report: RenderedReport,
     published: Residency,
@@ -669,6 +699,7 @@ def render_pdf(
     """
     from weasyprint import HTML
 
+    _page_references_once()
     if published.edition not in {"public", "team"}:
         raise ValueError("render_pdf takes the result of select_edition(), not a raw residency")
     if variant not in VARIANTS:

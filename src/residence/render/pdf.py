@@ -362,11 +362,12 @@ def print_ready(
 
 # -- photos --------------------------------------------------------------------------------
 
-#: The longest side of a photo in the PDF: 1400 px is 237 dpi across the whole text width
-#: (150 mm), 300 dpi at 12 cm; photos printed smaller are brought down to 300 dpi by
-#: WeasyPrint. A hundred phone photos then keep a report under 30 MB.
-PRINT_MAX_PX = 1400
-PRINT_JPEG_QUALITY = 75
+#: The longest side of a photo in the PDF: 1300 px is 220 dpi across the whole text width
+#: (150 mm), 300 dpi at 11 cm; photos printed smaller are brought down to 300 dpi by
+#: WeasyPrint. A hundred phone photos (grainy ones: about 235 kB each) then keep even a
+#: 1,500-entry report (4 MB of text) under 30 MB.
+PRINT_MAX_PX = 1300
+PRINT_JPEG_QUALITY = 72
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 

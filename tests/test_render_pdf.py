@@ -315,6 +315,22 @@ def test_render_pdf_example_keeps_the_actor_map_vector(
 
 
 @pytest.mark.pdf
+def test_render_pdf_example_embeds_only_the_shipped_fonts(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    """No character falls back to a font of the machine: the PDF looks the same everywhere."""
+    pdf, _ = example_pdf
+    reader = PdfReader(io.BytesIO(pdf.data))
+    names: set[str] = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    families = {re.sub(r"-(Semi-Bold|Bold|Italic|Oblique)$", "", n) for n in names}
+    families = {re.sub(r"-(Semi-Bold|Bold)$", "", f) for f in families}
+    assert families <= {"Literata", "Instrument-Serif", "Instrument-Sans", "Residence-Symbols"}
+    assert "Residence-Symbols" in families  # the relation arrows and chart marks
+
+
 def test_render_pdf_team_edition_has_the_band_on_every_page(minimal: Path) -> None:
     pdf = _render(minimal, "team")
     pages = [_flat(text) for text in _text(pdf.data)]

@@ -77,8 +77,8 @@ SHAPE_NAMES = {"square": "Organisation", "circle": "Person", "triangle": "Group 
 
 DEFAULT_ACCENT = "#b5452b"
 FONT_FAMILY = (
-    "'Instrument Sans', 'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', "
-    "'DejaVu Sans Condensed', sans-serif"
+    "'Instrument Sans', 'Residence Symbols', 'Helvetica Neue', Helvetica, Arial, "
+    "'Liberation Sans', 'DejaVu Sans Condensed', sans-serif"
 )
 INK = "#1d1d1b"
 GREY = "#6f6d68"

@@ -232,6 +232,14 @@ def test_cli_registers_the_documented_commands() -> None:
     assert {"check", "new", "schema"} <= names
 
 
+def test_cli_help_lists_the_commands_in_the_order_a_team_uses_them() -> None:
+    from residence.cli import COMMAND_ORDER
+
+    output = invoke("--help").output
+    listed = re.findall(r"^  ([a-z]+) ", output.split("Commands:", 1)[1], flags=re.M)
+    assert listed == list(COMMAND_ORDER)  # every command, none forgotten, in this order
+
+
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "residence")
 def test_cli_help_on_every_command(path: tuple[str, ...]) -> None:
     result = invoke(*path, "--help")

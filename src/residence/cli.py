@@ -17,12 +17,30 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from residence import __version__
 from residence.errors import Problem, ResidenceError
 
+#: The commands in the order a team meets them: start, write, look, publish, keep.
+COMMAND_ORDER = (
+    "new", "add", "status", "check", "render", "methods", "map", "archive", "verify",
+    "catalog", "schema",
+)  # fmt: skip
+
+
+class _InOrder(TyperGroup):
+    """Lists the commands in COMMAND_ORDER (any other after them), not as registered."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: (COMMAND_ORDER.index(n)
+                                            if n in COMMAND_ORDER else len(COMMAND_ORDER)))
+
+
 app = typer.Typer(
     name="residence",
+    cls=_InOrder,
     help="Scaffold, check, render and archive public-innovation residencies.",
     no_args_is_help=True,
     rich_markup_mode=None,

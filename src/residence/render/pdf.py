@@ -675,7 +675,7 @@ def _page_references_once() -> None:
         return cached[1]  # type: ignore[no-any-return]
 
     page_references._residence = True  # type: ignore[attr-defined]
-    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    pydyf.PDF.page_references = property(page_references)
 
 
 def render_pdf(

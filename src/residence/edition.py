@@ -73,7 +73,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, WithJsonSchema
@@ -81,7 +81,7 @@ from pydantic import BaseModel, WithJsonSchema
 from residence.i18n import translator
 from residence.models import Actor, Media, Method, Model, Residency
 from residence.models.common import SLUG_PATTERN, slugify
-from residence.models.residency import entry_stem, set_source, source_of
+from residence.models.residency import entry_stem, set_source, source_of, source_stem
 
 Edition = Literal["public", "team"]
 EDITIONS: tuple[str, ...] = ("public", "team")
@@ -125,9 +125,11 @@ _FOLD = str.maketrans(
 # -- normalisation ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
-    """Return one character without case, accent or ligature ("" for marks and invisibles)."""
+    """Return one character without case, accent or ligature ("" for marks and invisibles).
+
+    Work it out through ``_FOLD_TABLE`` (``_fold``), which remembers each result.
+    """
     text = unicodedata.normalize("NFKD", char.translate(_FOLD)).casefold()
     text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(
@@ -304,7 +306,7 @@ def _quick_fold() -> _QuickFold:
     expand: dict[str, str] = {}
     for low, high in _QUICK_BLOCKS:
         for char in map(chr, range(low, high + 1)):
-            folded = _fold_char(char)
+            folded = _fold(char)
             if len(folded) == 1 and _is_word(char) == _is_word(folded):
                 variants.setdefault(folded, []).append(char)
                 if _FOLDED_SEPARATOR.fullmatch(folded):
@@ -313,17 +315,17 @@ def _quick_fold() -> _QuickFold:
                 len(folded) > 1
                 and _is_word(char)
                 and _is_word(folded)
-                and all(_fold_char(c) == c for c in folded)
+                and all(_fold(c) == c for c in folded)
             ):
                 expand[char] = folded
-    safe = [c for chars in variants.values() for c in chars] + list(expand)
+    one_to_one = [c for chars in variants.values() for c in chars]
     return _QuickFold(
         variants={f: _class_body(chars) for f, chars in variants.items()},
         separators=_class_body(separators),
         expand=expand,
-        unsafe=re.compile(f"[^{_class_body(safe)}]"),
+        unsafe=re.compile(f"[^{_class_body([*one_to_one, *expand])}]"),
         expanding=re.compile(f"[{_class_body(expand)}]"),
-        special=re.compile(f"[^{_class_body(c for chars in variants.values() for c in chars)}]"),
+        special=re.compile(f"[^{_class_body(one_to_one)}]"),
     )
 
 
@@ -709,8 +711,8 @@ class _PublicGate:
         values: set[str] = set()
         for model in models:
             values.update(_id_values(model))
-            if isinstance(model, Model) and source_of(model):
-                values.add(posixpath.splitext(posixpath.basename(source_of(model)))[0])
+            if isinstance(model, Model) and (stem := source_stem(model)):
+                values.add(stem)
         taken = set(values)
         renamed: dict[str, str] = {}
 
@@ -743,10 +745,6 @@ class _PublicGate:
             parts = [self.matcher.replace(p, slug=True) for p in folder.split("/") if p]
             self.folders[folder] = "".join(f"{p}/" for p in parts)
         return self.folders[folder] + self.rename(stem) + suffix
-
-    def text(self, value: str) -> str:
-        """Return free text with protected names replaced."""
-        return self.matcher.replace(value)
 
     # -- copying with the rules applied
 

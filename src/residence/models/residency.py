@@ -29,11 +29,16 @@ def set_source(item: Model, path: str) -> None:
     item._source = path
 
 
-def entry_stem(entry: Entry) -> str:
-    """Return the journal file name of an entry without its extension (its reference)."""
-    name = source_of(entry).rpartition("/")[2]
+def source_stem(item: Model) -> str:
+    """Return the name of the file an item was read from, without folder or extension."""
+    name = source_of(item).rpartition("/")[2]
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name  # as posixpath.splitext, for names of .yaml files
+
+
+def entry_stem(entry: Entry) -> str:
+    """Return the journal file name of an entry without its extension (its reference)."""
+    return source_stem(entry)
 
 
 @dataclass

@@ -782,7 +782,11 @@ class Outcome:
     path: Path
     added: Added | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings, or the errors
-    refused: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """True when the path was not added (``problems`` says why)."""
+        return self.added is None
 
 
 def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
@@ -796,7 +800,7 @@ def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
         try:
             return Outcome(path, future.result(), problems)
         except ResidenceError as exc:
-            return Outcome(path, None, list(exc.problems), refused=True)
+            return Outcome(path, None, list(exc.problems))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-writer") as writer:
         pending: tuple[Path, Future[Added], list[Problem]] | None = None
@@ -814,12 +818,12 @@ def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
                 yield written(*pending)
                 pending = None
             if refused is not None:
-                yield Outcome(path, None, list(refused.problems), refused=True)
+                yield Outcome(path, None, list(refused.problems))
                 continue
             try:
                 rows = prepare_rows(published, origin)
             except ResidenceError as exc:
-                yield Outcome(path, None, list(exc.problems), refused=True)
+                yield Outcome(path, None, list(exc.problems))
                 continue
             pending = (path, writer.submit(catalog.write, rows), problems)
         if pending is not None:

@@ -123,6 +123,13 @@ def assert_accessible_structure(html: str) -> Page:
     for href in page.hrefs:
         if href.startswith("#"):
             assert href[1:] in page.ids, f"dangling link {href}"
+    # Sections and articles are named by their heading, which carries the id links land on:
+    # an id on a container gives all it holds styles of their own in the PDF (memory).
+    for tag in ("section", "article"):
+        for attrs in page.all(tag):
+            assert not attrs.get("id"), f"<{tag} id={attrs.get('id')!r}>: put the id on its heading"
+            label = attrs.get("aria-labelledby")
+            assert label and label in page.ids, f"<{tag}> is not named by a heading"
     # Inline SVGs describe themselves.
     for svg in page.all("svg"):
         if svg.get("aria-hidden") != "true":
@@ -305,7 +312,7 @@ def test_render_html_credits_carry_the_licence_and_tasl(minimal: Path) -> None:
 def test_render_html_methods_link_to_where_they_were_used(minimal: Path) -> None:
     report = _render(minimal)
     card = re.search(
-        r'<article class="method-card" id="method-entretien-guichet".*?</article>',
+        r'<article class="method-card" aria-labelledby="method-entretien-guichet".*?</article>',
         report.html,
         re.S,
     )

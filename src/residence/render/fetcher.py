@@ -84,6 +84,21 @@ def _display(url: str, limit: int = 120) -> str:
     return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
+class _Served(URLFetcherResponse):  # type: ignore[misc]
+    """A response that names no file on the disk.
+
+    WeasyPrint keeps only the file name of an image whose response names one, and reads the
+    file again itself when it writes the PDF: past every check made here, possibly after the
+    file changed (a render that writes report.html puts the screen-sized photos at the very
+    addresses the PDF asks for: their bytes went into the PDF, under the print size). With no
+    name, WeasyPrint uses the bytes served here.
+    """
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
     """Fetch only the report's own files; refuse the network and the rest of the disk."""
 
@@ -132,13 +147,11 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         if path in self.virtual:
             content = self.virtual[path]
             data = content if isinstance(content, bytes) else self._read(Path(content))
-            return URLFetcherResponse(url, data, {"Content-Type": content_type(path.name)})
+            return _Served(url, data, {"Content-Type": content_type(path.name)})
         real = Path(os.path.realpath(path))
         if not self._allowed(real):
             raise RefusedResource("the file is outside the residency and report folders")
-        return URLFetcherResponse(
-            url, self._read(real), {"Content-Type": content_type(real.name)}
-        )
+        return _Served(url, self._read(real), {"Content-Type": content_type(real.name)})
 
     def _allowed(self, real: Path) -> bool:
         for private in self.private:

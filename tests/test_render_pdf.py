@@ -191,14 +191,20 @@ def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
     files = {media / "photo.jpg": buffer.getvalue(), media / "plan.png": drawing.getvalue(),
              tmp_path / "_build" / "assets" / "report.css": b"p {}"}
     ready = print_photos(files, tmp_path / "cache")
-    photo = ready[media / "photo.jpg"]
-    assert isinstance(photo, bytes) and len(photo) < len(buffer.getvalue())
+    cached = ready[media / "photo.jpg"]
+    # The cached file is handed over, not its bytes: they are read when the PDF needs them.
+    assert isinstance(cached, Path) and cached.parent == tmp_path / "cache" / "print"
+    photo = cached.read_bytes()
+    assert len(photo) < len(buffer.getvalue())
     with Image.open(io.BytesIO(photo)) as image:
         assert max(image.size) == PRINT_MAX_PX and image.format == "JPEG"
     assert ready[media / "plan.png"] == drawing.getvalue()  # drawings stay lossless
     assert ready[tmp_path / "_build" / "assets" / "report.css"] == b"p {}"
     assert len(list((tmp_path / "cache" / "print").iterdir())) == 1
-    assert print_photos(files, tmp_path / "cache")[media / "photo.jpg"] == photo
+    assert print_photos(files, tmp_path / "cache")[media / "photo.jpg"] == cached
+    # Without a cache, the bytes themselves.
+    uncached = print_photos(files, None)[media / "photo.jpg"]
+    assert isinstance(uncached, bytes) and uncached == photo
 
 
 # -- the example's PDF, rendered once ------------------------------------------------------------
@@ -498,3 +504,80 @@ def test_page_references_are_built_once_per_page_count() -> None:
     assert pdf.page_references is first  # cached
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert len(pdf.page_references) == 4
+
+
+def test_lean_user_agent_sheet_drops_only_the_rules_that_match_every_element() -> None:
+    """Six user-agent rules gave every element six styles of its own; list markers stay."""
+    from weasyprint import HTML
+    from weasyprint import html as weasy_html
+
+    from residence.render.pdf import lean_user_agent_css, print_html_class
+
+    lean = lean_user_agent_css(weasy_html.UA)
+    assert re.search(r"^::", weasy_html.UA, re.MULTILINE)  # the stock sheet has them
+    assert not re.search(r"^::", lean, re.MULTILINE)
+    assert "li::marker, summary::marker {" in lean
+    assert "footnote-call" not in lean and "note-callback" not in lean
+    # Nothing else goes: the sheet only loses those lines.
+    assert len(weasy_html.UA) - len(lean) < 400
+    # WeasyPrint still takes its user-agent sheets where the subclass replaces one.
+    assert callable(getattr(HTML, "_ua_stylesheets", None))
+    cls = print_html_class()
+    assert cls is not HTML and issubclass(cls, HTML)
+    page = cls(string="<html lang=fr><body><p>x</p></body></html>")
+    (sheet,) = page._ua_stylesheets()
+    assert sheet is not weasy_html.UA_STYLESHEET
+    (form_sheet,) = page._ua_stylesheets(forms=True)[1:]
+    assert form_sheet is weasy_html.UA_FORM_STYLESHEET
+
+
+def test_lean_user_agent_sheet_keeps_list_markers() -> None:
+    from residence.render.pdf import print_html_class
+
+    html = (
+        "<html lang=fr><body><ol><li>Premier</li><li>Second</li></ol>"
+        "<ul><li>Puce</li></ul></body></html>"
+    )
+    from weasyprint import HTML
+
+    def text(cls: type) -> str:
+        return str(PdfReader(io.BytesIO(cls(string=html).write_pdf())).pages[0].extract_text())
+
+    lean = text(print_html_class())
+    assert "1." in lean and "2." in lean and "•" in lean
+    assert lean == text(HTML)
+
+
+@pytest.mark.pdf
+def test_a_second_render_embeds_the_print_photo_not_the_file_the_first_wrote(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint re-reads an image whose response names a file: after a render that wrote
+    OUT/assets/, that was the screen-sized copy (under the print size) or whatever was
+    there. The fetcher's responses name no file, so the PDF holds what it served."""
+    from PIL import Image
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    Image.effect_noise((2400, 1600), 40).convert("RGB").save(minimal / "media" / "photo.jpg")
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8")
+        + '  - file: media/photo.jpg\n    alt: "Le hall"\n    credit: "Claire Dumas"\n',
+        encoding="utf-8",
+    )
+    pdfs = []
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["render", str(minimal)])
+        assert result.exit_code == 0, result.output
+        pdfs.append((minimal / "_build" / "report.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
+    (screen,) = (minimal / "_build" / "assets" / "media").glob("photo-*.jpg")
+    with Image.open(screen) as copy:
+        assert max(copy.size) != 1300
+    sizes = set()  # WeasyPrint shares one resource dictionary: every page lists the image
+    for page in PdfReader(io.BytesIO(pdfs[1])).pages:
+        for image in page.images:
+            with Image.open(io.BytesIO(image.data)) as embedded:
+                if embedded.format == "JPEG":
+                    sizes.add(embedded.size)
+    assert sizes == {(1300, 867)}

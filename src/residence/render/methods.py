@@ -297,8 +297,6 @@ def _sheet_pdf(
     when: dt.datetime, licence: SheetLicence, name: str,
 ) -> tuple[bytes, int, list[Problem]]:
     """Lay out one HTML page of method sheets on A4; return (PDF, pages, warnings)."""
-    from weasyprint import HTML
-
     from residence.render import pdf as pdfmod
     from residence.render.fetcher import SafeFetcher, refusal_problems
 
@@ -322,17 +320,15 @@ def _sheet_pdf(
         created=when,
     )
     with pdfmod._collecting(None) as collector:
-        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher,
-                        media_type="print").render()
+        document = pdfmod.print_html_class()(
+            string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+        ).render()
         pdfmod._apply_metadata(document, info)
         pdfmod._safe_links(document)
-        data = document.write_pdf(
-            pdf_variant=pdfmod.DEFAULT_VARIANT, pdf_tags=True, dpi=pdfmod.PRINT_DPI,
-            finisher=pdfmod._finisher(pdfmod.DEFAULT_VARIANT),
-        )
+        data, pages = pdfmod.write_document(document, pdfmod.DEFAULT_VARIANT)
     problems = refusal_problems(fetcher.refused, {f"{FOLDER}/{name}": html}, base)
     problems += pdfmod._problems_from_log(collector.messages, f"{FOLDER}/{name}")
-    return data, len(document.pages), problems
+    return data, pages, problems
 
 
 def render_methods(

@@ -18,11 +18,14 @@ variants: ``pdf/ua-1`` (the default: accessible, what a public body must publish
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import hashlib
 import io
 import logging
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +41,7 @@ from residence.render.fetcher import SafeFetcher, refusal_problems
 from residence.resources import templates_dir
 
 if TYPE_CHECKING:
-    from weasyprint import Document
+    from weasyprint import HTML, Document
 
     from residence.render.html import RenderedReport
 
@@ -371,16 +374,17 @@ PRINT_JPEG_QUALITY = 72
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def _print_photo(data: bytes, cache_dir: Path | None) -> bytes:
-    """Return a photo sized for print (JPEG, at most PRINT_MAX_PX), cached by content."""
+def _print_photo(data: bytes, cache_dir: Path | None) -> bytes | Path:
+    """Return a photo sized for print (JPEG, at most PRINT_MAX_PX), cached by content.
+
+    A photo in the cache is returned as its file, read when the PDF needs it: a hundred
+    photos are not held in memory for the whole render.
+    """
     digest = hashlib.sha256(data).hexdigest()[:32]
     name = f"{digest}-{PRINT_MAX_PX}-{PRINT_JPEG_QUALITY}.jpg"
     cached = cache_dir / "print" / name if cache_dir is not None else None
-    if cached is not None:
-        try:
-            return cached.read_bytes()
-        except OSError:
-            pass
+    if cached is not None and cached.is_file():
+        return cached
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
@@ -396,6 +400,7 @@ def _print_photo(data: bytes, cache_dir: Path | None) -> bytes:
     if cached is not None:
         try:
             write_atomic(cached, result)
+            return cached
         except OSError:
             pass
     return result
@@ -678,6 +683,157 @@ def _page_references_once() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+def _compress_drawn_pages() -> None:
+    """Compress each page's drawing operators as soon as the page is drawn.
+
+    pydyf keeps every operator of every page as a small object of its own until the PDF is
+    written, then joins and compresses them (a quarter of a megabyte a page, held while the
+    layout is still in memory). Done right after the page is drawn, with the same separator,
+    compression level and filter, the bytes written are the same and a page weighs what
+    its compressed operators do. Left alone if WeasyPrint or pydyf change these names.
+    """
+    import pydyf
+    from weasyprint.document import Page
+
+    to_bytes = getattr(pydyf, "_to_bytes", None)
+    original = Page.__dict__.get("paint")
+    if to_bytes is None or original is None or getattr(original, "_residence", False):
+        return
+
+    def paint(page: Any, stream: Any, scale: float = 1) -> None:
+        original(page, stream, scale)
+        items, extra = getattr(stream, "stream", None), getattr(stream, "extra", None)
+        if not (isinstance(items, list) and isinstance(extra, dict)) or "Filter" in extra:
+            return
+        data = b"\n".join(to_bytes(item) for item in items)
+        if getattr(stream, "compress", False):
+            # What pydyf's Stream.data does at write time (zlib, level 9, FlateDecode).
+            compressor = zlib.compressobj(level=9)
+            data = compressor.compress(data) + compressor.flush()
+            extra["Filter"] = "/FlateDecode"
+            stream.compress = False
+        stream.stream = [data]
+
+    paint._residence = True  # type: ignore[attr-defined]
+    Page.paint = paint
+
+
+def _release_memory() -> None:
+    """Give the memory freed by the layout back to the system (glibc), for the writing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows): nothing to do
+        pass
+
+
+#: What WeasyPrint's layout context keeps of the layout once the pages are made: page states,
+#: footnotes, running elements, tables, floats and the boxes built before the layout.
+_LAYOUT_STATE = (
+    "page_maker", "tables", "broken_out_of_flow", "_excluded_shapes",
+    "_excluded_shapes_root_boxes", "footnotes", "page_footnotes", "current_page_footnotes",
+    "reported_footnotes", "running_elements", "string_set",
+)
+
+
+def _release_layout_state(document: Document) -> None:
+    """Let go of the layout's working state, which an SVG image keeps alive until the end.
+
+    An SVG image (the actor map, the charts, each entry's kind icon) keeps the layout
+    context it was laid out with, to draw itself later: for its text and images it needs the
+    fonts, the hyphenation dictionaries and the image cache, which stay. The context also
+    holds the layout's working state, and through the targets of ``target-counter()`` the
+    boxes built before the layout: a third of all the boxes of a report, kept in memory
+    until the PDF was written. Only that state is cleared, once the pages are made.
+    """
+    context = None
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            context = getattr(getattr(box, "replacement", None), "_context", None)
+            if context is not None:
+                break
+        if context is not None:
+            break
+    if context is None:
+        return
+    for name in _LAYOUT_STATE:
+        value = getattr(context, name, None)
+        if isinstance(value, (dict, list)):
+            value.clear()
+    collector = getattr(context, "target_collector", None)
+    for name in ("target_lookup_items", "counter_lookup_items"):
+        value = getattr(collector, name, None)
+        if isinstance(value, dict):
+            value.clear()
+
+
+def write_document(document: Document, variant: str, **options: Any) -> tuple[bytes, int]:
+    """Write a laid-out document as a PDF of that variant; return its bytes and page count.
+
+    What the layout no longer needs is let go before the pages are drawn; the layout itself
+    (the boxes of every page, with their styles and text) as soon as they are, before the
+    PDF is put together: it no longer adds to the memory the writing takes (with 100
+    photos, the writing was the peak).
+    """
+    pages = len(document.pages)
+    _release_layout_state(document)
+    finish = _finisher(variant)
+
+    def finisher(doc: Any, pdf: Any) -> None:
+        finish(doc, pdf)
+        doc.pages.clear()
+        gc.collect()
+        _release_memory()
+
+    data = document.write_pdf(
+        pdf_variant=variant, pdf_tags=True, dpi=PRINT_DPI, finisher=finisher, **options
+    )
+    return data, pages
+
+
+#: WeasyPrint's user-agent rules that match every element of a page: ``::marker`` (only list
+#: items have a marker: the report and the sheets make no other element a list item) and the
+#: calls and markers of footnotes and notes (only elements floated as footnotes or notes have
+#: them: the report has none). WeasyPrint computes a style for every element and pseudo-element
+#: that a rule matches, and keeps them with the laid-out pages until the PDF is written: these
+#: six rules made six styles of every element, two thirds of all the styles of a report
+#: (about 60 MB for 300 journal entries).
+_UA_MARKER = re.compile(r"^::marker\b", re.MULTILINE)
+_UA_NOTES = re.compile(r"^::(?:footnote|note)-[a-z]+\s*\{[^}]*\}[ \t]*\n?", re.MULTILINE)
+
+
+def lean_user_agent_css(text: str) -> str:
+    """Return WeasyPrint's user-agent style sheet without the rules that match every element."""
+    return _UA_NOTES.sub("", _UA_MARKER.sub("li::marker, summary::marker", text))
+
+
+@functools.cache
+def print_html_class() -> type[HTML]:
+    """Return WeasyPrint's ``HTML`` with the lean user-agent style sheet (same output).
+
+    WeasyPrint has no option for this: the subclass replaces its stock sheet, and nothing
+    else, in the private ``_ua_stylesheets`` (a test checks it is still there).
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint import html as weasy_html
+
+    _page_references_once()
+    _compress_drawn_pages()
+    stock = getattr(weasy_html, "UA_STYLESHEET", None)
+    text = getattr(weasy_html, "UA", None)
+    stock_class: type[HTML] = HTML
+    if stock is None or not isinstance(text, str) or not hasattr(HTML, "_ua_stylesheets"):
+        return stock_class
+    lean = CSS(string=lean_user_agent_css(text), counter_style=weasy_html.UA_COUNTER_STYLE)
+
+    class PrintHTML(HTML):  # type: ignore[misc]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [lean if sheet is stock else sheet for sheet in super()._ua_stylesheets(forms)]
+
+    return PrintHTML
+
+
 def render_pdf(
     report: RenderedReport,
     published: Residency,
@@ -698,8 +854,6 @@ def render_pdf(
 
     >>> pdf = render_pdf(render_html(published), published, out=folder / "_build")  # doctest: +SKIP
     """
-    from weasyprint import HTML
-
     _page_references_once()
     if published.edition not in {"public", "team"}:
         raise ValueError("render_pdf takes the result of select_edition(), not a raw residency")
@@ -729,7 +883,7 @@ def render_pdf(
     if progress:
         progress("Preparing the page", 0.05)
     with _collecting(progress) as collector:
-        document = HTML(
+        document = print_html_class()(
             string=html, base_url=out.as_uri() + "/", url_fetcher=fetcher, media_type="print"
         ).render()
         _apply_metadata(document, info)
@@ -738,20 +892,15 @@ def render_pdf(
         # No explicit pdf_identifier: pydyf would serialise (and compress) every object a
         # second time to hash them. PDF/A sets one itself (a hash of the content: the same
         # input still gives the same bytes); PDF/UA does not need one.
-        data = document.write_pdf(
-            pdf_variant=variant,
-            pdf_tags=True,
-            attachments=attachments,
-            dpi=PRINT_DPI,
-            finisher=_finisher(variant),
-            **_output_intent(document, variant),
+        data, pages = write_document(
+            document, variant, attachments=attachments, **_output_intent(document, variant)
         )
     if progress:
         progress("Done", 1.0)
     sources = {**_theme_sources(root), "report.html": report.html}
     problems = refusal_problems(fetcher.refused, sources, out)
     problems += _problems_from_log(collector.messages)
-    return RenderedPdf(data, len(document.pages), problems)
+    return RenderedPdf(data, pages, problems)
 
 
 def report_pdf_files(published: Residency) -> dict[str, bytes]:

@@ -25,6 +25,7 @@ import io
 import logging
 import os
 import re
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -718,6 +719,45 @@ def _compress_drawn_pages() -> None:
     Page.paint = paint
 
 
+#: Pages tagged between two hand-backs of freed memory to the system.
+_TRIM_EVERY = 32
+
+
+def _release_tagged_pages() -> None:
+    """Let each page's boxes go as soon as its tags are made.
+
+    WeasyPrint tags the PDF for screen readers once every page is drawn, page by page, from
+    the laid-out boxes: the tags (about 100 MB for 800 pages) came on top of the whole
+    layout, the peak of the memory. Once a page is tagged its boxes have served (what the
+    page keeps for its links is kept apart): they are let go, and the memory they held is
+    handed back every few pages, so that the layout shrinks while the tags grow. Left alone
+    if WeasyPrint changes these names.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    page_box = getattr(boxes, "PageBox", None)
+    if original is None or page_box is None or getattr(original, "_residence", False):
+        return
+
+    def then_release(elements: Iterator[Any], page: Any) -> Iterator[Any]:
+        yield from elements
+        page.children = []
+        then_release.tagged += 1  # type: ignore[attr-defined]
+        if then_release.tagged % _TRIM_EVERY == 0:  # type: ignore[attr-defined]
+            _release_memory()
+
+    then_release.tagged = 0  # type: ignore[attr-defined]
+
+    def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        elements = original(box, *args, **kwargs)
+        return then_release(elements, box) if isinstance(box, page_box) else elements
+
+    build_box_tree._residence = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_box_tree
+
+
 def _release_memory() -> None:
     """Give the memory freed by the layout back to the system (glibc), for the writing."""
     try:
@@ -778,6 +818,8 @@ def write_document(document: Document, variant: str, **options: Any) -> tuple[by
     """
     pages = len(document.pages)
     _release_layout_state(document)
+    gc.collect()
+    _release_memory()
     finish = _finisher(variant)
 
     def finisher(doc: Any, pdf: Any) -> None:
@@ -786,9 +828,15 @@ def write_document(document: Document, variant: str, **options: Any) -> tuple[by
         gc.collect()
         _release_memory()
 
-    data = document.write_pdf(
-        pdf_variant=variant, pdf_tags=True, dpi=PRINT_DPI, finisher=finisher, **options
-    )
+    # Written to a temporary file, read back once pydyf's objects are gone: in memory, the
+    # growing buffer and its copy came on top of them (twice the PDF's size).
+    with tempfile.TemporaryFile() as buffer:
+        document.write_pdf(
+            buffer, pdf_variant=variant, pdf_tags=True, dpi=PRINT_DPI, finisher=finisher,
+            **options,
+        )
+        buffer.seek(0)
+        data = buffer.read()
     return data, pages
 
 
@@ -820,6 +868,7 @@ def print_html_class() -> type[HTML]:
 
     _page_references_once()
     _compress_drawn_pages()
+    _release_tagged_pages()
     stock = getattr(weasy_html, "UA_STYLESHEET", None)
     text = getattr(weasy_html, "UA", None)
     stock_class: type[HTML] = HTML

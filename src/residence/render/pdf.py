@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import hashlib
 import io
 import logging
@@ -817,15 +816,13 @@ def write_document(document: Document, variant: str, **options: Any) -> tuple[by
     photos, the writing was the peak).
     """
     pages = len(document.pages)
-    _release_layout_state(document)
-    gc.collect()
+    _release_layout_state(document)  # boxes hold no cycles: freed as soon as let go
     _release_memory()
     finish = _finisher(variant)
 
     def finisher(doc: Any, pdf: Any) -> None:
         finish(doc, pdf)
         doc.pages.clear()
-        gc.collect()
         _release_memory()
 
     # Written to a temporary file, read back once pydyf's objects are gone: in memory, the

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
@@ -740,14 +741,13 @@ def _release_tagged_pages() -> None:
     if original is None or page_box is None or getattr(original, "_residence", False):
         return
 
+    tagged = itertools.count(1)
+
     def then_release(elements: Iterator[Any], page: Any) -> Iterator[Any]:
         yield from elements
         page.children = []
-        then_release.tagged += 1  # type: ignore[attr-defined]
-        if then_release.tagged % _TRIM_EVERY == 0:  # type: ignore[attr-defined]
+        if next(tagged) % _TRIM_EVERY == 0:
             _release_memory()
-
-    then_release.tagged = 0  # type: ignore[attr-defined]
 
     def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         elements = original(box, *args, **kwargs)
@@ -810,10 +810,10 @@ def _release_layout_state(document: Document) -> None:
 def write_document(document: Document, variant: str, **options: Any) -> tuple[bytes, int]:
     """Write a laid-out document as a PDF of that variant; return its bytes and page count.
 
-    What the layout no longer needs is let go before the pages are drawn; the layout itself
-    (the boxes of every page, with their styles and text) as soon as they are, before the
-    PDF is put together: it no longer adds to the memory the writing takes (with 100
-    photos, the writing was the peak).
+    What the layout no longer needs is let go before the pages are drawn; each page's boxes
+    once WeasyPrint has tagged it (``_release_tagged_pages``), and whatever is left of the
+    pages before the PDF is put together, so that the layout does not add to the memory
+    the writing takes.
     """
     pages = len(document.pages)
     _release_layout_state(document)  # boxes hold no cycles: freed as soon as let go
@@ -858,7 +858,9 @@ def print_html_class() -> type[HTML]:
     """Return WeasyPrint's ``HTML`` with the lean user-agent style sheet (same output).
 
     WeasyPrint has no option for this: the subclass replaces its stock sheet, and nothing
-    else, in the private ``_ua_stylesheets`` (a test checks it is still there).
+    else, in the private ``_ua_stylesheets`` (a test checks it is still there). The first
+    call also installs the work-arounds of the libraries' costs (page references, pages
+    compressed once drawn, pages let go once tagged), which change no byte of the PDF.
     """
     from weasyprint import CSS, HTML
     from weasyprint import html as weasy_html
@@ -900,7 +902,6 @@ def render_pdf(
 
     >>> pdf = render_pdf(render_html(published), published, out=folder / "_build")  # doctest: +SKIP
     """
-    _page_references_once()
     if published.edition not in {"public", "team"}:
         raise ValueError("render_pdf takes the result of select_edition(), not a raw residency")
     if variant not in VARIANTS:

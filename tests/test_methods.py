@@ -84,6 +84,36 @@ def test_method_sheets_refuse_a_raw_residency(minimal: Path) -> None:
         method_sheets(residency)
 
 
+def test_a_method_used_everywhere_keeps_its_sheet_short(minimal: Path) -> None:
+    """Beyond 12 entries, the examples come first, then the earliest; the rest is counted."""
+    for n in range(60):
+        day = f"2025-03-{5 + n % 20:02d}"
+        (minimal / "journal" / f"{day}-visite-{n:04d}.yaml").write_text(
+            f'date: {day}\ntitle: "Visite {n:04d}"\nkind: observation\n'
+            "authors: [claire]\nmethods: [entretien-guichet]\nbody: Au guichet.\n",
+            encoding="utf-8",
+        )
+    method = minimal / "methods" / "entretien-guichet.yaml"
+    method.write_text(
+        method.read_text(encoding="utf-8").replace(
+            "examples: [", "examples: [2025-03-24-visite-0059, "
+        ),
+        encoding="utf-8",
+    )
+    (sheet,) = method_sheets(_published(minimal))
+    entries = [use.title for use in sheet.used_in if use.kind == "entry"]
+    assert len(entries) == 12
+    assert entries[0] == "Entretien avec Jeanne"  # in date order, the examples kept
+    assert entries[-1] == "Visite 0059"
+    assert [use.kind for use in sheet.used_in][-1] == "prototype"
+    # 61 entries cite the method (60 visits and Jeanne's interview): 49 are counted.
+    assert sheet.used_more == "et 49 autres entrées du journal"
+    html = render_sheet_html(sheet)
+    assert html.count('<li><a href="../report.html#entry-') == 12
+    assert '<li class="more"><a href="../report.html#immersion">et 49 autres' in html
+    assert "- et 49 autres entrées du journal\n" in render_sheet_markdown(sheet)
+
+
 def test_method_sheet_markdown_is_clean_for_a_wiki(minimal: Path) -> None:
     (sheet,) = method_sheets(_published(minimal))
     text = render_sheet_markdown(sheet)

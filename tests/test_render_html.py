@@ -322,6 +322,31 @@ def test_render_html_methods_link_to_where_they_were_used(minimal: Path) -> None
     assert "La 27e Région" in card.group()
 
 
+def _cite_everywhere(folder: Path, count: int) -> None:
+    """Add ``count`` journal entries citing the minimal residency's method."""
+    for n in range(count):
+        (folder / "journal" / f"2025-03-{5 + n % 20:02d}-visite-{n:02d}.yaml").write_text(
+            f'date: 2025-03-{5 + n % 20:02d}\ntitle: "Visite {n:02d}"\nkind: observation\n'
+            "authors: [claire]\nmethods: [entretien-guichet]\nbody: Au guichet.\n",
+            encoding="utf-8",
+        )
+
+
+def test_render_html_a_method_used_everywhere_lists_twelve_entries(minimal: Path) -> None:
+    """A card lists its examples first, then the earliest entries, and counts the rest."""
+    _cite_everywhere(minimal, 40)
+    report = _render(minimal)
+    used = re.search(r'<p class="used-in">(.*?)</p>', report.html, re.S)
+    assert used
+    entries = re.findall(r'href="#entry-([^"]+)"', used.group(1))
+    assert len(entries) == 12
+    assert entries[0] == "2025-03-04-entretien-jeanne"  # the method's own example
+    assert 'href="#prototype-panneau-orientation"' in used.group(1)
+    # 41 entries cite the method (40 visits and Jeanne's interview): 29 are counted.
+    assert '<a href="#immersion">et 29 autres entrées du journal</a>' in used.group(1)
+    assert 'id="immersion"' in report.html
+
+
 def test_render_html_in_english(minimal: Path) -> None:
     text = (minimal / "residence.yaml").read_text(encoding="utf-8")
     (minimal / "residence.yaml").write_text(
@@ -617,7 +642,10 @@ def test_every_report_label_has_a_french_translation() -> None:
     from residence.resources import templates_dir
 
     root = Path(__file__).parent.parent / "src" / "residence" / "render"
-    sources = [*(templates_dir() / "report").glob("*.j2"), root / "context.py", root / "charts.py"]
+    sources = [
+        *(templates_dir() / "report").glob("*.j2"),
+        *(root / name for name in ("context.py", "charts.py", "uses.py")),
+    ]
     single = re.compile(r"""(?:\b_|gettext)\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
     plural = re.compile(r"""ngettext\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
     # Licence names in English need a French name (the French ones are already French).

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 
 from markupsafe import Markup, escape
@@ -34,6 +35,7 @@ from residence.render.charts import (
 )
 from residence.render.images import Asset, media_kind
 from residence.render.markdown import render_markdown, to_plain_text, typography
+from residence.render.uses import more_entries, shortlist
 
 DEFAULT_ACCENT = "#b7472a"
 PAPER = "#fdfcf9"
@@ -365,9 +367,14 @@ class MethodCard:
     steps: list[str]
     tips: list[str]
     used_in: list[Link]
+    used_more: Link | None  # "and 488 more journal entries", to the journal
     authors: str
     source: str
     license: Link
+
+
+def _is_example(examples: set[str], entry: Entry) -> bool:
+    return entry_stem(entry) in examples
 
 
 @dataclass(frozen=True)
@@ -1162,27 +1169,21 @@ class _Builder:
         }
         cards = []
         for method in self.r.methods:
-            used: dict[str, Link] = {}
-            for entry in self.entries:
-                if method.id in entry.methods:
-                    link = self.entry_link(entry)
-                    used[link.href] = link
+            examples = set(method.examples)
+            cited = [
+                e for e in self.entries
+                if method.id in e.methods or entry_stem(e) in examples
+            ]
+            shown, left_out = shortlist(cited, partial(_is_example, examples))
+            used = {link.href: link for link in map(self.entry_link, shown)}
             for proto in self.r.prototypes:
-                if method.id in proto.methods:
+                if method.id in proto.methods or proto.id in examples:
                     used[f"#prototype-{proto.id}"] = Link(
                         f"#prototype-{proto.id}", self.typo(proto.title), self.gettext("prototype")
                     )
-            for ref in method.examples:
-                if ref in self.by_stem:
-                    link = self.entry_link(self.by_stem[ref])
-                    used.setdefault(link.href, link)
-                elif ref in self.proto_ids:
-                    proto_link = self.proto_link(ref)
-                    if proto_link:
-                        used.setdefault(
-                            proto_link.href,
-                            Link(proto_link.href, proto_link.label, self.gettext("prototype")),
-                        )
+            more = (
+                Link("#immersion", more_entries(self.t, left_out)) if left_out else None
+            )
             licence = licence_of(method.license or self.res.license, self.t)
             cards.append(
                 MethodCard(
@@ -1197,6 +1198,7 @@ class _Builder:
                     steps=[self.typo(s) for s in method.steps],
                     tips=[self.typo(s) for s in method.tips],
                     used_in=list(used.values()),
+                    used_more=more,
                     authors=self.join([self.typo(a) for a in method.authors]),
                     source=self.typo((method.source or "").rstrip(". ")),
                     license=Link(licence.url, licence.name, licence.spdx),

@@ -31,6 +31,7 @@ from residence.models import Method, Residency
 from residence.models.common import slugify
 from residence.models.residency import entry_stem
 from residence.render.markdown import render_markdown, to_plain_text, typography
+from residence.render.uses import more_entries, shortlist
 from residence.resources import templates_dir
 
 FORMATS = ("pdf", "html", "md")
@@ -77,6 +78,7 @@ class MethodSheet:
     steps: list[str]
     tips: list[str]
     used_in: list[Use]
+    used_more: str  # "and 488 more journal entries" (empty when all are listed)
     authors: str
     author_names: list[str]
     source: str
@@ -117,27 +119,28 @@ def _join(items: list[str], lang: str) -> str:
     return format_list(items, locale=lang) if items else ""
 
 
-def _uses(published: Residency, method: Method, t: Translator) -> list[Use]:
-    """Return the journal entries and prototypes that cite a method (in date order)."""
+def _uses(published: Residency, method: Method, t: Translator) -> tuple[list[Use], int]:
+    """Return the journal entries (in date order) and prototypes that cite a method, and
+    how many entries are left out of the list (see :func:`residence.render.uses.shortlist`)."""
     public = published.edition != "team"
     entries = [e for e in published.entries if not (public and e.visibility == "team")]
     lang = t.language
-    by_stem = {entry_stem(e): e for e in entries if entry_stem(e)}
-    cited = [e for e in entries if method.id in e.methods]
-    cited += [by_stem[ref] for ref in method.examples if ref in by_stem]
+    examples = set(method.examples)
+    cited = sorted(
+        (e for e in entries if method.id in e.methods or entry_stem(e) in examples),
+        key=lambda e: (e.date, e.time or "", e.title),
+    )
+    shown, left_out = shortlist(cited, lambda e: entry_stem(e) in examples)
     uses: dict[str, Use] = {}
-    unique = list({id(e): e for e in cited}.values())
-    for entry in sorted(unique, key=lambda e: (e.date, e.time or "", e.title)):
+    for entry in shown:
         stem = entry_stem(entry) or f"{entry.date.isoformat()}-{slugify(entry.title)}"
         href = f"../report.html#entry-{slugify(stem) or 'note'}"
         uses[href] = Use("entry", typography(entry.title, lang), t.date(entry.date), href)
-    protos = {p.id: p for p in published.prototypes}
-    cited_protos = [p for p in published.prototypes if method.id in p.methods]
-    cited_protos += [protos[ref] for ref in method.examples if ref in protos]
-    for proto in {id(p): p for p in cited_protos}.values():
-        href = f"../report.html#prototype-{proto.id}"
-        uses.setdefault(href, Use("prototype", typography(proto.title, lang), "", href))
-    return list(uses.values())
+    for proto in published.prototypes:
+        if method.id in proto.methods or proto.id in examples:
+            href = f"../report.html#prototype-{proto.id}"
+            uses.setdefault(href, Use("prototype", typography(proto.title, lang), "", href))
+    return list(uses.values()), left_out
 
 
 def method_sheets(published: Residency) -> list[MethodSheet]:
@@ -159,6 +162,7 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
     sheets = []
     for method in published.methods:
         licence = licence_of(method.license or res.license, report_t)
+        used_in, left_out = _uses(published, method, t)
         names = [typography(a, lang) for a in (method.authors or team)]
         authors = _join(names, lang)
         residency = typography(res.title, lang)
@@ -188,7 +192,8 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
             materials=[typography(m, lang) for m in method.materials],
             steps=[typography(s, lang) for s in method.steps],
             tips=[typography(s, lang) for s in method.tips],
-            used_in=_uses(published, method, t),
+            used_in=used_in,
+            used_more=more_entries(t, left_out),
             authors=authors,
             author_names=names,
             source=source,

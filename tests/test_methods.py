@@ -110,7 +110,7 @@ def test_a_method_used_everywhere_keeps_its_sheet_short(minimal: Path) -> None:
     assert sheet.used_more == "et 49 autres entrées du journal"
     html = render_sheet_html(sheet)
     assert html.count('<li><a href="../report.html#entry-') == 12
-    assert '<li class="more"><a href="../report.html#immersion">et 49 autres' in html
+    assert '<li class="used-more"><a href="../report.html#immersion">et 49 autres' in html
     assert "- et 49 autres entrées du journal\n" in render_sheet_markdown(sheet)
 
 

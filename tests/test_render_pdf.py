@@ -207,6 +207,34 @@ def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
     assert isinstance(uncached, bytes) and uncached == photo
 
 
+
+def test_print_photos_remake_a_cache_entry_that_is_a_link_or_empty(tmp_path: Path) -> None:
+    """A cache entry is only used if it is a regular file with something in it: a symbolic
+    link planted there (to a file out of the folder) or an empty file is made again."""
+    from PIL import Image
+
+    from residence.render.pdf import print_photos
+
+    buffer = io.BytesIO()
+    Image.effect_noise((1600, 1200), 40).convert("RGB").save(buffer, "JPEG", quality=90)
+    files = {tmp_path / "_build" / "assets" / "media" / "photo.jpg": buffer.getvalue()}
+    (cached,) = print_photos(files, tmp_path / "cache").values()
+    assert isinstance(cached, Path)
+    photo = cached.read_bytes()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a photo", encoding="utf-8")
+    for planted in ("link", "empty"):
+        cached.unlink()
+        if planted == "link":
+            cached.symlink_to(secret)
+        else:
+            cached.touch()
+        (again,) = print_photos(files, tmp_path / "cache").values()
+        assert again == cached and not cached.is_symlink()
+        assert cached.read_bytes() == photo, planted
+    assert secret.read_text(encoding="utf-8") == "not a photo"
+
+
 # -- the example's PDF, rendered once ------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ import itertools
 import logging
 import os
 import re
+import stat
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -384,7 +385,7 @@ def _print_photo(data: bytes, cache_dir: Path | None) -> bytes | Path:
     digest = hashlib.sha256(data).hexdigest()[:32]
     name = f"{digest}-{PRINT_MAX_PX}-{PRINT_JPEG_QUALITY}.jpg"
     cached = cache_dir / "print" / name if cache_dir is not None else None
-    if cached is not None and cached.is_file():
+    if cached is not None and _usable_cache_file(cached):
         return cached
     from PIL import Image
 
@@ -405,6 +406,16 @@ def _print_photo(data: bytes, cache_dir: Path | None) -> bytes | Path:
         except OSError:
             pass
     return result
+
+
+def _usable_cache_file(path: Path) -> bool:
+    """True for a regular, readable, non-empty file of our own: not a symbolic link (which
+    could point out of the folder), not an empty file left by a copy or a sync tool."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size > 0 and os.access(path, os.R_OK)
 
 
 def print_photos(

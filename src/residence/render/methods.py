@@ -324,16 +324,9 @@ def _sheet_pdf(
         attribution=subject,
         created=when,
     )
-    with pdfmod._collecting(None) as collector:
-        document = pdfmod.print_html_class()(
-            string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher, media_type="print"
-        ).render()
-        pdfmod._apply_metadata(document, info)
-        pdfmod._safe_links(document)
-        data, pages = pdfmod.write_document(document, pdfmod.DEFAULT_VARIANT)
-    problems = refusal_problems(fetcher.refused, {f"{FOLDER}/{name}": html}, base)
-    problems += pdfmod._problems_from_log(collector.messages, f"{FOLDER}/{name}")
-    return data, pages, problems
+    source = f"{FOLDER}/{name}"
+    data, pages, problems = pdfmod.make_pdf(html, base, fetcher, info, source=source)
+    return data, pages, refusal_problems(fetcher.refused, {source: html}, base) + problems
 
 
 def render_methods(

@@ -940,25 +940,49 @@ def render_pdf(
     html = with_chart_styles(html, chart_styles(html, sheets))
     if progress:
         progress("Preparing the page", 0.05)
+    attach = (lambda: _attachments(published, when, fetcher)) if variant == "pdf/a-3u" else None
+    data, pages, problems = make_pdf(
+        html, out, fetcher, info, variant=variant, progress=progress, attach=attach
+    )
+    if progress:
+        progress("Done", 1.0)
+    sources = {**_theme_sources(root), "report.html": report.html}
+    return RenderedPdf(data, pages, refusal_problems(fetcher.refused, sources, out) + problems)
+
+
+def make_pdf(
+    html: str,
+    base: Path,
+    fetcher: SafeFetcher,
+    info: PdfInfo,
+    *,
+    variant: str = DEFAULT_VARIANT,
+    source: str = "report.html",
+    progress: ProgressCallback | None = None,
+    attach: Callable[[], list[Any]] | None = None,
+) -> tuple[bytes, int, list[Problem]]:
+    """Lay out a print page (its files under ``base``, served by ``fetcher``) on A4 and write
+    it as a PDF of ``variant`` with the metadata ``info``; return (PDF, pages, warnings).
+
+    The one way both the report and the method sheets are made: our WeasyPrint class, links
+    that could put or name a file dropped, ``attach()``'s files attached (a PDF/A-3), the
+    layout let go as the PDF is written. The warnings are WeasyPrint's worth showing, said of
+    ``source``; the resources the fetcher refused are the caller's to report.
+    """
     with _collecting(progress) as collector:
         document = print_html_class()(
-            string=html, base_url=out.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+            string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher, media_type="print"
         ).render()
         _apply_metadata(document, info)
         _safe_links(document)
-        attachments = _attachments(published, when, fetcher) if variant == "pdf/a-3u" else None
+        attachments = attach() if attach is not None else None
         # No explicit pdf_identifier: pydyf would serialise (and compress) every object a
         # second time to hash them. PDF/A sets one itself (a hash of the content: the same
         # input still gives the same bytes); PDF/UA does not need one.
         data, pages = write_document(
             document, variant, attachments=attachments, **_output_intent(document, variant)
         )
-    if progress:
-        progress("Done", 1.0)
-    sources = {**_theme_sources(root), "report.html": report.html}
-    problems = refusal_problems(fetcher.refused, sources, out)
-    problems += _problems_from_log(collector.messages)
-    return RenderedPdf(data, pages, problems)
+    return data, pages, _problems_from_log(collector.messages, source)
 
 
 def report_pdf_files(published: Residency) -> dict[str, bytes]:
@@ -977,6 +1001,7 @@ __all__ = [
     "RenderedPdf",
     "attached_sources",
     "build_time",
+    "make_pdf",
     "pdf_info",
     "render_pdf",
     "report_pdf_files",

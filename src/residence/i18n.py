@@ -50,7 +50,7 @@ class Translator:
         found = _catalog(self.domain, self.language).get(message, message)
         if isinstance(found, (list, tuple)):
             found = found[0]
-        return found.format(**values) if values else found
+        return str(found.format(**values) if values else found)
 
     def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """Return the singular or plural translation for ``n`` (``{n}`` is filled in)."""
@@ -64,7 +64,7 @@ class Translator:
             text = singular if n == 1 else plural
             if self.language == "fr" and n in (0, 1):
                 text = singular
-        return text.format(n=n, **values)
+        return str(text.format(n=n, **values))
 
     def date(self, value: dt.date, format: str = "full") -> str:
         """Return a date in words: 'mardi 3 mars 2015' (fr), 'Tuesday, March 3, 2015' (en)."""

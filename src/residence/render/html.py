@@ -56,9 +56,7 @@ class RenderedReport:
 class _InsideLoader(FileSystemLoader):
     """A FileSystemLoader that refuses files (or links) leading outside its folder."""
 
-    def get_source(
-        self, environment: Any, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         base = Path(self.searchpath[0]).resolve()
         try:

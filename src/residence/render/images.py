@@ -185,7 +185,7 @@ def clean_photo(data: bytes, name: str = "image") -> tuple[bytes, str, int, int]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
                 raise _Refused(
                     "bad-media",

@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import PurePosixPath
 
 from markupsafe import Markup, escape
@@ -35,7 +34,7 @@ from residence.render.charts import (
 )
 from residence.render.images import Asset, media_kind
 from residence.render.markdown import render_markdown, to_plain_text, typography
-from residence.render.uses import more_entries, shortlist
+from residence.render.uses import citations, more_entries
 
 DEFAULT_ACCENT = "#b7472a"
 PAPER = "#fdfcf9"
@@ -373,10 +372,6 @@ class MethodCard:
     license: Link
 
 
-def _is_example(examples: set[str], entry: Entry) -> bool:
-    return entry_stem(entry) in examples
-
-
 @dataclass(frozen=True)
 class Methods:
     """The method cards."""
@@ -649,8 +644,6 @@ class _Builder:
                 anchor, n = f"entry-{slugify(stem)}-{n}", n + 1
             taken.add(anchor)
             self.entry_anchor[id(entry)] = anchor
-        self.by_stem = {entry_stem(e): e for e in self.entries if entry_stem(e)}
-        self.proto_ids = {p.id for p in residency.prototypes}
         self.method_ids = {m.id for m in residency.methods}
 
     # -- text
@@ -1169,20 +1162,15 @@ class _Builder:
         }
         cards = []
         for method in self.r.methods:
-            examples = set(method.examples)
-            cited = [
-                e for e in self.entries
-                if method.id in e.methods or entry_stem(e) in examples
-            ]
-            shown, left_out = shortlist(cited, partial(_is_example, examples))
-            used = {link.href: link for link in map(self.entry_link, shown)}
-            for proto in self.r.prototypes:
-                if method.id in proto.methods or proto.id in examples:
-                    used[f"#prototype-{proto.id}"] = Link(
-                        f"#prototype-{proto.id}", self.typo(proto.title), self.gettext("prototype")
-                    )
+            cites = citations(method, self.entries, self.r.prototypes)
+            used = {link.href: link for link in map(self.entry_link, cites.entries)}
+            for proto in cites.prototypes:
+                used[f"#prototype-{proto.id}"] = Link(
+                    f"#prototype-{proto.id}", self.typo(proto.title), self.gettext("prototype")
+                )
             more = (
-                Link("#immersion", more_entries(self.t, left_out)) if left_out else None
+                Link("#immersion", more_entries(self.t, cites.left_out))
+                if cites.left_out else None
             )
             licence = licence_of(method.license or self.res.license, self.t)
             cards.append(

@@ -27,11 +27,11 @@ from markupsafe import Markup
 from residence import __version__
 from residence.errors import Problem
 from residence.i18n import Translator, translator
-from residence.models import Method, Residency
+from residence.models import Entry, Method, Residency
 from residence.models.common import slugify
 from residence.models.residency import entry_stem
 from residence.render.markdown import render_markdown, to_plain_text, typography
-from residence.render.uses import more_entries, shortlist
+from residence.render.uses import citations, more_entries
 from residence.resources import templates_dir
 
 FORMATS = ("pdf", "html", "md")
@@ -119,28 +119,23 @@ def _join(items: list[str], lang: str) -> str:
     return format_list(items, locale=lang) if items else ""
 
 
-def _uses(published: Residency, method: Method, t: Translator) -> tuple[list[Use], int]:
-    """Return the journal entries (in date order) and prototypes that cite a method, and
-    how many entries are left out of the list (see :func:`residence.render.uses.shortlist`)."""
-    public = published.edition != "team"
-    entries = [e for e in published.entries if not (public and e.visibility == "team")]
+def _uses(
+    entries: list[Entry], published: Residency, method: Method, t: Translator
+) -> tuple[list[Use], int]:
+    """Return the journal entries (``entries``: the published ones, in date order) and the
+    prototypes that cite a method, and how many entries are left out of the list (see
+    :func:`residence.render.uses.citations`)."""
     lang = t.language
-    examples = set(method.examples)
-    cited = sorted(
-        (e for e in entries if method.id in e.methods or entry_stem(e) in examples),
-        key=lambda e: (e.date, e.time or "", e.title),
-    )
-    shown, left_out = shortlist(cited, lambda e: entry_stem(e) in examples)
+    cites = citations(method, entries, published.prototypes)
     uses: dict[str, Use] = {}
-    for entry in shown:
+    for entry in cites.entries:
         stem = entry_stem(entry) or f"{entry.date.isoformat()}-{slugify(entry.title)}"
         href = f"../report.html#entry-{slugify(stem) or 'note'}"
         uses[href] = Use("entry", typography(entry.title, lang), t.date(entry.date), href)
-    for proto in published.prototypes:
-        if method.id in proto.methods or proto.id in examples:
-            href = f"../report.html#prototype-{proto.id}"
-            uses.setdefault(href, Use("prototype", typography(proto.title, lang), "", href))
-    return list(uses.values()), left_out
+    for proto in cites.prototypes:
+        href = f"../report.html#prototype-{proto.id}"
+        uses.setdefault(href, Use("prototype", typography(proto.title, lang), "", href))
+    return list(uses.values()), cites.left_out
 
 
 def method_sheets(published: Residency) -> list[MethodSheet]:
@@ -159,10 +154,15 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
     team = [m.name for m in res.team if m.role == "resident"] or [m.name for m in res.team]
     year = str(res.weeks[-1].end.year) if res.weeks else ""
     band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""
+    public = published.edition != "team"
+    entries = sorted(
+        (e for e in published.entries if not (public and e.visibility == "team")),
+        key=lambda e: (e.date, e.time or "", e.title),
+    )
     sheets = []
     for method in published.methods:
         licence = licence_of(method.license or res.license, report_t)
-        used_in, left_out = _uses(published, method, t)
+        used_in, left_out = _uses(entries, published, method, t)
         names = [typography(a, lang) for a in (method.authors or team)]
         authors = _join(names, lang)
         residency = typography(res.title, lang)

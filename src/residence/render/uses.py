@@ -10,12 +10,15 @@ entries"), with a link to the journal.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
 from babel.numbers import format_decimal
 
 from residence.i18n import Translator
+from residence.models import Entry, Method, Prototype
+from residence.models.residency import entry_stem
 
 T = TypeVar("T")
 
@@ -37,6 +40,27 @@ def shortlist(
     others = (i for i, entry in enumerate(entries) if not chosen(entry))
     kept = set(first) | set(islice(others, limit - len(first)))
     return [entry for i, entry in enumerate(entries) if i in kept], len(entries) - len(kept)
+
+
+@dataclass(frozen=True)
+class Citations:
+    """Where a method was used: the entries to list, how many more, and the prototypes."""
+
+    entries: list[Entry]
+    left_out: int
+    prototypes: list[Prototype]
+
+
+def citations(
+    method: Method, entries: Sequence[Entry], prototypes: Sequence[Prototype]
+) -> Citations:
+    """Return the entries (in the order given, shortlisted) and the prototypes that cite a
+    method, through their own ``methods:`` or the method's ``examples:``."""
+    examples = set(method.examples)
+    cited = [e for e in entries if method.id in e.methods or entry_stem(e) in examples]
+    shown, left_out = shortlist(cited, lambda e: entry_stem(e) in examples)
+    used = [p for p in prototypes if method.id in p.methods or p.id in examples]
+    return Citations(shown, left_out, used)
 
 
 def more_entries(t: Translator, count: int) -> str:

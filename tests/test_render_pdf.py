@@ -320,6 +320,39 @@ def test_render_pdf_example_metadata_xmp_and_tags(
     assert xmp.count("<rdf:RDF") == 1
 
 
+def _structure(reader: PdfReader) -> Iterator[dict[str, object]]:
+    """Yield every element of a tagged PDF's structure tree."""
+    stack: list[object] = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(node, dict):
+            continue
+        yield node
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, list) else [kids] if kids is not None else [])
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_tags_figures_and_entry_links_soundly(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    """Every figure has a text alternative: the kind marks of the entries are no figures.
+
+    WeasyPrint tags each <svg> as a figure; the marks beside each entry's kind are drawn by
+    the print style sheet instead, so that they do not become figures with nothing to say.
+    """
+    pdf, _ = example_pdf
+    reader = PdfReader(io.BytesIO(pdf.data))
+    elements = list(_structure(reader))
+    figures = [e for e in elements if e.get("/S") == "/Figure"]
+    assert figures  # the actor map, the charts and the photos
+    assert all(str(e.get("/Alt", "")).strip() for e in figures), len(figures)
+    assert len([e for e in elements if e.get("/S") == "/Art"]) >= 40  # the journal entries
+    pages = [_flat(text) for text in _text(pdf.data)]
+    assert any("Rencontrés : " in text for text in pages)
+
+
 @pytest.mark.pdf
 def test_render_pdf_example_public_edition_hides_the_unconsented_person(
     example_pdf: tuple[RenderedPdf, Residency],

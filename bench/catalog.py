@@ -56,14 +56,42 @@ STOPWORDS = (
 ).split()
 KINDS = ("observation", "interview", "workshop", "meeting", "test", "reflection")
 PROGRAMMES = ("territoires-en-residences", "la-transfo", "la-pointeuse", "other")
-TERRITORIES = ("Saint-Aubin-les-Forges", "Bourg-la-Reine", "Île-de-France", "Haute-Loire",
-               "Région Grand Est", "Val-de-Marne", "Pays de la Loire", "Métropole de Lyon")
+TERRITORIES = (
+    "Saint-Aubin-les-Forges",
+    "Bourg-la-Reine",
+    "Île-de-France",
+    "Haute-Loire",
+    "Région Grand Est",
+    "Val-de-Marne",
+    "Pays de la Loire",
+    "Métropole de Lyon",
+)
 QUERIES = [
-    "lycée", "lycee", "accueil", "guichet élèves", '"vie scolaire"', "signal*", "kaleidoscope",
-    "palimpseste", "comptoir carton", "hétérotopie OR sérendipité", "familles attente",
-    "orientation", "bibliothèque", "psychologue", "menuiserie bois", "transmission budget",
-    "rendez-vous", "courrier numérique", "infirmière", "zigzag", "écoute regard",
-    "prototype adoption", "colère fatigue", "sourire", "cantine midi",
+    "lycée",
+    "lycee",
+    "accueil",
+    "guichet élèves",
+    '"vie scolaire"',
+    "signal*",
+    "kaleidoscope",
+    "palimpseste",
+    "comptoir carton",
+    "hétérotopie OR sérendipité",
+    "familles attente",
+    "orientation",
+    "bibliothèque",
+    "psychologue",
+    "menuiserie bois",
+    "transmission budget",
+    "rendez-vous",
+    "courrier numérique",
+    "infirmière",
+    "zigzag",
+    "écoute regard",
+    "prototype adoption",
+    "colère fatigue",
+    "sourire",
+    "cantine midi",
 ]
 
 
@@ -79,8 +107,7 @@ def _vocabulary(size: int = 20_000) -> tuple[list[str], list[float]]:
     seen = set(STOPWORDS) | set(WORDS) | set(RARE)
     tail: list[str] = []
     while len(STOPWORDS) + len(WORDS) + len(tail) < size:
-        word = "".join(rng.choice(onsets) + rng.choice(vowels)
-                       for _ in range(rng.randint(2, 4)))
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.randint(2, 4)))
         if word not in seen:
             seen.add(word)
             tail.append(word)
@@ -116,20 +143,20 @@ def write_residency(folder: Path, index: int, entries: int, rng: random.Random) 
     for sub in ("prototypes", "scenarios", "methods"):
         (folder / sub).mkdir()
     (folder / "residence.yaml").write_text(
-        f"format: 1\nid: residence-{index:03d}\ntitle: \"Résidence {index} : "
-        f"{sentence(rng, 4)}\"\nprogramme: {PROGRAMMES[index % 4]}\nhost: \"Région {index}\"\n"
-        f"site: \"Lycée n°{index}\"\nterritory: \"{TERRITORIES[index % len(TERRITORIES)]}\"\n"
+        f'format: 1\nid: residence-{index:03d}\ntitle: "Résidence {index} : '
+        f'{sentence(rng, 4)}"\nprogramme: {PROGRAMMES[index % 4]}\nhost: "Région {index}"\n'
+        f'site: "Lycée n°{index}"\nterritory: "{TERRITORIES[index % len(TERRITORIES)]}"\n'
         f"question: |\n  {sentence(rng, 40)}\nweeks:\n{weeks}team:\n"
-        "  - id: claire\n    name: \"Claire Dumas\"\n    role: resident\n"
-        "  - id: malik\n    name: \"Malik Ouali\"\n    role: agent\n"
+        '  - id: claire\n    name: "Claire Dumas"\n    role: resident\n'
+        '  - id: malik\n    name: "Malik Ouali"\n    role: agent\n'
         "keywords: [accueil, orientation]\n",
         encoding="utf-8",
     )
     (folder / "actors.yaml").write_text(
         "actors:\n"
-        "  - id: region\n    name: \"La Région\"\n    kind: institution\n    sector: public\n"
+        '  - id: region\n    name: "La Région"\n    kind: institution\n    sector: public\n'
         "    circle: core\n"
-        "  - id: jeanne\n    name: \"Jeanne Kerbrat\"\n    kind: person\n    sector: users\n"
+        '  - id: jeanne\n    name: "Jeanne Kerbrat"\n    kind: person\n    sector: users\n'
         "    circle: direct\n    personal: true\n"
         "relations:\n  - from: region\n    to: jeanne\n    kind: service\n",
         encoding="utf-8",
@@ -141,29 +168,31 @@ def write_residency(folder: Path, index: int, entries: int, rng: random.Random) 
         body = "\n  ".join(sentence(rng, rng.randint(14, 24)) for _ in range(rng.randint(5, 9)))
         extra = ""
         if n % 10 == 0:
-            extra = ("actors: [jeanne]\nquotes:\n  - actor: jeanne\n    text: \"Jeanne Kerbrat "
-                     f"dit : {sentence(rng, 10)}\"\n")
+            extra = (
+                'actors: [jeanne]\nquotes:\n  - actor: jeanne\n    text: "Jeanne Kerbrat '
+                f'dit : {sentence(rng, 10)}"\n'
+            )
         if n % 50 == 0:
             extra += "methods: [carte-des-acteurs]\n"
         (folder / "journal" / f"{year}-{month:02d}-{day:02d}-note-{n:04d}.yaml").write_text(
-            f"date: {year}-{month:02d}-{day:02d}\ntitle: \"{sentence(rng, 5)}\"\nkind: {kind}\n"
+            f'date: {year}-{month:02d}-{day:02d}\ntitle: "{sentence(rng, 5)}"\nkind: {kind}\n'
             f"authors: [claire]\n{extra}body: |\n  {body}\n",
             encoding="utf-8",
         )
     for n in range(5):
         (folder / "prototypes" / f"proto-{n}.yaml").write_text(
-            f"id: proto-{n}\ntitle: \"{sentence(rng, 4)}\"\nhypothesis: \"Si {sentence(rng, 8)}\"\n"
-            f"stage: idea\nproblem: \"{sentence(rng, 20)}\"\n",
+            f'id: proto-{n}\ntitle: "{sentence(rng, 4)}"\nhypothesis: "Si {sentence(rng, 8)}"\n'
+            f'stage: idea\nproblem: "{sentence(rng, 20)}"\n',
             encoding="utf-8",
         )
         (folder / "scenarios" / f"scenario-{n}.yaml").write_text(
-            f"id: scenario-{n}\ntitle: \"{sentence(rng, 4)}\"\npersona: \"{sentence(rng, 6)}\"\n"
-            f"today: \"{sentence(rng, 20)}\"\ntomorrow: \"{sentence(rng, 20)}\"\n",
+            f'id: scenario-{n}\ntitle: "{sentence(rng, 4)}"\npersona: "{sentence(rng, 6)}"\n'
+            f'today: "{sentence(rng, 20)}"\ntomorrow: "{sentence(rng, 20)}"\n',
             encoding="utf-8",
         )
     (folder / "methods" / "carte-des-acteurs.yaml").write_text(
-        f"id: carte-des-acteurs\ntitle: \"Carte des acteurs\"\nsummary: \"{sentence(rng, 20)}\"\n"
-        f"phase: analysis\nsteps:\n  - \"{sentence(rng, 8)}\"\n  - \"{sentence(rng, 8)}\"\n",
+        f'id: carte-des-acteurs\ntitle: "Carte des acteurs"\nsummary: "{sentence(rng, 20)}"\n'
+        f'phase: analysis\nsteps:\n  - "{sentence(rng, 8)}"\n  - "{sentence(rng, 8)}"\n',
         encoding="utf-8",
     )
 
@@ -214,8 +243,11 @@ def main() -> int:
                 for folder in folders:
                     shutil.rmtree(folder)
                 if (batch[-1] + 1) % 20 == 0 or batch[-1] + 1 == args.residencies:
-                    print(f"  {batch[-1] + 1} residencies: check {check_time:.1f} s, "
-                          f"add {add_time:.1f} s", flush=True)
+                    print(
+                        f"  {batch[-1] + 1} residencies: check {check_time:.1f} s, "
+                        f"add {add_time:.1f} s",
+                        flush=True,
+                    )
             size = path.stat().st_size
             timings = []
             queries = [QUERIES[i % len(QUERIES)] for i in range(args.queries)]
@@ -241,13 +273,17 @@ def main() -> int:
     ratio = add_time / check_time if check_time else float("inf")
     print(f"residencies: {args.residencies}, journal entries: {total_entries}")
     print(f"check (load + check) of all: {check_time:.1f} s")
-    print(f"add to the catalogue of all: {add_time:.1f} s (CPU {add_cpu:.1f} s; "
-          f"check CPU {check_cpu:.1f} s)")
+    print(
+        f"add to the catalogue of all: {add_time:.1f} s (CPU {add_cpu:.1f} s; "
+        f"check CPU {check_cpu:.1f} s)"
+    )
     print(f"add / check ratio: {ratio:.2f} (goal: under 2)")
     print(f"add / check CPU time ratio: {add_cpu / check_cpu:.2f} (two threads while adding)")
     print(f"catalogue file: {size / 1024 / 1024:.1f} MB")
-    print(f"search over {len(timings)} queries: median {median:.1f} ms (goal: under 50), "
-          f"slowest {worst:.1f} ms, median / goal ratio {median / 50:.2f}")
+    print(
+        f"search over {len(timings)} queries: median {median:.1f} ms (goal: under 50), "
+        f"slowest {worst:.1f} ms, median / goal ratio {median / 50:.2f}"
+    )
     return 0 if ratio < 2 and median < 50 else 1
 
 

@@ -90,19 +90,20 @@ def write_residency(root: Path, entries: int, photos: int, seed: int = 7) -> lis
             f"    end: {first + dt.timedelta(days=4)}\n"
         )
     (root / "residence.yaml").write_text(
-        "format: 1\nid: banc-essai\ntitle: \"Banc d'essai du rendu PDF\"\n"
-        "programme: territoires-en-residences\nhost: \"Région Exemple\"\n"
-        "site: \"Mairie annexe\"\nquestion: |\n  Comment **mesurer** le rendu ?\n"
+        'format: 1\nid: banc-essai\ntitle: "Banc d\'essai du rendu PDF"\n'
+        'programme: territoires-en-residences\nhost: "Région Exemple"\n'
+        'site: "Mairie annexe"\nquestion: |\n  Comment **mesurer** le rendu ?\n'
         "language: fr\nlicense: CC-BY-SA-4.0\nkeywords: [accueil, benchmark]\n"
-        "weeks:\n" + "".join(week_lines)
-        + "team:\n  - id: claire\n    name: \"Claire Dumas\"\n    role: resident\n"
-        "  - id: malik\n    name: \"Malik Ferhat\"\n    role: resident\n",
+        "weeks:\n"
+        + "".join(week_lines)
+        + 'team:\n  - id: claire\n    name: "Claire Dumas"\n    role: resident\n'
+        '  - id: malik\n    name: "Malik Ferhat"\n    role: resident\n',
         encoding="utf-8",
     )
     actors = ["actors:"]
     for i in range(20):
         actors.append(
-            f"  - id: acteur-{i}\n    name: \"Acteur {i}\"\n    kind: service\n"
+            f'  - id: acteur-{i}\n    name: "Acteur {i}"\n    kind: service\n'
             f"    sector: {rng.choice(['public', 'private', 'civil-society', 'users'])}\n"
             f"    circle: {rng.choice(['core', 'direct', 'indirect'])}\n"
         )
@@ -111,8 +112,8 @@ def write_residency(root: Path, entries: int, photos: int, seed: int = 7) -> lis
         actors.append(f"  - from: acteur-{i}\n    to: acteur-{i + 1}\n    kind: cooperation\n")
     (root / "actors.yaml").write_text("\n".join(actors) + "\n", encoding="utf-8")
     (root / "methods" / "carnet.yaml").write_text(
-        "id: carnet\ntitle: \"Le carnet de bord\"\nsummary: \"Tenir un journal.\"\n"
-        "steps: [\"Écrire chaque jour.\"]\n",
+        'id: carnet\ntitle: "Le carnet de bord"\nsummary: "Tenir un journal."\n'
+        'steps: ["Écrire chaque jour."]\n',
         encoding="utf-8",
     )
     docs = []
@@ -122,24 +123,37 @@ def write_residency(root: Path, entries: int, photos: int, seed: int = 7) -> lis
         paragraphs = [_sentence(rng, rng.randrange(25, 60)) for _ in range(3)]
         body = "\n\n".join(paragraphs)
         lines = [
-            f"date: {day}", f"time: \"{8 + n % 10:02d}:{(n * 7) % 60:02d}\"",
-            f"title: {_quote(title)}", f"kind: {KINDS[n % len(KINDS)]}",
-            "authors: [claire, malik]", f"actors: [acteur-{n % 20}]", "methods: [carnet]",
-            "body: |", *("  " + line if line else "" for line in body.split("\n")),
+            f"date: {day}",
+            f'time: "{8 + n % 10:02d}:{(n * 7) % 60:02d}"',
+            f"title: {_quote(title)}",
+            f"kind: {KINDS[n % len(KINDS)]}",
+            "authors: [claire, malik]",
+            f"actors: [acteur-{n % 20}]",
+            "methods: [carnet]",
+            "body: |",
+            *("  " + line if line else "" for line in body.split("\n")),
         ]
         if n < photos:
             lines += [
-                "media:", f"  - file: media/photo-{n:03d}.jpg",
-                f"    alt: {_quote('Photo ' + title)}", "    caption: \"Sur place\"",
-                "    credit: \"Claire Dumas\"",
+                "media:",
+                f"  - file: media/photo-{n:03d}.jpg",
+                f"    alt: {_quote('Photo ' + title)}",
+                '    caption: "Sur place"',
+                '    credit: "Claire Dumas"',
             ]
         (root / "journal" / f"{day}-entree-{n:05d}.yaml").write_text(
             "\n".join(lines) + "\n", encoding="utf-8"
         )
-        docs.append({
-            "date": str(day), "time": f"{8 + n % 10:02d}:{(n * 7) % 60:02d}", "title": title,
-            "kind": KINDS[n % len(KINDS)], "actor": f"Acteur {n % 20}", "body": body,
-        })
+        docs.append(
+            {
+                "date": str(day),
+                "time": f"{8 + n % 10:02d}:{(n * 7) % 60:02d}",
+                "title": title,
+                "kind": KINDS[n % len(KINDS)],
+                "actor": f"Acteur {n % 20}",
+                "body": body,
+            }
+        )
     return docs
 
 
@@ -171,7 +185,7 @@ def write_markdown(path: Path, docs: list[dict[str, str]]) -> None:
 
     t = translator("fr")
     kinds = kind_labels(t)
-    parts = ["---\ntitle: \"Banc d'essai du rendu PDF\"\nlang: fr\n---\n"]
+    parts = ['---\ntitle: "Banc d\'essai du rendu PDF"\nlang: fr\n---\n']
     start = dt.date(2025, 1, 6)
     week = day = None
     for doc in sorted(docs, key=lambda d: (d["date"], d["time"], d["title"])):
@@ -200,8 +214,10 @@ def run(command: list[str], label: str) -> tuple[float, int]:
     the resources of this one child (RUSAGE_CHILDREN would give the largest child so far).
     """
     # pandoc runs the `weasyprint` command: the one installed next to this Python.
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent),
-                                                  os.environ.get("PATH", "")])}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
     start = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
@@ -215,8 +231,10 @@ def run(command: list[str], label: str) -> tuple[float, int]:
             raise SystemExit(1)
     cpu = usage.ru_utime + usage.ru_stime
     rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    print(f"  {label}: {cpu:.1f} s CPU ({wall:.1f} s wall), peak RSS "
-          f"{rss / 1024 / 1024:.0f} MB", flush=True)
+    print(
+        f"  {label}: {cpu:.1f} s CPU ({wall:.1f} s wall), peak RSS {rss / 1024 / 1024:.0f} MB",
+        flush=True,
+    )
     return cpu, rss
 
 
@@ -251,10 +269,15 @@ def main() -> None:
             print(f"  wrote {args.photos} photos, {weight / 1024 / 1024:.0f} MB", flush=True)
         ours = residence_cmd()
 
-        print("(a) residence render --to pdf against raw WeasyPrint, and (b) against "
-              "pandoc --pdf-engine=weasyprint on the same content", flush=True)
-        run([*ours, "render", str(plain), "--to", "pdf", "--out", str(tmp / "warm")],
-            "warm-up (font cache)")
+        print(
+            "(a) residence render --to pdf against raw WeasyPrint, and (b) against "
+            "pandoc --pdf-engine=weasyprint on the same content",
+            flush=True,
+        )
+        run(
+            [*ours, "render", str(plain), "--to", "pdf", "--out", str(tmp / "warm")],
+            "warm-up (font cache)",
+        )
         page = _page_as_given(plain, tmp / "raw")
         raw = [sys.executable, "-c", RAW, str(page), str(tmp / "raw.pdf")]
         mine = [*ours, "render", str(plain), "--to", "pdf", "--out", str(tmp / "out")]
@@ -265,10 +288,18 @@ def main() -> None:
         else:
             markdown = tmp / "journal.md"
             write_markdown(markdown, docs)
-            compared["pandoc"] = [pandoc, str(markdown), "-o", str(tmp / "pandoc.pdf"),
-                                  "--pdf-engine=weasyprint"]
-        labels = {"ours": "residence render --to pdf", "raw": "raw WeasyPrint, same page",
-                  "pandoc": "pandoc --pdf-engine=weasyprint"}
+            compared["pandoc"] = [
+                pandoc,
+                str(markdown),
+                "-o",
+                str(tmp / "pandoc.pdf"),
+                "--pdf-engine=weasyprint",
+            ]
+        labels = {
+            "ours": "residence render --to pdf",
+            "raw": "raw WeasyPrint, same page",
+            "pandoc": "pandoc --pdf-engine=weasyprint",
+        }
         cpu: dict[str, float] = {}
         rss: dict[str, int] = {}
         # Taking turns, so that a busy moment of the machine hits every side alike.
@@ -290,7 +321,8 @@ def main() -> None:
             )
             t_warm, rss_photos = best(
                 [*ours, "render", str(photos), "--to", "pdf", "--out", str(tmp / "ph2")],
-                "second render (warm photo cache)", args.repeat,
+                "second render (warm photo cache)",
+                args.repeat,
             )
             size = (tmp / "ph2" / "report.pdf").stat().st_size
         else:
@@ -304,16 +336,20 @@ def main() -> None:
             _verdict("(b) residence vs pandoc", t_ours / t_pandoc, PANDOC_GOAL)
         if args.photos:
             _verdict("(c) warm render with photos vs without", t_warm / t_ours, PHOTO_GOAL)
-            print(f"  (c) PDF with photos: {size / 1024 / 1024:.1f} MB "
-                  f"({'ok' if size < PDF_SIZE_GOAL else 'OVER'} < 30 MB)")
+            print(
+                f"  (c) PDF with photos: {size / 1024 / 1024:.1f} MB "
+                f"({'ok' if size < PDF_SIZE_GOAL else 'OVER'} < 30 MB)"
+            )
         # (d) is the memory of residence's own renders (with and without photos, cold and
         # warm); raw WeasyPrint's and pandoc's are printed beside it, for comparison.
         peak = max(rss_ours, rss_photos, rss_cold)
         others = f"raw WeasyPrint {rss_raw / 1024 / 1024:.0f} MB"
         if t_pandoc is not None:
             others += f", pandoc {rss_pandoc / 1024 / 1024:.0f} MB"
-        print(f"  (d) peak RSS of residence render: {peak / 1024 / 1024:.0f} MB "
-              f"({'ok' if peak < RSS_GOAL else 'OVER'} < 800 MB; {others})")
+        print(
+            f"  (d) peak RSS of residence render: {peak / 1024 / 1024:.0f} MB "
+            f"({'ok' if peak < RSS_GOAL else 'OVER'} < 800 MB; {others})"
+        )
     finally:
         if args.keep:
             print(f"kept {tmp}")
@@ -341,7 +377,8 @@ def _page_as_given(folder: Path, out: Path) -> Path:
     shutil.copyfile(print_stylesheet(), out / PRINT_HREF)
     sheets = [
         (c.decode() if isinstance(c, bytes) else Path(c).read_text(encoding="utf-8"))
-        for rel, c in report.assets.items() if rel.endswith(".css") and "/fonts/" not in rel
+        for rel, c in report.assets.items()
+        if rel.endswith(".css") and "/fonts/" not in rel
     ]
     page = with_print_stylesheet(report.html)
     page = with_chart_styles(page, chart_styles(page, sheets))

@@ -80,14 +80,26 @@ def test_archive_holds_a_bag_with_sources_report_and_crate(zipped: Path) -> None
         names = z.namelist()
     assert {n.split("/")[0] for n in names} == {"mairie-annexe"}
     files = members(zipped)
-    for tag in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt",
-                "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"):
+    for tag in (
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+        "tagmanifest-sha256.txt",
+        "tagmanifest-sha512.txt",
+    ):
         assert tag in files
     assert files["bagit.txt"] == b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-    for source in ("residence.yaml", "actors.yaml", "journal/2025-03-03-premier-jour.yaml",
-                   "prototypes/panneau-orientation.yaml", "methods/entretien-guichet.yaml",
-                   "scenarios/premier-rendez-vous.yaml", "media/hall.svg",
-                   "LICENSES/CC-BY-SA-4.0.txt"):
+    for source in (
+        "residence.yaml",
+        "actors.yaml",
+        "journal/2025-03-03-premier-jour.yaml",
+        "prototypes/panneau-orientation.yaml",
+        "methods/entretien-guichet.yaml",
+        "scenarios/premier-rendez-vous.yaml",
+        "media/hall.svg",
+        "LICENSES/CC-BY-SA-4.0.txt",
+    ):
         assert f"data/residency/{source}" in files
     assert "data/ro-crate-metadata.json" in files
     assert "data/report.html" in files
@@ -114,8 +126,9 @@ def test_archive_another_epoch_changes_only_the_dates(minimal: Path, tmp_path: P
     info = members(second)["bag-info.txt"].decode()
     assert "Bagging-Date: 2026-01-01" in info
     a, b = members(first), members(second)
-    assert a["data/residency/journal/2025-03-03-premier-jour.yaml"] == (
-        b["data/residency/journal/2025-03-03-premier-jour.yaml"]
+    assert (
+        a["data/residency/journal/2025-03-03-premier-jour.yaml"]
+        == (b["data/residency/journal/2025-03-03-premier-jour.yaml"])
     )
 
 
@@ -133,9 +146,7 @@ def test_archive_bag_info_tags(zipped: Path) -> None:
     assert all(len(line) <= 79 for line in info.splitlines())
 
 
-def test_archive_is_accepted_by_the_reference_bagit_validator(
-    zipped: Path, tmp_path: Path
-) -> None:
+def test_archive_is_accepted_by_the_reference_bagit_validator(zipped: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(zipped) as z:
         z.extractall(tmp_path / "unpacked")
     result = subprocess.run(
@@ -180,9 +191,7 @@ def test_archive_pseudonymises_people_without_consent(minimal: Path, tmp_path: P
     assert "Personne A" in actors
 
 
-def test_archive_leaves_out_team_entries_and_private_files(
-    minimal: Path, tmp_path: Path
-) -> None:
+def test_archive_leaves_out_team_entries_and_private_files(minimal: Path, tmp_path: Path) -> None:
     add_team_entry(minimal)
     (minimal / "private" / "scan-formulaire.txt").write_text("secretprive", encoding="utf-8")
     out = tmp_path / "p.zip"
@@ -215,7 +224,7 @@ def test_archive_strips_photo_metadata(minimal: Path, tmp_path: Path) -> None:
     entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
     entry.write_text(
         entry.read_text(encoding="utf-8")
-        + "  - file: media/photo.jpg\n    alt: \"Un aplat orange.\"\n",
+        + '  - file: media/photo.jpg\n    alt: "Un aplat orange."\n',
         encoding="utf-8",
     )
     out = tmp_path / "p.zip"
@@ -225,9 +234,7 @@ def test_archive_strips_photo_metadata(minimal: Path, tmp_path: Path) -> None:
     assert not dict(Image.open(io.BytesIO(photo)).getexif())
 
 
-def test_archive_team_edition_holds_everything_and_says_so(
-    minimal: Path, tmp_path: Path
-) -> None:
+def test_archive_team_edition_holds_everything_and_says_so(minimal: Path, tmp_path: Path) -> None:
     add_team_entry(minimal)
     protect_jeanne(minimal)
     out = tmp_path / "team.zip"
@@ -250,8 +257,10 @@ def test_archive_team_edition_holds_everything_and_says_so(
 
 def test_archive_refuses_an_invalid_residency(minimal: Path, tmp_path: Path) -> None:
     entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("kind: observation",
-                                                               "kind: nap"), encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("kind: observation", "kind: nap"),
+        encoding="utf-8",
+    )
     out = tmp_path / "p.zip"
     code, _, stderr = archive(minimal, out)
     assert code == 1
@@ -273,17 +282,17 @@ def test_archive_default_path_and_usage_errors(minimal: Path, tmp_path: Path) ->
 
 def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Path) -> None:
     method = minimal / "methods" / "entretien-guichet.yaml"
-    method.write_text(method.read_text(encoding="utf-8").replace(
-        "license: CC-BY-SA-4.0", "license: CC-BY-4.0"), encoding="utf-8")
+    method.write_text(
+        method.read_text(encoding="utf-8").replace("license: CC-BY-SA-4.0", "license: CC-BY-4.0"),
+        encoding="utf-8",
+    )
     out = tmp_path / "p.zip"
     assert archive(minimal, out)[0] == 0
     files = members(out)
     crate = json.loads(files["data/ro-crate-metadata.json"])
     assert crate["@context"] == "https://w3id.org/ro/crate/1.1/context"
     graph = {e["@id"]: e for e in crate["@graph"]}
-    assert graph["ro-crate-metadata.json"]["conformsTo"] == {
-        "@id": "https://w3id.org/ro/crate/1.1"
-    }
+    assert graph["ro-crate-metadata.json"]["conformsTo"] == {"@id": "https://w3id.org/ro/crate/1.1"}
     root = graph["./"]
     assert root["@type"] == "Dataset"
     assert root["name"] == "La mairie annexe, vue du guichet"
@@ -293,13 +302,20 @@ def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Pat
     assert graph["https://creativecommons.org/licenses/by-sa/4.0/"]["@type"] == "CreativeWork"
     authors = [graph[a["@id"]] for a in root["author"]]
     assert [(a["@type"], a["name"]) for a in authors] == [
-        ("Person", "Claire Dumas"), ("Person", "Malik Ouali")
+        ("Person", "Claire Dumas"),
+        ("Person", "Malik Ouali"),
     ]
     place = graph[root["contentLocation"]["@id"]]
-    assert place == {"@id": "#site", "@type": "Place",
-                     "name": "Mairie annexe du quartier des Blagis", "address": "Bourg-la-Reine"}
+    assert place == {
+        "@id": "#site",
+        "@type": "Place",
+        "name": "Mairie annexe du quartier des Blagis",
+        "address": "Bourg-la-Reine",
+    }
     assert root["temporalCoverage"] == [
-        "2025-03-03/2025-03-07", "2025-04-07/2025-04-11", "2025-05-12/2025-05-16"
+        "2025-03-03/2025-03-07",
+        "2025-04-07/2025-04-11",
+        "2025-05-12/2025-05-16",
     ]
     assert root["keywords"] == ["accueil", "guichet"]
     payload = {n.removeprefix("data/") for n in files if n.startswith("data/")}
@@ -325,11 +341,15 @@ def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Pat
 def test_archive_crate_ids_of_odd_file_names_are_percent_encoded(
     minimal: Path, tmp_path: Path
 ) -> None:
-    (minimal / "media" / "plan du hall.svg").write_bytes((minimal / "media" / "hall.svg")
-                                                         .read_bytes())
+    (minimal / "media" / "plan du hall.svg").write_bytes(
+        (minimal / "media" / "hall.svg").read_bytes()
+    )
     entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8") + "  - file: media/plan du hall.svg\n"
-                     "    alt: \"Le plan.\"\n", encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + "  - file: media/plan du hall.svg\n"
+        '    alt: "Le plan."\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "p.zip"
     assert archive(minimal, out)[0] == 0
     crate = json.loads(members(out)["data/ro-crate-metadata.json"])
@@ -401,9 +421,7 @@ DATACITE_SCHEMA = {
 }  # fmt: skip
 
 
-def test_archive_zenodo_writes_deposit_and_datacite_records(
-    minimal: Path, tmp_path: Path
-) -> None:
+def test_archive_zenodo_writes_deposit_and_datacite_records(minimal: Path, tmp_path: Path) -> None:
     out = tmp_path / "dep" / "mairie.zip"
     code, stdout, stderr = archive(minimal, out, "--zenodo")
     assert code == 0, stderr
@@ -418,7 +436,9 @@ def test_archive_zenodo_writes_deposit_and_datacite_records(
     assert meta["subjects"] == [{"subject": "accueil"}, {"subject": "guichet"}]
     assert meta["locations"]["features"][0]["place"] == "Mairie annexe du quartier des Blagis"
     assert meta["creators"][0]["person_or_org"] == {
-        "type": "personal", "family_name": "Dumas", "given_name": "Claire"
+        "type": "personal",
+        "family_name": "Dumas",
+        "given_name": "Claire",
     }
     assert "<strong>plus lisible</strong>" in meta["description"]
     assert datacite["publicationYear"] == "2025"

@@ -63,13 +63,16 @@ def variant(
     if programme:
         text = re.sub(r"^programme: .*$", f"programme: {programme}", text, flags=re.M)
     if question:
-        text = text.replace("Comment rendre l'accueil de la mairie annexe **plus lisible** "
-                            "pour les habitants ?", question)
+        text = text.replace(
+            "Comment rendre l'accueil de la mairie annexe **plus lisible** pour les habitants ?",
+            question,
+        )
     main.write_text(text, encoding="utf-8")
     if year:
         for path in sorted(folder.rglob("*.yaml")):
-            path.write_text(path.read_text(encoding="utf-8").replace("2025-", f"{year}-"),
-                            encoding="utf-8")
+            path.write_text(
+                path.read_text(encoding="utf-8").replace("2025-", f"{year}-"), encoding="utf-8"
+            )
             if path.name.startswith("2025-"):
                 path.rename(path.with_name(path.name.replace("2025-", f"{year}-")))
     return folder
@@ -128,8 +131,9 @@ def test_catalog_adding_again_updates(catalog: Catalog, minimal: Path) -> None:
     add(catalog, minimal)
     before = catalog.search("matinée")
     entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("matinée", "soirée"),
-                     encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("matinée", "soirée"), encoding="utf-8"
+    )
     with read_for_catalog(minimal) as candidate:
         added = catalog.add(candidate.published, candidate.origin)
     assert added.updated
@@ -142,16 +146,17 @@ def test_catalog_adding_again_updates(catalog: Catalog, minimal: Path) -> None:
     assert rows == texts == added.items
 
 
-def test_catalog_holds_only_the_public_edition(
-    catalog: Catalog, minimal: Path
-) -> None:
+def test_catalog_holds_only_the_public_edition(catalog: Catalog, minimal: Path) -> None:
     consent = minimal / "private" / "consent.yaml"
-    consent.write_text(consent.read_text(encoding="utf-8").replace("scope: public",
-                                                                   "scope: none"),
-                       encoding="utf-8")
+    consent.write_text(
+        consent.read_text(encoding="utf-8").replace("scope: public", "scope: none"),
+        encoding="utf-8",
+    )
     (minimal / "journal" / "2025-03-05-note.yaml").write_text(
         "date: 2025-03-05\ntitle: Note\nkind: reflection\nauthors: [claire]\n"
-        "visibility: team\nbody: confidentielxyz\n", encoding="utf-8")
+        "visibility: team\nbody: confidentielxyz\n",
+        encoding="utf-8",
+    )
     add(catalog, minimal)
     assert not catalog.search("confidentielxyz")
     assert not catalog.search("Jeanne")
@@ -166,8 +171,17 @@ def test_catalog_holds_only_the_public_edition(
 
 def test_catalog_filters(catalog: Catalog, minimal: Path, tmp_path: Path) -> None:
     add(catalog, minimal)
-    add(catalog, variant(minimal, tmp_path, "transfo-2023", programme="la-transfo", year=2023,
-                         territory="Saint-Étienne-du-Rouvray"))
+    add(
+        catalog,
+        variant(
+            minimal,
+            tmp_path,
+            "transfo-2023",
+            programme="la-transfo",
+            year=2023,
+            territory="Saint-Étienne-du-Rouvray",
+        ),
+    )
     assert [s.id for s in catalog.summaries()] == ["mairie-annexe", "transfo-2023"]
     assert [s.id for s in catalog.summaries(Filters(programme="la-transfo"))] == ["transfo-2023"]
     assert [s.id for s in catalog.summaries(Filters(year=2023))] == ["transfo-2023"]
@@ -233,8 +247,10 @@ def test_catalog_reads_the_first_stored_layout(minimal: Path) -> None:
         data = item.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[attr-defined]
         return {"source": item._source, "data": data}  # type: ignore[attr-defined]
 
-    old = {key: [record(i) for i in getattr(published, key)]
-           for key in ("actors", "relations", "entries", "prototypes", "scenarios", "methods")}
+    old = {
+        key: [record(i) for i in getattr(published, key)]
+        for key in ("actors", "relations", "entries", "prototypes", "scenarios", "methods")
+    }
     old["residence"] = record(published.residence)  # type: ignore[assignment]
     old["pseudonyms"] = published.pseudonyms  # type: ignore[assignment]
     content = zlib.compress(json.dumps(old).encode("utf-8"))
@@ -256,12 +272,16 @@ def test_catalog_add_paths_in_order_refusals_included(
     outcomes = []
     for outcome in add_paths(catalog, paths):
         # Between two outcomes nothing is being written: the catalogue can be read.
-        assert catalog.count() == sum(o.added is not None and not o.added.updated
-                                      for o in [*outcomes, outcome])
+        assert catalog.count() == sum(
+            o.added is not None and not o.added.updated for o in [*outcomes, outcome]
+        )
         outcomes.append(outcome)
     assert [o.path for o in outcomes] == paths
     assert [o.added.id if o.added else None for o in outcomes] == [
-        "premiere", None, "derniere", "premiere"
+        "premiere",
+        None,
+        "derniere",
+        "premiere",
     ]
     assert outcomes[1].refused and any("actors.yaml" in str(p) for p in outcomes[1].problems)
     assert outcomes[3].added is not None and outcomes[3].added.updated
@@ -293,8 +313,7 @@ def test_catalog_refuses_a_team_archive(catalog: Catalog, minimal: Path, tmp_pat
     assert catalog.count() == 0
 
 
-def test_catalog_refuses_a_damaged_archive(catalog: Catalog, minimal: Path,
-                                           tmp_path: Path) -> None:
+def test_catalog_refuses_a_damaged_archive(catalog: Catalog, minimal: Path, tmp_path: Path) -> None:
     archive = _archive(minimal, tmp_path / "a.zip", "public")
     with zipfile.ZipFile(archive) as z:
         z.extractall(tmp_path / "bag")
@@ -395,8 +414,9 @@ def test_catalog_cli_add_list_search_show_remove(minimal: Path, tmp_path: Path) 
     assert result.exit_code == 0
     assert "Premier jour au guichet" in result.stdout
     assert "[matinée]" in result.stdout
-    result = runner.invoke(app, ["catalog", "search", "guichet", "--kind", "method",
-                                 "--format", "json"], env=env)
+    result = runner.invoke(
+        app, ["catalog", "search", "guichet", "--kind", "method", "--format", "json"], env=env
+    )
     assert '"kind": "method"' in result.stdout
     result = runner.invoke(app, ["catalog", "search", "?!"], env=env)
     assert result.exit_code == 2
@@ -434,8 +454,21 @@ def test_catalog_cli_help() -> None:
 
 # -- the static site -------------------------------------------------------------------------
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _Page(HTMLParser):
@@ -487,16 +520,31 @@ def test_catalog_render_writes_an_accessible_site(
     catalog: Catalog, minimal: Path, tmp_path: Path
 ) -> None:
     add(catalog, minimal)
-    add(catalog, variant(minimal, tmp_path, "transfo-2023", programme="la-transfo", year=2023,
-                         title="Le guichet unique, deux ans après"))
+    add(
+        catalog,
+        variant(
+            minimal,
+            tmp_path,
+            "transfo-2023",
+            programme="la-transfo",
+            year=2023,
+            title="Le guichet unique, deux ans après",
+        ),
+    )
     out = tmp_path / "site"
     site = render_site(catalog, out, "fr")
     assert site.reports == 2
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    for rel in ("index.html", "territories.html", "programmes.html", "methods/index.html",
-                "residencies/mairie-annexe/index.html", "residencies/transfo-2023/index.html",
-                "methods/mairie-annexe/entretien-guichet.html",
-                "residencies/mairie-annexe/report.html"):
+    for rel in (
+        "index.html",
+        "territories.html",
+        "programmes.html",
+        "methods/index.html",
+        "residencies/mairie-annexe/index.html",
+        "residencies/transfo-2023/index.html",
+        "methods/mairie-annexe/entretien-guichet.html",
+        "residencies/mairie-annexe/report.html",
+    ):
         assert rel in pages
     for rel in pages:
         if rel.endswith("report.html"):
@@ -531,9 +579,7 @@ def test_catalog_render_in_english_and_rerender(
     check_page((out / "index.html").read_text(encoding="utf-8"))
 
 
-def test_catalog_render_refuses_a_folder_it_did_not_make(
-    catalog: Catalog, tmp_path: Path
-) -> None:
+def test_catalog_render_refuses_a_folder_it_did_not_make(catalog: Catalog, tmp_path: Path) -> None:
     out = tmp_path / "documents"
     out.mkdir()
     (out / "thesis.odt").write_text("precious", encoding="utf-8")
@@ -555,8 +601,9 @@ def test_catalog_render_without_the_origin_still_works(
 def test_catalog_cli_render(minimal: Path, tmp_path: Path) -> None:
     catalog_file = tmp_path / "c.sqlite"
     CliRunner().invoke(app, ["catalog", "add", str(minimal), "--catalog", str(catalog_file)])
-    result = CliRunner().invoke(app, ["catalog", "render", "--out", str(tmp_path / "site"),
-                                      "--catalog", str(catalog_file)])
+    result = CliRunner().invoke(
+        app, ["catalog", "render", "--out", str(tmp_path / "site"), "--catalog", str(catalog_file)]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "site" / "index.html")
 
@@ -596,8 +643,13 @@ def test_catalog_site_is_valid_html_for_the_nu_checker(
     render_site(catalog, out, "fr")
     pages = sorted(str(p) for p in out.rglob("*.html") if p.name != "report.html")
     assert len(pages) >= 8
-    run = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only",
-                          *pages], capture_output=True, text=True, timeout=240, check=False)
+    run = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *pages],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert run.returncode in (0, 1), run.stderr[-2000:]
     messages = json.loads(run.stderr)["messages"]
     assert not messages, messages[:5]

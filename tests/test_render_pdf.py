@@ -188,8 +188,11 @@ def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
     drawing = io.BytesIO()
     Image.new("RGBA", (2000, 1000), (0, 0, 0, 0)).save(drawing, "PNG")
     media = tmp_path / "_build" / "assets" / "media"
-    files = {media / "photo.jpg": buffer.getvalue(), media / "plan.png": drawing.getvalue(),
-             tmp_path / "_build" / "assets" / "report.css": b"p {}"}
+    files = {
+        media / "photo.jpg": buffer.getvalue(),
+        media / "plan.png": drawing.getvalue(),
+        tmp_path / "_build" / "assets" / "report.css": b"p {}",
+    }
     ready = print_photos(files, tmp_path / "cache")
     cached = ready[media / "photo.jpg"]
     # The cached file is handed over, not its bytes: they are read when the PDF needs them.
@@ -205,7 +208,6 @@ def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
     # Without a cache, the bytes themselves.
     uncached = print_photos(files, None)[media / "photo.jpg"]
     assert isinstance(uncached, bytes) and uncached == photo
-
 
 
 def test_print_photos_remake_a_cache_entry_that_is_a_link_or_empty(tmp_path: Path) -> None:
@@ -529,7 +531,8 @@ def test_cli_render_default_makes_html_and_pdf_from_one_edition(minimal: Path) -
 
 @pytest.mark.pdf
 def test_render_pdf_is_reproducible_with_source_date_epoch(
-    copy_project, tmp_path: Path  # type: ignore[no-untyped-def]
+    copy_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     first = _render(copy_project("minimal", tmp_path / "one"))
     second = _render(copy_project("minimal", tmp_path / "two"))

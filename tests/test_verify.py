@@ -60,9 +60,7 @@ def test_verify_intact_zip_and_folder(zipped: Path, bag: Path) -> None:
         assert result.files == len(payload_files(bag))
 
 
-def test_verify_flipping_one_byte_in_any_payload_file_is_caught(
-    bag: Path, tmp_path: Path
-) -> None:
+def test_verify_flipping_one_byte_in_any_payload_file_is_caught(bag: Path, tmp_path: Path) -> None:
     files = payload_files(bag)
     assert len(files) > 5
     for rel in files:
@@ -229,5 +227,6 @@ def test_verify_folder_with_a_link_is_damaged(bag: Path, tmp_path: Path) -> None
     target.symlink_to(outside)
     result = verify_bag(bag)
     assert not result.intact
-    assert any(p.path == "data/residency/actors.yaml" and "link" in p.message
-               for p in result.problems)
+    assert any(
+        p.path == "data/residency/actors.yaml" and "link" in p.message for p in result.problems
+    )

@@ -105,12 +105,18 @@ _OTHER_LICENCES = {
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         "Etalab Open License 2.0",
     ),
-    "ODbL-1.0": ("https://opendatacommons.org/licenses/odbl/1-0/", "Open Data Commons Open "
-                 "Database License v1.0"),
-    "EUPL-1.2": ("https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
-                 "European Union Public License 1.2"),
-    "LiLiQ-R-1.1": ("https://forge.gouv.qc.ca/licence/fr/liliq-v1-1/", "Licence Libre du Québec "
-                    "\u2013 Réciprocité version 1.1"),
+    "ODbL-1.0": (
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        "Open Data Commons Open Database License v1.0",
+    ),
+    "EUPL-1.2": (
+        "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+        "European Union Public License 1.2",
+    ),
+    "LiLiQ-R-1.1": (
+        "https://forge.gouv.qc.ca/licence/fr/liliq-v1-1/",
+        "Licence Libre du Québec \u2013 Réciprocité version 1.1",
+    ),
 }
 
 
@@ -264,7 +270,9 @@ def gather_payload(published: Residency, outputs: dict[str, bytes]) -> Payload:
     for entry in residency.entries:
         names[f"{SOURCES}/{source_of(entry) or ''}"] = entry.title
     titled: list[Prototype | Scenario | Method] = [
-        *residency.prototypes, *residency.scenarios, *residency.methods
+        *residency.prototypes,
+        *residency.scenarios,
+        *residency.methods,
     ]
     for item in titled:
         names[f"{SOURCES}/{source_of(item) or ''}"] = item.title
@@ -349,8 +357,11 @@ def _with_media(residency: Residency, renamed: dict[str, str | None]) -> Residen
 
     entries = [copy(e, media=fix(e.media)) for e in residency.entries]
     prototypes = [
-        copy(p, media=fix(p.media), tests=[t.model_copy(update={"media": fix(t.media)})
-                                           for t in p.tests])
+        copy(
+            p,
+            media=fix(p.media),
+            tests=[t.model_copy(update={"media": fix(t.media)}) for t in p.tests],
+        )
         for p in residency.prototypes
     ]
     res = residency.residence
@@ -398,8 +409,15 @@ def _team_sources(root: Path) -> dict[str, bytes]:
     paths: set[str] = set()
     for folder in ("journal", "prototypes", "scenarios", "methods", "media", "private", "LICENSES"):
         paths.update(_regular_files(root, folder))
-    for name in ("residence.yaml", "residence.yml", "actors.yaml", "actors.yml", "REUSE.toml",
-                 "README.md", "README.txt"):
+    for name in (
+        "residence.yaml",
+        "residence.yml",
+        "actors.yaml",
+        "actors.yml",
+        "REUSE.toml",
+        "README.md",
+        "README.txt",
+    ):
         full = root / name
         if full.is_file() and not full.is_symlink():
             paths.add(name)
@@ -566,9 +584,7 @@ def bag_info(published: Residency, files: dict[str, bytes], when: dt.datetime) -
     return info
 
 
-def bag_files(
-    published: Residency, payload: Payload, when: dt.datetime
-) -> dict[str, bytes]:
+def bag_files(published: Residency, payload: Payload, when: dt.datetime) -> dict[str, bytes]:
     """Return every file of the bag, tag files and ``data/...``, as {path: bytes}."""
     data = dict(payload.files)
     data[CRATE] = build_crate(published, payload, when)
@@ -594,8 +610,14 @@ def bag_files(
 
 def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     moment = max(when, ZIP_EPOCH)
-    return (moment.year, moment.month, moment.day, moment.hour, moment.minute,
-            moment.second - moment.second % 2)
+    return (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second - moment.second % 2,
+    )
 
 
 def write_zip(dest: Path, top: str, files: dict[str, bytes], when: dt.datetime) -> int:
@@ -812,8 +834,7 @@ def datacite_record(published: Residency, when: dt.datetime) -> dict[str, Any]:
             }
         ],
         "descriptions": [
-            {"description": _plain(res.question, lang), "descriptionType": "Abstract",
-             "lang": lang}
+            {"description": _plain(res.question, lang), "descriptionType": "Abstract", "lang": lang}
         ],
         "geoLocations": [{"geoLocationPlace": place}],
         "schemaVersion": "http://datacite.org/schema/kernel-4",

@@ -561,8 +561,9 @@ class Catalog:
         if filters.territory:
             key = slugify(filters.territory)
             clauses.append(f"{a}territory_key LIKE ? ESCAPE '\\'")
-            values.append("%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                          + "%")
+            values.append(
+                "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
         if filters.year is not None:
             clauses.append(f"{a}start_year <= ? AND {a}end_year >= ?")
             values += [filters.year, filters.year]
@@ -619,8 +620,9 @@ class Catalog:
             hits = []
             for rowid, residency_id, residency_title, kind, subkind, ref, date, score in rows:
                 title, text = self.db.execute(snippet, (match, rowid)).fetchone()
-                hits.append(Hit(residency_id, residency_title, kind, subkind, ref, title, date,
-                                text, score))
+                hits.append(
+                    Hit(residency_id, residency_title, kind, subkind, ref, title, date, text, score)
+                )
         except sqlite3.OperationalError as exc:
             raise ResidenceError(f"this search cannot be run: {exc}", usage=True) from None
         return hits
@@ -647,8 +649,10 @@ def open_catalog(path: Path, *, create: bool = True) -> Catalog:
         raise CatalogError(f"{path} is a folder: give the path of the catalogue file", usage=True)
     if not path.exists():
         if not create:
-            raise CatalogError(f"there is no catalogue at {path} yet: add a residency with "
-                               "residence catalog add", usage=True)
+            raise CatalogError(
+                f"there is no catalogue at {path} yet: add a residency with residence catalog add",
+                usage=True,
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # One thread at a time uses the connection, but not always the one that opened it:
@@ -796,6 +800,7 @@ def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
     the next one is read, checked and made public: writing is SQLite's and zlib's work,
     which run beside Python's. The catalogue is not written to between two outcomes.
     """
+
     def written(path: Path, future: Future[Added], problems: list[Problem]) -> Outcome:
         try:
             return Outcome(path, future.result(), problems)
@@ -856,8 +861,10 @@ def check_site_output(out: Path) -> str | None:
     if out.exists() and not out.is_dir():
         return f"'{out}' is a file, not a folder"
     if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
-        return f"'{out}' is not empty and was not made by residence catalog render: choose " \
-               "another --out folder"
+        return (
+            f"'{out}' is not empty and was not made by residence catalog render: choose "
+            "another --out folder"
+        )
     return None
 
 
@@ -948,12 +955,20 @@ def _uses(published: Residency, method: Method) -> list[dict[str, Any]]:
 
     def entry_use(entry: Entry) -> dict[str, Any]:
         # The report's anchors: entry-<journal file name>, prototype-<id>.
-        return {"kind": "entry", "title": entry.title, "date": entry.date,
-                "anchor": f"entry-{slugify(entry_stem(entry))}"}
+        return {
+            "kind": "entry",
+            "title": entry.title,
+            "date": entry.date,
+            "anchor": f"entry-{slugify(entry_stem(entry))}",
+        }
 
     def proto_use(proto: Prototype) -> dict[str, Any]:
-        return {"kind": "prototype", "title": proto.title, "date": None,
-                "anchor": f"prototype-{proto.id}"}
+        return {
+            "kind": "prototype",
+            "title": proto.title,
+            "date": None,
+            "anchor": f"prototype-{proto.id}",
+        }
 
     for entry in published.entries:
         if method.id in entry.methods:
@@ -966,8 +981,9 @@ def _uses(published: Residency, method: Method) -> list[dict[str, Any]]:
             found.setdefault(("entry", ref), entry_use(stems[ref]))
         elif ref in protos:
             found.setdefault(("prototype", ref), proto_use(protos[ref]))
-    return sorted(found.values(), key=lambda u: (u["kind"] != "entry",
-                                                 u["date"] or dt.date.min, u["title"]))
+    return sorted(
+        found.values(), key=lambda u: (u["kind"] != "entry", u["date"] or dt.date.min, u["title"])
+    )
 
 
 def render_site(catalog: Catalog, out: Path, language: str = "fr") -> Site:
@@ -991,8 +1007,9 @@ def render_site(catalog: Catalog, out: Path, language: str = "fr") -> Site:
     try:
         _build_site(catalog, staging, labels, env, site)
         (staging / SITE_MARKER).write_text(
-            "This folder is written by 'residence catalog render' and replaced at each "
-            "render.\n", encoding="utf-8")
+            "This folder is written by 'residence catalog render' and replaced at each render.\n",
+            encoding="utf-8",
+        )
         os.chmod(staging, 0o755)
         old: Path | None = None
         if out.exists():
@@ -1030,8 +1047,10 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
         return {
             "base": base,
             "title": t.gettext("Catalogue of residencies"),
-            "nav": [{"href": base + href, "label": label, "current": href == current}
-                    for href, label in nav],
+            "nav": [
+                {"href": base + href, "label": label, "current": href == current}
+                for href, label in nav
+            ],
         }
 
     def row(s: Summary, base: str) -> dict[str, Any]:
@@ -1064,11 +1083,13 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
         by_territory.setdefault(s.territory or t.gettext("No territory given"), []).append(s)
     by_programme: dict[str, list[Summary]] = {}
     order = [*PROGRAMME_NAMES, "other"]
-    for s in sorted(summaries, key=lambda s: (order.index(s.programme)
-                                              if s.programme in order else len(order))):
+    for s in sorted(
+        summaries, key=lambda s: order.index(s.programme) if s.programme in order else len(order)
+    ):
         by_programme.setdefault(labels.programme(s.programme), []).append(s)
-    intro = t.ngettext("{n} residency in the catalogue.", "{n} residencies in the catalogue.",
-                       len(summaries))
+    intro = t.ngettext(
+        "{n} residency in the catalogue.", "{n} residencies in the catalogue.", len(summaries)
+    )
     listing("index.html", t.gettext("Residencies by year"), intro, by_year)
     listing("territories.html", t.gettext("Residencies by territory"), intro, by_territory)
     listing("programmes.html", t.gettext("Residencies by programme"), intro, by_programme)
@@ -1080,32 +1101,47 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
             published = catalog.content(s.id, root)
             sheets = _residency_pages(published, s, folder, labels, env, site, chrome, row)
             if media_root is None:
-                site.problems.append(Problem(
-                    s.id, None, None, "warning", "origin-missing",
-                    f"{s.origin} cannot be read any more: the report of {s.id} is shown "
-                    "without its photos"))
+                site.problems.append(
+                    Problem(
+                        s.id,
+                        None,
+                        None,
+                        "warning",
+                        "origin-missing",
+                        f"{s.origin} cannot be read any more: the report of {s.id} is shown "
+                        "without its photos",
+                    )
+                )
         for phase, sheet in sheets:
             commons.setdefault(phase, []).append(sheet)
     groups = []
     for phase in [*PHASES, ""]:
         cards = sorted(commons.get(phase, []), key=lambda m: (slugify(m["title"]), m["href"]))
         if cards:
-            groups.append({"id": f"phase-{phase or 'other'}", "label": labels.phase(phase),
-                           "sheets": cards})
+            groups.append(
+                {"id": f"phase-{phase or 'other'}", "label": labels.phase(phase), "sheets": cards}
+            )
     page = {
         "site": chrome("../", "methods/index.html"),
         "title": t.gettext("Commons of methods"),
         "count": sum(len(g["sheets"]) for g in groups),
         "groups": groups,
     }
-    _write(folder, "methods/index.html", env.get_template("methods.html.j2").render(page=page),
-           site)
+    _write(
+        folder, "methods/index.html", env.get_template("methods.html.j2").render(page=page), site
+    )
     (folder / "catalog.css").write_bytes((templates_dir() / "catalog" / "catalog.css").read_bytes())
 
 
 def _residency_pages(
-    published: Residency, s: Summary, folder: Path, labels: _Labels, env: Any, site: Site,
-    chrome: Any, row: Any,
+    published: Residency,
+    s: Summary,
+    folder: Path,
+    labels: _Labels,
+    env: Any,
+    site: Site,
+    chrome: Any,
+    row: Any,
 ) -> list[tuple[str, dict[str, Any]]]:
     """Write a residency's page, its report and its method sheets; return the commons' rows."""
     res = published.residence
@@ -1122,19 +1158,30 @@ def _residency_pages(
             "method": method,
             "phase": labels.phase(method.phase),
             "license": method.license or res.license,
-            "residency": {"title": res.title, "href": f"../../{base_dir}/index.html",
-                          "language": res.language},
+            "residency": {
+                "title": res.title,
+                "href": f"../../{base_dir}/index.html",
+                "language": res.language,
+            },
             "uses": uses,
             "report": f"../../{base_dir}/report.html" if report else None,
         }
         _write(folder, rel, env.get_template("method.html.j2").render(page=sheet_page), site)
         methods.append({"title": method.title, "href": f"../../{rel}"})
-        sheets.append((method.phase or "", {
-            "title": method.title, "href": f"{s.id}/{method.id}.html",
-            "summary": method.summary, "residency": res.title,
-            "residency_href": f"../{base_dir}/index.html", "uses": len(uses),
-            "language": res.language,
-        }))
+        sheets.append(
+            (
+                method.phase or "",
+                {
+                    "title": method.title,
+                    "href": f"{s.id}/{method.id}.html",
+                    "summary": method.summary,
+                    "residency": res.title,
+                    "residency_href": f"../{base_dir}/index.html",
+                    "uses": len(uses),
+                    "language": res.language,
+                },
+            )
+        )
     page = {
         "site": chrome("../../", None),
         "residency": row(s, "../../"),
@@ -1143,12 +1190,17 @@ def _residency_pages(
         "programme": labels.programme(res.programme),
         "report": "report.html" if report else None,
         "team": res.team,
-        "prototypes": [{"title": p.title, "stage": labels.stage(p.stage)}
-                       for p in published.prototypes],
+        "prototypes": [
+            {"title": p.title, "stage": labels.stage(p.stage)} for p in published.prototypes
+        ],
         "methods": methods,
     }
-    _write(folder, f"{base_dir}/index.html",
-           env.get_template("residency.html.j2").render(page=page), site)
+    _write(
+        folder,
+        f"{base_dir}/index.html",
+        env.get_template("residency.html.j2").render(page=page),
+        site,
+    )
     return sheets
 
 

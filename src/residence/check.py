@@ -28,9 +28,7 @@ class _Checker:
     def __init__(self, residency: Residency) -> None:
         self.r = residency
         self.problems: list[Problem] = []
-        self.member_ids = (
-            {m.id for m in residency.residence.team} if residency.residence else set()
-        )
+        self.member_ids = {m.id for m in residency.residence.team} if residency.residence else set()
         self.actor_ids = {a.id for a in residency.actors}
         self.prototype_ids = {p.id for p in residency.prototypes}
         self.method_ids = {m.id for m in residency.methods}
@@ -87,7 +85,10 @@ class _Checker:
                 if not known:
                     hint = f" (there is no {what} yet)"
                 self.add(
-                    path, [*loc, i], "error", "dangling-ref",
+                    path,
+                    [*loc, i],
+                    "error",
+                    "dangling-ref",
                     f"unknown {what} '{ref}': it is not in {where}{hint}",
                 )
 
@@ -100,8 +101,13 @@ class _Checker:
                 node = self.r.nodes.get(other_path)
                 line = locate(node, other_loc)[0] if node is not None else None
                 at = f"{other_path}:{line}" if line else other_path
-                self.add(path, loc, "error", "duplicate-id",
-                         f"the {what} id '{ident}' is already used ({at}): ids must be unique")
+                self.add(
+                    path,
+                    loc,
+                    "error",
+                    "duplicate-id",
+                    f"the {what} id '{ident}' is already used ({at}): ids must be unique",
+                )
             else:
                 first[ident] = (path, loc)
 
@@ -112,9 +118,14 @@ class _Checker:
             self.media_file(path, [*here, "file"], item.file)
             suffix = posixpath.splitext(item.file)[1].lower()
             if suffix in IMAGE_SUFFIXES and not (item.alt or "").strip():
-                self.add(path, here, "warning", "missing-alt",
-                         f"the image {item.file} has no alt text: describe it for people who "
-                         "cannot see it (required in a public edition)")
+                self.add(
+                    path,
+                    here,
+                    "warning",
+                    "missing-alt",
+                    f"the image {item.file} has no alt text: describe it for people who "
+                    "cannot see it (required in a public edition)",
+                )
             self.refs(path, [*here, "people"], item.people, self.actor_ids, "actor", "actors.yaml")
 
     def media_file(self, path: str, loc: Sequence[str | int], file: str) -> None:
@@ -126,9 +137,14 @@ class _Checker:
             return
         suffix = posixpath.splitext(file)[1].lower()
         if suffix not in MEDIA_SUFFIXES:
-            self.add(path, loc, "warning", "media-type",
-                     f"{file}: '{suffix or 'no extension'}' files cannot be shown in a report "
-                     "(use jpg, png, webp, svg or pdf)")
+            self.add(
+                path,
+                loc,
+                "warning",
+                "media-type",
+                f"{file}: '{suffix or 'no extension'}' files cannot be shown in a report "
+                "(use jpg, png, webp, svg or pdf)",
+            )
 
     # -- rules ----------------------------------------------------------------------
 
@@ -140,38 +156,67 @@ class _Checker:
         previous_end: dt.date | None = None
         for i, week in enumerate(res.weeks):
             if week.number != i + 1:
-                self.add(path, ["weeks", i, "number"], "error", "week-order",
-                         f"week {week.number} is listed in position {i + 1}: number the weeks "
-                         "1, 2, 3… in order")
+                self.add(
+                    path,
+                    ["weeks", i, "number"],
+                    "error",
+                    "week-order",
+                    f"week {week.number} is listed in position {i + 1}: number the weeks "
+                    "1, 2, 3… in order",
+                )
             if week.end < week.start:
-                self.add(path, ["weeks", i, "end"], "error", "week-dates",
-                         f"week {week.number} ends on {week.end}, before it starts on {week.start}")
+                self.add(
+                    path,
+                    ["weeks", i, "end"],
+                    "error",
+                    "week-dates",
+                    f"week {week.number} ends on {week.end}, before it starts on {week.start}",
+                )
             if previous_end is not None and week.start <= previous_end:
-                self.add(path, ["weeks", i, "start"], "error", "week-overlap",
-                         f"week {week.number} starts on {week.start}, before the previous week "
-                         f"ends on {previous_end}: weeks must not overlap and must be in order")
+                self.add(
+                    path,
+                    ["weeks", i, "start"],
+                    "error",
+                    "week-overlap",
+                    f"week {week.number} starts on {week.start}, before the previous week "
+                    f"ends on {previous_end}: weeks must not overlap and must be in order",
+                )
             previous_end = max(previous_end or week.end, week.end)
         self.unique(((path, ["team", i, "id"], m.id) for i, m in enumerate(res.team)), "member")
         if not any(m.role == "resident" for m in res.team):
-            self.add(path, ["team"], "error", "no-resident",
-                     "the team has no member with role 'resident': add at least one")
+            self.add(
+                path,
+                ["team"],
+                "error",
+                "no-resident",
+                "the team has no member with role 'resident': add at least one",
+            )
         self.license(path, ["license"], res.license)
         if res.cover:
             self.media_file(path, ["cover"], res.cover)
         last = res.weeks[-1].end if res.weeks else None
         for i, visit in enumerate(res.follow_ups):
             if last and visit.date < last:
-                self.add(path, ["follow_ups", i, "date"], "warning", "follow-up-date",
-                         f"this follow-up visit ({visit.date}) is before the last week ends "
-                         f"({last})")
+                self.add(
+                    path,
+                    ["follow_ups", i, "date"],
+                    "warning",
+                    "follow-up-date",
+                    f"this follow-up visit ({visit.date}) is before the last week ends ({last})",
+                )
 
     def license(self, path: str, loc: Sequence[str | int], value: str | None) -> None:
         if value and value not in LICENSE_IDS:
             match = difflib.get_close_matches(value, sorted(LICENSE_IDS), n=1, cutoff=0.6)
             hint = f" — did you mean '{match[0]}'?" if match else ""
-            self.add(path, loc, "warning", "unknown-license",
-                     f"'{value}' is not an open licence this tool knows (an SPDX id such as "
-                     f"CC-BY-SA-4.0){hint}")
+            self.add(
+                path,
+                loc,
+                "warning",
+                "unknown-license",
+                f"'{value}' is not an open licence this tool knows (an SPDX id such as "
+                f"CC-BY-SA-4.0){hint}",
+            )
 
     def actors(self) -> None:
         items: list[tuple[str, Sequence[str | int], str]] = [
@@ -186,38 +231,81 @@ class _Checker:
                 if ref not in self.actor_ids:
                     match = difflib.get_close_matches(ref, sorted(self.actor_ids), n=1, cutoff=0.6)
                     hint = f" — did you mean '{match[0]}'?" if match else ""
-                    self.add(path, ["relations", i, end], "error", "dangling-ref",
-                             f"unknown actor '{ref}': a relation must join two actors listed "
-                             f"under 'actors:'{hint}")
+                    self.add(
+                        path,
+                        ["relations", i, end],
+                        "error",
+                        "dangling-ref",
+                        f"unknown actor '{ref}': a relation must join two actors listed "
+                        f"under 'actors:'{hint}",
+                    )
             if rel.from_ == rel.to:
-                self.add(path, ["relations", i], "warning", "self-relation",
-                         f"this relation joins '{rel.from_}' to itself")
+                self.add(
+                    path,
+                    ["relations", i],
+                    "warning",
+                    "self-relation",
+                    f"this relation joins '{rel.from_}' to itself",
+                )
         for i, actor in enumerate(self.r.actors):
             if actor.minor and not actor.personal:
-                self.add(source_of(actor), ["actors", i, "minor"], "warning", "minor-not-personal",
-                         f"'{actor.id}' is a minor but not marked 'personal: true': a minor is "
-                         "always an identifiable person")
+                self.add(
+                    source_of(actor),
+                    ["actors", i, "minor"],
+                    "warning",
+                    "minor-not-personal",
+                    f"'{actor.id}' is a minor but not marked 'personal: true': a minor is "
+                    "always an identifiable person",
+                )
 
     def entries(self) -> None:
         weeks = self.r.residence.weeks if self.r.residence else []
         for entry, path, stem in self.journal:
-            self.refs(path, ["authors"], entry.authors, self.member_ids, "team member",
-                      "the team of residence.yaml")
+            self.refs(
+                path,
+                ["authors"],
+                entry.authors,
+                self.member_ids,
+                "team member",
+                "the team of residence.yaml",
+            )
             self.refs(path, ["actors"], entry.actors, self.actor_ids, "actor", "actors.yaml")
-            self.refs(path, ["prototypes"], entry.prototypes, self.prototype_ids, "prototype",
-                      "prototypes/")
+            self.refs(
+                path,
+                ["prototypes"],
+                entry.prototypes,
+                self.prototype_ids,
+                "prototype",
+                "prototypes/",
+            )
             self.refs(path, ["methods"], entry.methods, self.method_ids, "method", "methods/")
             for i, quote in enumerate(entry.quotes):
-                self.refs(path, ["quotes", i, "actor"], [quote.actor], self.actor_ids, "actor",
-                          "actors.yaml")
+                self.refs(
+                    path,
+                    ["quotes", i, "actor"],
+                    [quote.actor],
+                    self.actor_ids,
+                    "actor",
+                    "actors.yaml",
+                )
             self.media(path, ["media"], entry.media)
             if weeks and not any(w.start <= entry.date <= w.end for w in weeks):
-                self.add(path, ["date"], "warning", "outside-weeks",
-                         f"{entry.date} is outside every week of residence.yaml")
+                self.add(
+                    path,
+                    ["date"],
+                    "warning",
+                    "outside-weeks",
+                    f"{entry.date} is outside every week of residence.yaml",
+                )
             if stem[:10] != entry.date.isoformat():
-                self.add(path, ["date"], "warning", "file-name",
-                         f"the file name does not start with the entry's date "
-                         f"({entry.date.isoformat()}-…): rename it so the journal sorts by day")
+                self.add(
+                    path,
+                    ["date"],
+                    "warning",
+                    "file-name",
+                    f"the file name does not start with the entry's date "
+                    f"({entry.date.isoformat()}-…): rename it so the journal sorts by day",
+                )
 
     def prototypes(self) -> None:
         items = [(source_of(p), ["id"], p.id) for p in self.r.prototypes]
@@ -225,20 +313,37 @@ class _Checker:
         for proto in self.r.prototypes:
             path = source_of(proto)
             self.file_name_matches(path, proto.id)
-            self.refs(path, ["team"], proto.team, self.member_ids, "team member",
-                      "the team of residence.yaml")
+            self.refs(
+                path,
+                ["team"],
+                proto.team,
+                self.member_ids,
+                "team member",
+                "the team of residence.yaml",
+            )
             self.refs(path, ["actors"], proto.actors, self.actor_ids, "actor", "actors.yaml")
             self.refs(path, ["methods"], proto.methods, self.method_ids, "method", "methods/")
             self.media(path, ["media"], proto.media)
             for i, test in enumerate(proto.tests):
                 self.media(path, ["tests", i, "media"], test.media)
             if proto.handover:
-                self.refs(path, ["handover", "to"], proto.handover.to, self.actor_ids, "actor",
-                          "actors.yaml")
+                self.refs(
+                    path,
+                    ["handover", "to"],
+                    proto.handover.to,
+                    self.actor_ids,
+                    "actor",
+                    "actors.yaml",
+                )
             if not proto.tests and proto.stage not in {"idea", "abandoned"}:
-                self.add(path, ["stage"], "warning", "never-tested",
-                         f"prototype '{proto.id}' is at stage '{proto.stage}' but has never been "
-                         "tested: add a test session under 'tests:'")
+                self.add(
+                    path,
+                    ["stage"],
+                    "warning",
+                    "never-tested",
+                    f"prototype '{proto.id}' is at stage '{proto.stage}' but has never been "
+                    "tested: add a test session under 'tests:'",
+                )
 
     def scenarios(self) -> None:
         items = [(source_of(s), ["id"], s.id) for s in self.r.scenarios]
@@ -247,8 +352,14 @@ class _Checker:
             path = source_of(scenario)
             self.file_name_matches(path, scenario.id)
             self.refs(path, ["actors"], scenario.actors, self.actor_ids, "actor", "actors.yaml")
-            self.refs(path, ["prototypes"], scenario.prototypes, self.prototype_ids, "prototype",
-                      "prototypes/")
+            self.refs(
+                path,
+                ["prototypes"],
+                scenario.prototypes,
+                self.prototype_ids,
+                "prototype",
+                "prototypes/",
+            )
 
     def methods(self) -> None:
         items = [(source_of(m), ["id"], m.id) for m in self.r.methods]
@@ -257,16 +368,26 @@ class _Checker:
         for method in self.r.methods:
             path = source_of(method)
             self.file_name_matches(path, method.id)
-            self.refs(path, ["examples"], method.examples, targets, "example",
-                      "journal/ (a file name without .yaml) or prototypes/ (an id)")
+            self.refs(
+                path,
+                ["examples"],
+                method.examples,
+                targets,
+                "example",
+                "journal/ (a file name without .yaml) or prototypes/ (an id)",
+            )
             self.license(path, ["license"], method.license)
 
     def file_name_matches(self, path: str, ident: str) -> None:
         stem = posixpath.splitext(posixpath.basename(path))[0]
         if stem != ident:
-            self.add(path, ["id"], "warning", "file-name",
-                     f"the id '{ident}' differs from the file name '{stem}': name the file "
-                     f"{ident}.yaml")
+            self.add(
+                path,
+                ["id"],
+                "warning",
+                "file-name",
+                f"the id '{ident}' differs from the file name '{stem}': name the file {ident}.yaml",
+            )
 
     def consents(self) -> None:
         seen: Counter[str] = Counter()
@@ -275,27 +396,53 @@ class _Checker:
             actor = self.r.actor(consent.actor)
             seen[consent.actor] += 1
             if actor is None:
-                self.refs(path, ["consents", i, "actor"], [consent.actor], self.actor_ids,
-                          "actor", "actors.yaml")
+                self.refs(
+                    path,
+                    ["consents", i, "actor"],
+                    [consent.actor],
+                    self.actor_ids,
+                    "actor",
+                    "actors.yaml",
+                )
                 continue
             if not actor.personal:
-                self.add(path, ["consents", i, "actor"], "error", "consent-not-personal",
-                         f"'{actor.id}' is not a personal actor: consent records are for people "
-                         "(set 'personal: true' in actors.yaml if this is an individual)")
+                self.add(
+                    path,
+                    ["consents", i, "actor"],
+                    "error",
+                    "consent-not-personal",
+                    f"'{actor.id}' is not a personal actor: consent records are for people "
+                    "(set 'personal: true' in actors.yaml if this is an individual)",
+                )
             if seen[consent.actor] == 2:
-                self.add(path, ["consents", i, "actor"], "warning", "consent-twice",
-                         f"'{actor.id}' has more than one consent record: the last one counts")
+                self.add(
+                    path,
+                    ["consents", i, "actor"],
+                    "warning",
+                    "consent-twice",
+                    f"'{actor.id}' has more than one consent record: the last one counts",
+                )
             if actor.minor and consent.scope == "public" and not consent.guardians:
-                self.add(path, ["consents", i, "scope"], "warning", "minor-consent",
-                         f"'{actor.id}' is a minor: without 'guardians: true' this public "
-                         "consent counts as internal, and the name is pseudonymised")
+                self.add(
+                    path,
+                    ["consents", i, "scope"],
+                    "warning",
+                    "minor-consent",
+                    f"'{actor.id}' is a minor: without 'guardians: true' this public "
+                    "consent counts as internal, and the name is pseudonymised",
+                )
         if "private" in self.unsure:
             return
         for i, actor in enumerate(self.r.actors):
             if actor.personal and actor.id not in seen:
-                self.add(source_of(actor), ["actors", i, "personal"], "warning", "no-consent",
-                         f"'{actor.id}' is a personal actor without a consent record in "
-                         "private/consent.yaml: the name will be pseudonymised in public editions")
+                self.add(
+                    source_of(actor),
+                    ["actors", i, "personal"],
+                    "warning",
+                    "no-consent",
+                    f"'{actor.id}' is a personal actor without a consent record in "
+                    "private/consent.yaml: the name will be pseudonymised in public editions",
+                )
 
     def unmentioned_actors(self) -> None:
         if self.unsure & {"journal", "prototypes", "scenarios"}:
@@ -316,9 +463,14 @@ class _Checker:
             mentioned.update(s.actors)
         for i, actor in enumerate(self.r.actors):
             if actor.id not in mentioned:
-                self.add(source_of(actor), ["actors", i, "id"], "warning", "unmentioned-actor",
-                         f"nobody mentions the actor '{actor.id}': no entry, relation, prototype "
-                         "or scenario refers to it")
+                self.add(
+                    source_of(actor),
+                    ["actors", i, "id"],
+                    "warning",
+                    "unmentioned-actor",
+                    f"nobody mentions the actor '{actor.id}': no entry, relation, prototype "
+                    "or scenario refers to it",
+                )
 
 
 def media_path_problem(root: Path, file: str) -> tuple[str, str] | None:

@@ -34,8 +34,10 @@ class _InOrder(TyperGroup):
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         names = super().list_commands(ctx)
-        return sorted(names, key=lambda n: (COMMAND_ORDER.index(n)
-                                            if n in COMMAND_ORDER else len(COMMAND_ORDER)))
+        return sorted(
+            names,
+            key=lambda n: COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER),
+        )
 
 
 app = typer.Typer(
@@ -182,9 +184,7 @@ def check(
         OutputFormat,
         typer.Option("--format", help="text: lines on stderr; json: a list on stdout."),
     ] = OutputFormat.text,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings as errors.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check a residency folder and explain every mistake as file:line:column: message.
 
@@ -225,7 +225,8 @@ def new(
     start: Annotated[
         str | None,
         typer.Option(
-            "--start", help="First day of week 1, YYYY-MM-DD (default: next Monday).",
+            "--start",
+            help="First day of week 1, YYYY-MM-DD (default: next Monday).",
             show_default=False,
         ),
     ] = None,
@@ -267,15 +268,16 @@ def new(
             _usage(str(exc.problems[0].message))
         _fail(exc.problems)
     typer.echo(f"Created {folder} ({_plural(len(written), 'file')}).", err=True)
-    typer.echo(f"Next: edit {folder / 'residence.yaml'}, then run: residence check {folder}",
-               err=True)
+    typer.echo(
+        f"Next: edit {folder / 'residence.yaml'}, then run: residence check {folder}", err=True
+    )
 
 
 @app.command()
 def schema(
-    out: Annotated[
-        Path, typer.Option("--out", help="Where to write the schemas.")
-    ] = Path("schemas"),
+    out: Annotated[Path, typer.Option("--out", help="Where to write the schemas.")] = Path(
+        "schemas"
+    ),
 ) -> None:
     """Write one JSON Schema per file kind, for editors that check YAML as you type."""
     from residence.fsutil import write_atomic
@@ -309,18 +311,25 @@ def archive(
     folder: DirArg = Path("."),
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="The zip to write (default: DIR/_build/<id>.zip).",
-                     show_default=False),
+        typer.Option(
+            "--out", help="The zip to write (default: DIR/_build/<id>.zip).", show_default=False
+        ),
     ] = None,
     edition: Annotated[
         ArchiveEdition,
-        typer.Option("--edition", help="public: what may be published (the default); team: "
-                     "everything, private/ included, for the team's own records."),
+        typer.Option(
+            "--edition",
+            help="public: what may be published (the default); team: "
+            "everything, private/ included, for the team's own records.",
+        ),
     ] = ArchiveEdition.public,
     zenodo: Annotated[
         bool,
-        typer.Option("--zenodo", help="Also write the Zenodo (InvenioRDM) deposit metadata and "
-                     "a DataCite record next to the zip."),
+        typer.Option(
+            "--zenodo",
+            help="Also write the Zenodo (InvenioRDM) deposit metadata and "
+            "a DataCite record next to the zip.",
+        ),
     ] = False,
 ) -> None:
     """Package a finished residency as one zip: a BagIt bag with checksums and RO-Crate metadata.
@@ -344,7 +353,8 @@ def archive(
     if zenodo and edition is ArchiveEdition.team:
         _usage("--zenodo makes a public deposit: it cannot be used with --edition team")
     residency, problems = _load_valid(
-        folder, "nothing was archived. Fix them, then run residence archive again.",
+        folder,
+        "nothing was archived. Fix them, then run residence archive again.",
         errors_only=True,
     )
     dest = out or default_archive_path(folder, residency, edition.value)
@@ -365,12 +375,20 @@ def archive(
     _print_problems(sort_problems([*rendered, *summary.problems]))
     warnings = sum(p.severity == "warning" for p in problems)
     if warnings:
-        typer.echo(f"{_plural(warnings, 'warning')} in the residency: see residence check "
-                   f"{folder}", err=True)
+        typer.echo(
+            f"{_plural(warnings, 'warning')} in the residency: see residence check {folder}",
+            err=True,
+        )
     if edition is ArchiveEdition.team:
-        typer.echo(_color("TEAM EDITION: this archive holds private material (consent "
-                          "records, team-only notes, real names). Keep it inside the team; "
-                          "never publish it.", "warning"), err=True)
+        typer.echo(
+            _color(
+                "TEAM EDITION: this archive holds private material (consent "
+                "records, team-only notes, real names). Keep it inside the team; "
+                "never publish it.",
+                "warning",
+            ),
+            err=True,
+        )
     typer.echo(str(dest))
     for path in deposit:
         typer.echo(str(path))
@@ -384,8 +402,8 @@ def archive(
 @app.command()
 def verify(
     path: Annotated[
-        Path, typer.Argument(help="An archive (FILE.zip) or an unpacked bag folder.",
-                             show_default=False)
+        Path,
+        typer.Argument(help="An archive (FILE.zip) or an unpacked bag folder.", show_default=False),
     ],
 ) -> None:
     """Check an archive: every file present, every checksum, Payload-Oxum and the RO-Crate.
@@ -407,8 +425,11 @@ def verify(
     if not result.intact:
         _print_problems(result.problems)
         first = result.problems[0]
-        typer.echo(f"Damaged: {_plural(len(result.problems), 'problem')}; the first file that "
-                   f"differs is {first.path}.", err=True)
+        typer.echo(
+            f"Damaged: {_plural(len(result.problems), 'problem')}; the first file that "
+            f"differs is {first.path}.",
+            err=True,
+        )
         raise typer.Exit(code=1)
     what = result.identifier or path.name
     edition = f", {result.edition} edition" if result.edition else ""
@@ -441,8 +462,11 @@ EditOpt = Annotated[
 ]
 DraftOpt = Annotated[
     Path | None,
-    typer.Option("--draft", help="Finish a draft kept by an earlier attempt "
-                 "(DIR/.residence/drafts/…).", show_default=False),
+    typer.Option(
+        "--draft",
+        help="Finish a draft kept by an earlier attempt (DIR/.residence/drafts/…).",
+        show_default=False,
+    ),
 ]
 
 
@@ -483,18 +507,25 @@ def _run_editor(draft: Path) -> None:
     try:
         result = subprocess.run([*command, str(draft)], check=False)
     except OSError as exc:
-        typer.echo(f"Error: cannot start the editor '{command[0]}' ({exc.strerror or exc}): "
-                   "set the EDITOR variable, for example EDITOR=nano", err=True)
+        typer.echo(
+            f"Error: cannot start the editor '{command[0]}' ({exc.strerror or exc}): "
+            "set the EDITOR variable, for example EDITOR=nano",
+            err=True,
+        )
         typer.echo(f"Your draft is kept in {draft}", err=True)
         raise typer.Exit(code=2) from None
     if result.returncode != 0:
-        typer.echo(f"The editor stopped with an error (status {result.returncode}): nothing was "
-                   f"written. Your draft is kept in {draft}", err=True)
+        typer.echo(
+            f"The editor stopped with an error (status {result.returncode}): nothing was "
+            f"written. Your draft is kept in {draft}",
+            err=True,
+        )
         raise typer.Exit(code=1)
 
 
-def _edit_loop(folder: Path, kind: str, draft: Path, template: str | None,
-               edit: bool = True) -> None:
+def _edit_loop(
+    folder: Path, kind: str, draft: Path, template: str | None, edit: bool = True
+) -> None:
     from residence import add as core
 
     # A resumed draft is cleaned with a fresh template and is never "left unchanged".
@@ -506,8 +537,9 @@ def _edit_loop(folder: Path, kind: str, draft: Path, template: str | None,
         if reference is None:
             reference = core.render_template(ctx, kind, {})
         try:
-            plan = core.plan_from_draft(ctx, kind, draft, reference,
-                                        abandon_unchanged=template is not None)
+            plan = core.plan_from_draft(
+                ctx, kind, draft, reference, abandon_unchanged=template is not None
+            )
             core.write_plan(plan)
         except core.DraftAbandoned as exc:
             draft.unlink(missing_ok=True)
@@ -517,12 +549,15 @@ def _edit_loop(folder: Path, kind: str, draft: Path, template: str | None,
         except ResidenceError as exc:
             _print_add_problems(exc.problems)
             typer.echo(f"Nothing was written. Your draft is kept in {draft}", err=True)
-            if edit and core.is_interactive() and typer.confirm(
-                "Open the editor again to fix it?", default=True, err=True
+            if (
+                edit
+                and core.is_interactive()
+                and typer.confirm("Open the editor again to fix it?", default=True, err=True)
             ):
                 continue
-            typer.echo(f"To finish it later: residence add {kind} {folder} --draft {draft}",
-                       err=True)
+            typer.echo(
+                f"To finish it later: residence add {kind} {folder} --draft {draft}", err=True
+            )
             raise typer.Exit(code=1) from None
         draft.unlink(missing_ok=True)
         _added(plan)
@@ -544,8 +579,9 @@ def _run_add(
             try:
                 _edit_loop(folder, kind, path, None, edit=edit is not False)
             except KeyboardInterrupt:
-                typer.echo(f"\nInterrupted: nothing was written. Your draft is kept in {path}",
-                           err=True)
+                typer.echo(
+                    f"\nInterrupted: nothing was written. Your draft is kept in {path}", err=True
+                )
                 raise typer.Exit(code=130) from None
             return
         values = core.given_values(values)
@@ -576,8 +612,11 @@ def _run_add(
         except ResidenceError as exc:
             _print_add_problems(exc.problems)
             if any(p.code == "missing-field" for p in exc.problems):
-                typer.echo("Give the missing fields as options, or set EDITOR to write them "
-                           "in your text editor.", err=True)
+                typer.echo(
+                    "Give the missing fields as options, or set EDITOR to write them "
+                    "in your text editor.",
+                    err=True,
+                )
             typer.echo("Nothing was written.", err=True)
             raise typer.Exit(code=1) from None
         _added(plan)
@@ -587,8 +626,7 @@ def _run_add(
     try:
         _edit_loop(folder, kind, path, template)
     except KeyboardInterrupt:
-        typer.echo(f"\nInterrupted: nothing was written. Your draft is kept in {path}",
-                   err=True)
+        typer.echo(f"\nInterrupted: nothing was written. Your draft is kept in {path}", err=True)
         raise typer.Exit(code=130) from None
 
 
@@ -596,27 +634,44 @@ def _run_add(
 def add_note(
     folder: DirArg = Path("."),
     title: Annotated[str | None, _opt("--title", "A short title.")] = None,
-    kind: Annotated[str | None, _opt(
-        "--kind", "observation, interview, workshop, meeting, test or reflection.")] = None,
-    date: Annotated[str | None, _opt(
-        "--date", "Day of the entry, YYYY-MM-DD (default: today; 'yesterday' works).")] = None,
+    kind: Annotated[
+        str | None, _opt("--kind", "observation, interview, workshop, meeting, test or reflection.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        _opt("--date", "Day of the entry, YYYY-MM-DD (default: today; 'yesterday' works)."),
+    ] = None,
     time: Annotated[str | None, _opt("--time", "Time of day, HH:MM.")] = None,
-    author: Annotated[list[str] | None, _opt(
-        "--author", "Id of a team member who wrote it; repeat for several (default: the "
-        "RESIDENCE_AUTHOR variable).")] = None,
+    author: Annotated[
+        list[str] | None,
+        _opt(
+            "--author",
+            "Id of a team member who wrote it; repeat for several (default: the "
+            "RESIDENCE_AUTHOR variable).",
+        ),
+    ] = None,
     place: Annotated[str | None, _opt("--place", "Where it happened.")] = None,
-    actor: Annotated[list[str] | None, _opt(
-        "--actor", "Id of an actor met or concerned; repeat for several.")] = None,
-    prototype: Annotated[list[str] | None, _opt(
-        "--prototype", "Id of a prototype concerned; repeat for several.")] = None,
-    method: Annotated[list[str] | None, _opt(
-        "--method", "Id of a method used; repeat for several.")] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor met or concerned; repeat for several.")
+    ] = None,
+    prototype: Annotated[
+        list[str] | None, _opt("--prototype", "Id of a prototype concerned; repeat for several.")
+    ] = None,
+    method: Annotated[
+        list[str] | None, _opt("--method", "Id of a method used; repeat for several.")
+    ] = None,
     tag: Annotated[list[str] | None, _opt("--tag", "A free tag; repeat for several.")] = None,
-    team_only: Annotated[bool, typer.Option(
-        "--team-only", help="Keep the entry inside the team: never published.")] = False,
-    body: Annotated[str | None, _opt(
-        "--body", "The entry itself (Markdown); '-' reads it from standard input. Without "
-        "it, your editor opens.")] = None,
+    team_only: Annotated[
+        bool, typer.Option("--team-only", help="Keep the entry inside the team: never published.")
+    ] = False,
+    body: Annotated[
+        str | None,
+        _opt(
+            "--body",
+            "The entry itself (Markdown); '-' reads it from standard input. Without "
+            "it, your editor opens.",
+        ),
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
@@ -628,9 +683,18 @@ def add_note(
     written, and an invalid draft is kept, never lost.
     """
     values = {
-        "title": title, "kind": kind, "date": date, "time": time, "authors": author,
-        "place": place, "actors": actor, "prototypes": prototype, "methods": method,
-        "tags": tag, "visibility": "team" if team_only else None, "body": body,
+        "title": title,
+        "kind": kind,
+        "date": date,
+        "time": time,
+        "authors": author,
+        "place": place,
+        "actors": actor,
+        "prototypes": prototype,
+        "methods": method,
+        "tags": tag,
+        "visibility": "team" if team_only else None,
+        "body": body,
     }
     _run_add(folder, "note", values, edit, draft)
 
@@ -640,30 +704,51 @@ def add_actor(
     folder: DirArg = Path("."),
     name: Annotated[str | None, _opt("--name", "The actor's name.")] = None,
     id: Annotated[str | None, _opt("--id", "A short id (default: made from the name).")] = None,
-    kind: Annotated[str | None, _opt(
-        "--kind", "institution, service, elected, agent, association, company, inhabitant, "
-        "user or person.")] = None,
-    sector: Annotated[str | None, _opt(
-        "--sector", "public, private, civil-society or users.")] = None,
-    circle: Annotated[str | None, _opt(
-        "--circle", "Distance to the question: core, direct or indirect.")] = None,
+    kind: Annotated[
+        str | None,
+        _opt(
+            "--kind",
+            "institution, service, elected, agent, association, company, inhabitant, "
+            "user or person.",
+        ),
+    ] = None,
+    sector: Annotated[
+        str | None, _opt("--sector", "public, private, civil-society or users.")
+    ] = None,
+    circle: Annotated[
+        str | None, _opt("--circle", "Distance to the question: core, direct or indirect.")
+    ] = None,
     influence: Annotated[str | None, _opt("--influence", "From 1 (low) to 5 (high).")] = None,
     interest: Annotated[str | None, _opt("--interest", "From 1 (low) to 5 (high).")] = None,
-    stake: Annotated[list[str] | None, _opt(
-        "--stake", "One of the actor's stakes; repeat for several.")] = None,
-    personal: Annotated[bool, typer.Option(
-        "--personal", help="An identifiable person: named in public only with consent.")] = False,
+    stake: Annotated[
+        list[str] | None, _opt("--stake", "One of the actor's stakes; repeat for several.")
+    ] = None,
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal", help="An identifiable person: named in public only with consent."
+        ),
+    ] = False,
     minor: Annotated[bool, typer.Option("--minor", help="A person under 18.")] = False,
-    description: Annotated[str | None, _opt(
-        "--description", "Who they are (Markdown); '-' reads it from standard input.")] = None,
+    description: Annotated[
+        str | None,
+        _opt("--description", "Who they are (Markdown); '-' reads it from standard input."),
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
     """Add an actor at the end of the actors of actors.yaml, keeping the file as it is."""
     values = {
-        "id": id, "name": name, "kind": kind, "sector": sector, "circle": circle,
-        "influence": influence, "interest": interest, "stakes": stake,
-        "personal": True if personal else None, "minor": True if minor else None,
+        "id": id,
+        "name": name,
+        "kind": kind,
+        "sector": sector,
+        "circle": circle,
+        "influence": influence,
+        "interest": interest,
+        "stakes": stake,
+        "personal": True if personal else None,
+        "minor": True if minor else None,
         "description": description,
     }
     _run_add(folder, "actor", values, edit, draft)
@@ -674,8 +759,10 @@ def add_relation(
     folder: DirArg = Path("."),
     from_: Annotated[str | None, _opt("--from", "Id of the first actor.")] = None,
     to: Annotated[str | None, _opt("--to", "Id of the second actor.")] = None,
-    kind: Annotated[str | None, _opt(
-        "--kind", "cooperation, tension, funding, authority, information or service.")] = None,
+    kind: Annotated[
+        str | None,
+        _opt("--kind", "cooperation, tension, funding, authority, information or service."),
+    ] = None,
     note: Annotated[str | None, _opt("--note", "What the link is about.")] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
@@ -690,30 +777,50 @@ def add_prototype(
     folder: DirArg = Path("."),
     title: Annotated[str | None, _opt("--title", "The prototype's name.")] = None,
     id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
-    hypothesis: Annotated[str | None, _opt(
-        "--hypothesis", "What it tests: \"si … alors …\" (if … then …).")] = None,
-    stage: Annotated[str | None, _opt(
-        "--stage", "idea (default), sketch, mock-up, live-test, adopted or abandoned.")] = None,
+    hypothesis: Annotated[
+        str | None, _opt("--hypothesis", 'What it tests: "si … alors …" (if … then …).')
+    ] = None,
+    stage: Annotated[
+        str | None,
+        _opt("--stage", "idea (default), sketch, mock-up, live-test, adopted or abandoned."),
+    ] = None,
     fidelity: Annotated[str | None, _opt("--fidelity", "low, medium or high.")] = None,
-    created: Annotated[str | None, _opt(
-        "--created", "When the idea was born, YYYY-MM-DD (default: today).")] = None,
-    team: Annotated[list[str] | None, _opt(
-        "--team", "Id of a team member on it; repeat for several (default: the "
-        "RESIDENCE_AUTHOR variable).")] = None,
-    actor: Annotated[list[str] | None, _opt(
-        "--actor", "Id of an actor concerned; repeat for several.")] = None,
-    method: Annotated[list[str] | None, _opt(
-        "--method", "Id of a method used; repeat for several.")] = None,
-    problem: Annotated[str | None, _opt(
-        "--problem", "The problem it answers (Markdown); '-' reads standard input.")] = None,
+    created: Annotated[
+        str | None, _opt("--created", "When the idea was born, YYYY-MM-DD (default: today).")
+    ] = None,
+    team: Annotated[
+        list[str] | None,
+        _opt(
+            "--team",
+            "Id of a team member on it; repeat for several (default: the "
+            "RESIDENCE_AUTHOR variable).",
+        ),
+    ] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor concerned; repeat for several.")
+    ] = None,
+    method: Annotated[
+        list[str] | None, _opt("--method", "Id of a method used; repeat for several.")
+    ] = None,
+    problem: Annotated[
+        str | None,
+        _opt("--problem", "The problem it answers (Markdown); '-' reads standard input."),
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
     """Add a prototype: prototypes/<id>.yaml."""
     values = {
-        "id": id, "title": title, "hypothesis": hypothesis, "stage": stage,
-        "fidelity": fidelity, "created": created, "team": team, "actors": actor,
-        "methods": method, "problem": problem,
+        "id": id,
+        "title": title,
+        "hypothesis": hypothesis,
+        "stage": stage,
+        "fidelity": fidelity,
+        "created": created,
+        "team": team,
+        "actors": actor,
+        "methods": method,
+        "problem": problem,
     }
     _run_add(folder, "prototype", values, edit, draft)
 
@@ -722,25 +829,37 @@ def add_prototype(
 def add_test(
     folder: DirArg = Path("."),
     prototype: Annotated[str | None, _opt("--prototype", "Id of the prototype tested.")] = None,
-    date: Annotated[str | None, _opt(
-        "--date", "Day of the test, YYYY-MM-DD (default: today).")] = None,
+    date: Annotated[
+        str | None, _opt("--date", "Day of the test, YYYY-MM-DD (default: today).")
+    ] = None,
     place: Annotated[str | None, _opt("--place", "Where the test took place.")] = None,
-    participants: Annotated[str | None, _opt(
-        "--participants", "Who took part, for example \"12 patients, 3 agents\".")] = None,
+    participants: Annotated[
+        str | None, _opt("--participants", 'Who took part, for example "12 patients, 3 agents".')
+    ] = None,
     protocol: Annotated[str | None, _opt("--protocol", "How the test was run.")] = None,
-    observations: Annotated[str | None, _opt(
-        "--observations", "What was seen (Markdown); '-' reads standard input. Without it, "
-        "your editor opens.")] = None,
+    observations: Annotated[
+        str | None,
+        _opt(
+            "--observations",
+            "What was seen (Markdown); '-' reads standard input. Without it, your editor opens.",
+        ),
+    ] = None,
     learnings: Annotated[str | None, _opt("--learnings", "What was learned.")] = None,
-    decision: Annotated[str | None, _opt(
-        "--decision", "iterate, adopt, abandon or continue.")] = None,
+    decision: Annotated[
+        str | None, _opt("--decision", "iterate, adopt, abandon or continue.")
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
     """Add a test session at the end of a prototype's tests, keeping its file as it is."""
     values = {
-        "prototype": prototype, "date": date, "place": place, "participants": participants,
-        "protocol": protocol, "observations": observations, "learnings": learnings,
+        "prototype": prototype,
+        "date": date,
+        "place": place,
+        "participants": participants,
+        "protocol": protocol,
+        "observations": observations,
+        "learnings": learnings,
         "decision": decision,
     }
     _run_add(folder, "test", values, edit, draft)
@@ -751,24 +870,37 @@ def add_scenario(
     folder: DirArg = Path("."),
     title: Annotated[str | None, _opt("--title", "The scenario's title.")] = None,
     id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
-    persona: Annotated[str | None, _opt(
-        "--persona", "A fictional or pseudonymised person, in a sentence.")] = None,
+    persona: Annotated[
+        str | None, _opt("--persona", "A fictional or pseudonymised person, in a sentence.")
+    ] = None,
     today: Annotated[str | None, _opt("--today", "The situation now (Markdown).")] = None,
-    tomorrow: Annotated[str | None, _opt(
-        "--tomorrow", "The situation with the proposed service (Markdown); '-' reads "
-        "standard input.")] = None,
+    tomorrow: Annotated[
+        str | None,
+        _opt(
+            "--tomorrow",
+            "The situation with the proposed service (Markdown); '-' reads standard input.",
+        ),
+    ] = None,
     step: Annotated[list[str] | None, _opt("--step", "A step; repeat for several.")] = None,
-    actor: Annotated[list[str] | None, _opt(
-        "--actor", "Id of an actor involved; repeat for several.")] = None,
-    prototype: Annotated[list[str] | None, _opt(
-        "--prototype", "Id of a prototype it relies on; repeat for several.")] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor involved; repeat for several.")
+    ] = None,
+    prototype: Annotated[
+        list[str] | None, _opt("--prototype", "Id of a prototype it relies on; repeat for several.")
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
     """Add a usage scenario: scenarios/<id>.yaml."""
     values = {
-        "id": id, "title": title, "persona": persona, "today": today, "tomorrow": tomorrow,
-        "steps": step, "actors": actor, "prototypes": prototype,
+        "id": id,
+        "title": title,
+        "persona": persona,
+        "today": today,
+        "tomorrow": tomorrow,
+        "steps": step,
+        "actors": actor,
+        "prototypes": prototype,
     }
     _run_add(folder, "scenario", values, edit, draft)
 
@@ -778,38 +910,65 @@ def add_method(
     folder: DirArg = Path("."),
     title: Annotated[str | None, _opt("--title", "The method's name.")] = None,
     id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
-    summary: Annotated[str | None, _opt(
-        "--summary", "What the method is, in two or three sentences.")] = None,
+    summary: Annotated[
+        str | None, _opt("--summary", "What the method is, in two or three sentences.")
+    ] = None,
     purpose: Annotated[str | None, _opt("--purpose", "What it is for.")] = None,
-    phase: Annotated[str | None, _opt(
-        "--phase", "immersion, analysis, prototyping, testing or transfer.")] = None,
-    duration: Annotated[str | None, _opt("--duration", "How long it takes, e.g. \"2 h\".")] = None,
-    participants: Annotated[str | None, _opt(
-        "--participants", "Who takes part, and how many.")] = None,
-    material: Annotated[list[str] | None, _opt(
-        "--material", "Something to bring; repeat for several.")] = None,
-    step: Annotated[list[str] | None, _opt(
-        "--step", "A step, in order; repeat for several.")] = None,
+    phase: Annotated[
+        str | None, _opt("--phase", "immersion, analysis, prototyping, testing or transfer.")
+    ] = None,
+    duration: Annotated[str | None, _opt("--duration", 'How long it takes, e.g. "2 h".')] = None,
+    participants: Annotated[
+        str | None, _opt("--participants", "Who takes part, and how many.")
+    ] = None,
+    material: Annotated[
+        list[str] | None, _opt("--material", "Something to bring; repeat for several.")
+    ] = None,
+    step: Annotated[
+        list[str] | None, _opt("--step", "A step, in order; repeat for several.")
+    ] = None,
     tip: Annotated[list[str] | None, _opt("--tip", "Advice; repeat for several.")] = None,
-    example: Annotated[list[str] | None, _opt(
-        "--example", "A journal entry (file name without .yaml) or a prototype id where it "
-        "was used; repeat for several.")] = None,
-    author: Annotated[list[str] | None, _opt(
-        "--author", "Who wrote the sheet (a name); repeat for several (default: the name of "
-        "RESIDENCE_AUTHOR).")] = None,
-    source: Annotated[str | None, _opt(
-        "--source", "Where the method comes from, for attribution.")] = None,
-    license: Annotated[str | None, _opt(
-        "--license", "SPDX id of the sheet's licence (default: the residency's).")] = None,
+    example: Annotated[
+        list[str] | None,
+        _opt(
+            "--example",
+            "A journal entry (file name without .yaml) or a prototype id where it "
+            "was used; repeat for several.",
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        _opt(
+            "--author",
+            "Who wrote the sheet (a name); repeat for several (default: the name of "
+            "RESIDENCE_AUTHOR).",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, _opt("--source", "Where the method comes from, for attribution.")
+    ] = None,
+    license: Annotated[
+        str | None, _opt("--license", "SPDX id of the sheet's licence (default: the residency's).")
+    ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
     """Add an open method sheet: methods/<id>.yaml."""
     values = {
-        "id": id, "title": title, "summary": summary, "purpose": purpose, "phase": phase,
-        "duration": duration, "participants": participants, "materials": material,
-        "steps": step, "tips": tip, "examples": example, "authors": author,
-        "source": source, "license": license,
+        "id": id,
+        "title": title,
+        "summary": summary,
+        "purpose": purpose,
+        "phase": phase,
+        "duration": duration,
+        "participants": participants,
+        "materials": material,
+        "steps": step,
+        "tips": tip,
+        "examples": example,
+        "authors": author,
+        "source": source,
+        "license": license,
     }
     _run_add(folder, "method", values, edit, draft)
 
@@ -891,12 +1050,15 @@ ProgrammeFilter = Annotated[
 ]
 TerritoryFilter = Annotated[
     str | None,
-    typer.Option("--territory", help="Only territories containing these words (case and "
-                 "accents do not matter).", show_default=False),
+    typer.Option(
+        "--territory",
+        help="Only territories containing these words (case and accents do not matter).",
+        show_default=False,
+    ),
 ]
 YearFilter = Annotated[
-    int | None, typer.Option("--year", help="Only residencies on site that year.",
-                             show_default=False)
+    int | None,
+    typer.Option("--year", help="Only residencies on site that year.", show_default=False),
 ]
 
 
@@ -921,8 +1083,9 @@ def _open_catalog(path: Path, *, create: bool) -> Any:
 
 
 def _empty_catalog(path: Path) -> None:
-    typer.echo(f"The catalogue {path} is empty: add residencies with residence catalog add DIR.",
-               err=True)
+    typer.echo(
+        f"The catalogue {path} is empty: add residencies with residence catalog add DIR.", err=True
+    )
 
 
 def _mark(snippet: str) -> str:
@@ -937,8 +1100,7 @@ def _mark(snippet: str) -> str:
 def catalog_add(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Residency folders or archives (FILE.zip) to add.",
-                       show_default=False),
+        typer.Argument(help="Residency folders or archives (FILE.zip) to add.", show_default=False),
     ],
     catalog: CatalogOption = None,
 ) -> None:
@@ -963,8 +1125,10 @@ def catalog_add(
                 continue
             added = outcome.added
             verb = "Updated" if added.updated else "Added"
-            typer.echo(f"{verb} {added.id}: {added.title} ({_plural(added.items, 'item')} "
-                       "indexed).", err=True)
+            typer.echo(
+                f"{verb} {added.id}: {added.title} ({_plural(added.items, 'item')} indexed).",
+                err=True,
+            )
     typer.echo(f"Catalogue: {path_of}", err=True)
     if failed:
         raise typer.Exit(code=1)
@@ -1004,20 +1168,26 @@ def catalog_list(
 @catalog_app.command("search")
 def catalog_search(
     query: Annotated[
-        str, typer.Argument(help='Words to find; "an exact phrase", prefix*, a OR b.',
-                            show_default=False)
+        str,
+        typer.Argument(
+            help='Words to find; "an exact phrase", prefix*, a OR b.', show_default=False
+        ),
     ],
     programme: ProgrammeFilter = None,
     territory: TerritoryFilter = None,
     year: YearFilter = None,
     kind: Annotated[
         CatalogKind | None,
-        typer.Option("--kind", help="Only this kind of item (entry, prototype, scenario, "
-                     "method, residency) or of journal entry (interview, workshop…).",
-                     show_default=False),
+        typer.Option(
+            "--kind",
+            help="Only this kind of item (entry, prototype, scenario, "
+            "method, residency) or of journal entry (interview, workshop…).",
+            show_default=False,
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000,
-                                       help="How many results at most.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="How many results at most.")
+    ] = 20,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text: results with snippets; json: a list.")
     ] = OutputFormat.text,
@@ -1036,8 +1206,9 @@ def catalog_search(
             typer.echo("[]")
         _empty_catalog(path)
         return
-    filters = Filters(programme.value if programme else None, territory, year,
-                      kind.value if kind else None)
+    filters = Filters(
+        programme.value if programme else None, territory, year, kind.value if kind else None
+    )
     with cat:
         try:
             hits = cat.search(query, filters, limit)
@@ -1057,8 +1228,9 @@ def catalog_search(
 
 @catalog_app.command("show")
 def catalog_show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="The residency's id.",
-                                         show_default=False)],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The residency's id.", show_default=False)
+    ],
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text or json.")
     ] = OutputFormat.text,
@@ -1091,8 +1263,9 @@ def catalog_show(
 
 @catalog_app.command("remove")
 def catalog_remove(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="The residency's id.",
-                                         show_default=False)],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The residency's id.", show_default=False)
+    ],
     catalog: CatalogOption = None,
 ) -> None:
     """Remove a residency from the catalogue (its folder or archive is not touched)."""
@@ -1109,9 +1282,7 @@ def catalog_remove(
 
 @catalog_app.command("render")
 def catalog_render(
-    out: Annotated[Path, typer.Option("--out", help="The folder of the site.")] = Path(
-        "catalogue"
-    ),
+    out: Annotated[Path, typer.Option("--out", help="The folder of the site.")] = Path("catalogue"),
     language: Annotated[
         Language, typer.Option("--language", help="Language of the site's labels.")
     ] = Language.fr,
@@ -1134,12 +1305,16 @@ def catalog_render(
         _fail(exc.problems)
     warnings = [p for p in site.problems if p.severity == "warning"]
     if warnings:
-        typer.echo(f"{_plural(len(warnings), 'warning')} (photos left out, origins no longer "
-                   "readable):", err=True)
+        typer.echo(
+            f"{_plural(len(warnings), 'warning')} (photos left out, origins no longer readable):",
+            err=True,
+        )
         _print_problems(warnings[:20])
     typer.echo(str(out / "index.html"))
-    typer.echo(f"Wrote {_plural(site.pages, 'page')} and {_plural(site.reports, 'report')} "
-               f"into {out}.", err=True)
+    typer.echo(
+        f"Wrote {_plural(site.pages, 'page')} and {_plural(site.reports, 'report')} into {out}.",
+        err=True,
+    )
 
 
 # -- render (issue 4) -----------------------------------------------------------------------
@@ -1165,14 +1340,17 @@ def _progress(label: str) -> Iterator[Callable[[str, float], None] | None]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task(label, total=1.0)
 
         def update(what: str, fraction: float) -> None:
-            bar.update(task, completed=max(0.0, min(fraction, 1.0)),
-                       description=f"{label}: {what}")
+            bar.update(task, completed=max(0.0, min(fraction, 1.0)), description=f"{label}: {what}")
 
         yield update
 
@@ -1186,15 +1364,21 @@ def render(
     ] = "html,pdf",
     edition: Annotated[
         RenderEdition,
-        typer.Option("--edition", help="public: what may be published (the default); team: "
-                     "everything, marked 'Document interne — ne pas diffuser' on every page."),
+        typer.Option(
+            "--edition",
+            help="public: what may be published (the default); team: "
+            "everything, marked 'Document interne — ne pas diffuser' on every page.",
+        ),
     ] = RenderEdition.public,
     out: BuildOut = None,
     pdf_variant: Annotated[
         PdfVariant,
-        typer.Option("--pdf-variant", help="pdf/ua-1: tagged and accessible, for publishing "
-                     "(the default); pdf/a-3u: for archives, with the published YAML sources "
-                     "attached."),
+        typer.Option(
+            "--pdf-variant",
+            help="pdf/ua-1: tagged and accessible, for publishing "
+            "(the default); pdf/a-3u: for archives, with the published YAML sources "
+            "attached.",
+        ),
     ] = PdfVariant.ua1,
 ) -> None:
     """Render the residency's report: OUT/report.html, with its pictures, fonts and styles
@@ -1229,8 +1413,14 @@ def render(
 
             when = build_time()
             with _progress("report.pdf") as progress:
-                pdf = render_pdf(report, published, out=dest, variant=pdf_variant.value,
-                                 when=when, progress=progress)
+                pdf = render_pdf(
+                    report,
+                    published,
+                    out=dest,
+                    variant=pdf_variant.value,
+                    when=when,
+                    progress=progress,
+                )
             pdf_problems = pdf.problems
         page = write_report(report, dest) if "html" in formats else None
         if pdf is not None:
@@ -1246,20 +1436,34 @@ def render(
     _print_problems(sort_problems([*report.problems, *pdf_problems]))
     warnings = sum(p.severity == "warning" for p in problems)
     if warnings:
-        typer.echo(f"{_plural(warnings, 'warning')} in the residency: see residence check "
-                   f"{folder}", err=True)
+        typer.echo(
+            f"{_plural(warnings, 'warning')} in the residency: see residence check {folder}",
+            err=True,
+        )
     if edition is RenderEdition.team:
-        typer.echo(_color("TEAM EDITION: this report shows team-only notes and real names. "
-                          "Keep it inside the team; never publish it.", "warning"), err=True)
+        typer.echo(
+            _color(
+                "TEAM EDITION: this report shows team-only notes and real names. "
+                "Keep it inside the team; never publish it.",
+                "warning",
+            ),
+            err=True,
+        )
     if page is not None:
         typer.echo(str(page))
-        typer.echo(f"Rendered the {edition.value} edition: report.html and "
-                   f"{_plural(len(report.assets), 'file')} in {dest / 'assets'}.", err=True)
+        typer.echo(
+            f"Rendered the {edition.value} edition: report.html and "
+            f"{_plural(len(report.assets), 'file')} in {dest / 'assets'}.",
+            err=True,
+        )
     if pdf is not None:
         typer.echo(str(dest / "report.pdf"))
-        typer.echo(f"Rendered the {edition.value} edition: report.pdf, "
-                   f"{_plural(pdf.pages, 'page')} ({pdf_variant.value}, "
-                   f"{_size(len(pdf.data))}).", err=True)
+        typer.echo(
+            f"Rendered the {edition.value} edition: report.pdf, "
+            f"{_plural(pdf.pages, 'page')} ({pdf_variant.value}, "
+            f"{_size(len(pdf.data))}).",
+            err=True,
+        )
 
 
 # -- methods (issue 5) -----------------------------------------------------------------------
@@ -1274,13 +1478,19 @@ def methods(
     ] = "pdf,html,md",
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="The folder to write into (default: DIR/_build); the sheets "
-                     "go to OUT/methods/.", show_default=False),
+        typer.Option(
+            "--out",
+            help="The folder to write into (default: DIR/_build); the sheets go to OUT/methods/.",
+            show_default=False,
+        ),
     ] = None,
     edition: Annotated[
         RenderEdition,
-        typer.Option("--edition", help="public: what may be published (the default); team: "
-                     "with team-only notes, marked 'Document interne — ne pas diffuser'."),
+        typer.Option(
+            "--edition",
+            help="public: what may be published (the default); team: "
+            "with team-only notes, marked 'Document interne — ne pas diffuser'.",
+        ),
     ] = RenderEdition.public,
 ) -> None:
     """Export every method sheet as an open card others can reuse: OUT/methods/<id>.pdf (one
@@ -1301,16 +1511,18 @@ def methods(
         folder, "no sheet was written. Fix them, then run residence methods again."
     )
     if not residency.methods:
-        typer.echo(f"No method sheet in {folder}: add one in methods/ (residence add method).",
-                   err=True)
+        typer.echo(
+            f"No method sheet in {folder}: add one in methods/ (residence add method).", err=True
+        )
         return
     try:
         from residence.render.pdf import build_time
 
         published = select_edition(residency, edition.value)
         with _progress("methods") as progress:
-            sheets = render_methods(published, formats=formats, out=dest, when=build_time(),
-                                    progress=progress)
+            sheets = render_methods(
+                published, formats=formats, out=dest, when=build_time(), progress=progress
+            )
         written = write_methods(sheets, dest)
     except ResidenceError as exc:
         if exc.usage:
@@ -1320,14 +1532,21 @@ def methods(
         _usage(f"cannot write into '{dest}': {exc.strerror or exc}")
     _print_problems(sort_problems(sheets.problems))
     if edition is RenderEdition.team:
-        typer.echo(_color("TEAM EDITION: these sheets may cite team-only notes. Keep them "
-                          "inside the team.", "warning"), err=True)
+        typer.echo(
+            _color(
+                "TEAM EDITION: these sheets may cite team-only notes. Keep them inside the team.",
+                "warning",
+            ),
+            err=True,
+        )
     shown = [p for p in written if "assets" not in p.relative_to(dest).parts]
     for path in shown:
         typer.echo(str(path))
-    typer.echo(f"Wrote {_plural(len(published.methods), 'method sheet')} "
-               f"({', '.join(f for f in FORMATS if f in formats)}) into {dest / 'methods'}.",
-               err=True)
+    typer.echo(
+        f"Wrote {_plural(len(published.methods), 'method sheet')} "
+        f"({', '.join(f for f in FORMATS if f in formats)}) into {dest / 'methods'}.",
+        err=True,
+    )
 
 
 # -- map (issue 4) ---------------------------------------------------------------------------
@@ -1344,8 +1563,11 @@ def map_(
     ] = "svg,graphml,csv",
     edition: Annotated[
         RenderEdition,
-        typer.Option("--edition", help="public: people who did not agree to be named appear "
-                     "under a pseudonym (the default); team: real names, for the team only."),
+        typer.Option(
+            "--edition",
+            help="public: people who did not agree to be named appear "
+            "under a pseudonym (the default); team: real names, for the team only.",
+        ),
     ] = RenderEdition.public,
     out: BuildOut = None,
 ) -> None:
@@ -1392,16 +1614,27 @@ def map_(
         _usage(f"cannot write into '{dest}': {exc.strerror or exc}")
     warnings = sum(p.severity == "warning" for p in problems)
     if warnings:
-        typer.echo(f"{_plural(warnings, 'warning')} in the residency: see residence check "
-                   f"{folder}", err=True)
+        typer.echo(
+            f"{_plural(warnings, 'warning')} in the residency: see residence check {folder}",
+            err=True,
+        )
     if edition is RenderEdition.team:
-        typer.echo(_color("TEAM EDITION: these files show real names. Keep them inside the "
-                          "team; never publish them.", "warning"), err=True)
+        typer.echo(
+            _color(
+                "TEAM EDITION: these files show real names. Keep them inside the "
+                "team; never publish them.",
+                "warning",
+            ),
+            err=True,
+        )
     for name in files:
         typer.echo(str(dest / name))
-    typer.echo(f"Drew the {edition.value} edition's map: "
-               f"{_plural(len(published.actors), 'actor')}, "
-               f"{_plural(len(published.relations), 'relation')}.", err=True)
+    typer.echo(
+        f"Drew the {edition.value} edition's map: "
+        f"{_plural(len(published.actors), 'actor')}, "
+        f"{_plural(len(published.relations), 'relation')}.",
+        err=True,
+    )
 
 
 def main() -> None:

@@ -77,9 +77,7 @@ class Translator:
 
 def _plural_index(locale: Any, n: int) -> int:
     form = locale.plural_form(n)
-    order = ["one", "other"] if len(locale.plural_form.tags) <= 2 else list(
-        locale.plural_form.tags
-    )
+    order = ["one", "other"] if len(locale.plural_form.tags) <= 2 else list(locale.plural_form.tags)
     return order.index(form) if form in order else len(order) - 1
 
 

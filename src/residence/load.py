@@ -493,17 +493,13 @@ def _value_message(kind: str, where: str, value: Any, err: Any) -> str:
 # -- the folder --------------------------------------------------------------------------
 
 
-def load_file(
-    root: Path, rel: str, model: type[Model]
-) -> tuple[Model | None, Any, list[Problem]]:
+def load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, Any, list[Problem]]:
     """Read and validate one file; return (model or None, root node, problems)."""
     with _no_cycle_collection():
         return _load_file(root, rel, model)
 
 
-def _load_file(
-    root: Path, rel: str, model: type[Model]
-) -> tuple[Model | None, Any, list[Problem]]:
+def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, Any, list[Problem]]:
     path = os.path.join(root, rel)
     try:
         info = os.stat(path)
@@ -541,10 +537,7 @@ def _load_file(
 def _empty_message(model: type[Model]) -> str:
     required = [f.alias or name for name, f in model.model_fields.items() if f.is_required()]
     listed = ", ".join(required[:-1]) + f" and {required[-1]}" if len(required) > 1 else required[0]
-    return (
-        "this file is empty (or holds only comments): it needs at least the fields "
-        f"{listed}"
-    )
+    return f"this file is empty (or holds only comments): it needs at least the fields {listed}"
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -566,8 +559,14 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
         return []
     if not _inside(root, base):
         problems.append(
-            Problem(folder, None, None, "error", "outside",
-                    "this folder is a link to a place outside the residency folder")
+            Problem(
+                folder,
+                None,
+                None,
+                "error",
+                "outside",
+                "this folder is a link to a place outside the residency folder",
+            )
         )
         return []
     found = []
@@ -581,15 +580,27 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
             if not name.endswith(YAML_SUFFIXES):
                 if not name.lower().startswith(("readme", "licen")):
                     problems.append(
-                        Problem(rel, None, None, "warning", "ignored-file",
-                                f"ignored: only .yaml files are read in {folder}/")
+                        Problem(
+                            rel,
+                            None,
+                            None,
+                            "warning",
+                            "ignored-file",
+                            f"ignored: only .yaml files are read in {folder}/",
+                        )
                     )
                 continue
             full = os.path.join(dirpath, name)
             if os.path.islink(full) and not _inside(root, Path(full)):
                 problems.append(
-                    Problem(rel, None, None, "error", "outside",
-                            "this file is a link to a place outside the residency folder")
+                    Problem(
+                        rel,
+                        None,
+                        None,
+                        "error",
+                        "outside",
+                        "this file is a link to a place outside the residency folder",
+                    )
                 )
                 continue
             found.append(rel)
@@ -635,8 +646,16 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
         # sit in a folder (private/) that is one.
         full = root / rel
         if not listed and not _inside(root, full):
-            problems.append(Problem(rel, None, None, "error", "outside",
-                                    "this file is a link to a place outside the residency folder"))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "error",
+                    "outside",
+                    "this file is a link to a place outside the residency folder",
+                )
+            )
             residency.failed.append(rel)
             return None
         residency.files.append(rel)
@@ -651,9 +670,15 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
     main = first_existing(root, "residence")
     if main is None:
         problems.append(
-            Problem("residence.yaml", None, None, "error", "not-a-residency",
-                    "no residence.yaml here: is this a residency folder? "
-                    "Create one with 'residence new FOLDER --title …'")
+            Problem(
+                "residence.yaml",
+                None,
+                None,
+                "error",
+                "not-a-residency",
+                "no residence.yaml here: is this a residency folder? "
+                "Create one with 'residence new FOLDER --title …'",
+            )
         )
     else:
         residency.residence = read(main, Residence)

@@ -137,9 +137,7 @@ def serialize_residency(residency: Residency) -> dict[str, bytes]:
             continue
         data = model_data(entry)
         if public and "quotes" in data:
-            data["quotes"] = [
-                model_data(q) for q in entry.quotes if q.visibility != "team"
-            ]
+            data["quotes"] = [model_data(q) for q in entry.quotes if q.visibility != "team"]
             if not data["quotes"]:
                 del data["quotes"]
         put(_path_for(entry, "journal", _entry_stem(entry)), data)

@@ -80,10 +80,7 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
             return f"'{name}': a symbolic link (links are refused: they could point anywhere)"
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
             return f"'{name}': a special file (device, pipe or socket)"
-    if (
-        info.file_size > RATIO_FLOOR
-        and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-    ):
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         return (
             f"'{name}': expands {info.file_size // max(info.compress_size, 1)} times "
             f"(more than {MAX_RATIO}): this looks like a zip bomb"
@@ -213,9 +210,13 @@ def _first(tags: dict[str, list[str]], name: str) -> str | None:
 
 
 def _decode_manifest_path(path: str) -> str:
-    return path.replace("%0A", "\n").replace("%0a", "\n").replace("%0D", "\r").replace(
-        "%0d", "\r"
-    ).replace("%25", "%")
+    return (
+        path.replace("%0A", "\n")
+        .replace("%0a", "\n")
+        .replace("%0D", "\r")
+        .replace("%0d", "\r")
+        .replace("%25", "%")
+    )
 
 
 def _read_manifest(path: Path) -> dict[str, str]:
@@ -289,8 +290,9 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
         problems.append(_problem("bagit.txt", f"cannot be read: {exc}"))
         return result
     if "BagIt-Version" not in declaration or "Tag-File-Character-Encoding" not in declaration:
-        problems.append(_problem("bagit.txt", "must give BagIt-Version and "
-                                 "Tag-File-Character-Encoding"))
+        problems.append(
+            _problem("bagit.txt", "must give BagIt-Version and Tag-File-Character-Encoding")
+        )
     if not (root / "data").is_dir():
         problems.append(_problem("data/", "missing: the bag has no payload folder"))
         return result
@@ -325,15 +327,22 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
     result.algorithms = sorted(listed)
     everywhere = set.union(*(set(e) for e in listed.values())) if listed else set()
     for name in sorted(everywhere - set(payload)):
-        problems.append(_problem(name, "is listed in the manifests but missing from the bag",
-                                 "missing-file"))
+        problems.append(
+            _problem(name, "is listed in the manifests but missing from the bag", "missing-file")
+        )
     for name in sorted(set(payload) - everywhere):
-        problems.append(_problem(name, "is in the bag but in no manifest: a file was added "
-                                 "after the archive was made", "unexpected-file"))
+        problems.append(
+            _problem(
+                name,
+                "is in the bag but in no manifest: a file was added after the archive was made",
+                "unexpected-file",
+            )
+        )
     for algorithm, entries in sorted(listed.items()):
         for name in sorted((everywhere & set(payload)) - set(entries)):
-            problems.append(_problem(name, f"is missing from manifest-{algorithm}.txt",
-                                     "unexpected-file"))
+            problems.append(
+                _problem(name, f"is missing from manifest-{algorithm}.txt", "unexpected-file")
+            )
 
     # Payload-Oxum: total bytes and file count.
     oxum = _first(info, "Payload-Oxum")
@@ -342,21 +351,27 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
         if not (size.isdigit() and count.isdigit()):
             problems.append(_problem("bag-info.txt", f"Payload-Oxum '{oxum}' is not bytes.files"))
         elif (int(size), int(count)) != (result.payload_bytes, result.files):
-            problems.append(_problem(
-                "bag-info.txt",
-                f"Payload-Oxum says {count} files and {size} bytes, the bag holds "
-                f"{result.files} files and {result.payload_bytes} bytes",
-                "oxum",
-            ))
+            problems.append(
+                _problem(
+                    "bag-info.txt",
+                    f"Payload-Oxum says {count} files and {size} bytes, the bag holds "
+                    f"{result.files} files and {result.payload_bytes} bytes",
+                    "oxum",
+                )
+            )
 
     # Every checksum of every payload file, in path order.
     for name in sorted(payload):
         for algorithm, entries in sorted(listed.items()):
             expected = entries.get(name)
             if expected is not None and _digest(payload[name], algorithm) != expected:
-                problems.append(_problem(
-                    name, f"differs from its {algorithm} checksum: the file was changed or "
-                    "damaged", "checksum"))
+                problems.append(
+                    _problem(
+                        name,
+                        f"differs from its {algorithm} checksum: the file was changed or damaged",
+                        "checksum",
+                    )
+                )
                 break
 
     # Tag manifests: the tag files themselves.
@@ -372,11 +387,17 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
         for name, expected in sorted(entries.items()):
             full = root / name
             if not full.is_file() or full.is_symlink():
-                problems.append(_problem(name, f"is listed in {tagmanifest.name} but missing",
-                                         "missing-file"))
+                problems.append(
+                    _problem(name, f"is listed in {tagmanifest.name} but missing", "missing-file")
+                )
             elif _digest(full, algorithm) != expected:
-                problems.append(_problem(name, f"differs from its {algorithm} checksum in "
-                                         f"{tagmanifest.name}", "checksum"))
+                problems.append(
+                    _problem(
+                        name,
+                        f"differs from its {algorithm} checksum in {tagmanifest.name}",
+                        "checksum",
+                    )
+                )
 
     problems.extend(_crate_problems(root, set(payload)))
     if not problems:
@@ -414,13 +435,13 @@ def _crate_problems(root: Path, payload: set[str]) -> list[Problem]:
         name = f"data/{unquote(ident)}"
         described.add(name)
         if name not in payload:
-            problems.append(_problem(name, f"is described in {CRATE} but missing from the "
-                                     "payload", "crate"))
+            problems.append(
+                _problem(name, f"is described in {CRATE} but missing from the payload", "crate")
+            )
         elif ident not in entities:
             problems.append(_problem(name, f"has no entity of its own in {CRATE}", "crate"))
     for name in sorted(payload - described - {rel}):
-        problems.append(_problem(name, f"is in the payload but not described in {CRATE}",
-                                 "crate"))
+        problems.append(_problem(name, f"is in the payload but not described in {CRATE}", "crate"))
     return problems
 
 
@@ -436,8 +457,11 @@ def _reference_problems(root: Path) -> list[Problem]:
     except bagit.BagError as exc:
         details = getattr(exc, "details", None) or []
         first = str(details[0]) if details else str(exc)
-        return [_problem("bagit.txt", f"the reference BagIt validator refuses the bag: {first}",
-                         "bagit")]
+        return [
+            _problem(
+                "bagit.txt", f"the reference BagIt validator refuses the bag: {first}", "bagit"
+            )
+        ]
     finally:
         logger.setLevel(previous)
     return []

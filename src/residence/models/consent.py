@@ -15,9 +15,7 @@ class Consent(Model):
     """What one person agreed to: how their name, words and picture may be used."""
 
     actor: Slug = Field(description="Id of a personal actor (personal: true in actors.yaml).")
-    scope: Scope = Field(
-        description="none, internal (the team only) or public (may be published)."
-    )
+    scope: Scope = Field(description="none, internal (the team only) or public (may be published).")
     date: Date | None = Field(default=None, description="When consent was given (YYYY-MM-DD).")
     guardians: bool = Field(
         default=False,

@@ -25,7 +25,7 @@ class Entry(Model):
     """A journal entry: what was seen, heard, tried or thought on one day."""
 
     date: Date = Field(description="Day of the entry (YYYY-MM-DD), inside one of the weeks.")
-    time: Time | None = Field(default=None, description="Time of day, as \"HH:MM\" (optional).")
+    time: Time | None = Field(default=None, description='Time of day, as "HH:MM" (optional).')
     title: str = Field(description="A short title.")
     kind: EntryKind = Field(
         description="observation, interview, workshop, meeting, test or reflection."

@@ -22,9 +22,7 @@ class Method(Model):
         default=None,
         description="immersion, analysis, prototyping, testing or transfer.",
     )
-    duration: str | None = Field(
-        default=None, description="How long it takes, for example \"2 h\"."
-    )
+    duration: str | None = Field(default=None, description='How long it takes, for example "2 h".')
     participants: str | None = Field(default=None, description="Who takes part, and how many.")
     materials: list[str] = Field(default_factory=list, description="What to bring.")
     steps: list[str] = Field(min_length=1, description="The steps, in order.")

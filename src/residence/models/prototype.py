@@ -20,7 +20,7 @@ class TestSession(Model):
     date: Date = Field(description="Day of the test (YYYY-MM-DD).")
     place: str | None = Field(default=None, description="Where the test took place.")
     participants: str | None = Field(
-        default=None, description="Who took part, for example \"12 patients, 3 agents\"."
+        default=None, description='Who took part, for example "12 patients, 3 agents".'
     )
     protocol: Markdown | None = Field(default=None, description="How the test was run.")
     observations: Markdown | None = Field(default=None, description="What was seen (Markdown).")
@@ -44,11 +44,9 @@ class Prototype(Model):
 
     id: Slug = Field(description="A short id, the same as the file name.")
     title: str = Field(description="The prototype's name.")
-    hypothesis: str = Field(description="What it tests: \"si … alors …\" (if … then …).")
+    hypothesis: str = Field(description='What it tests: "si … alors …" (if … then …).')
     problem: Markdown | None = Field(default=None, description="The problem it answers (Markdown).")
-    stage: Stage = Field(
-        description="idea, sketch, mock-up, live-test, adopted or abandoned."
-    )
+    stage: Stage = Field(description="idea, sketch, mock-up, live-test, adopted or abandoned.")
     fidelity: Literal["low", "medium", "high"] | None = Field(
         default=None, description="How finished it is: low, medium or high."
     )

@@ -21,8 +21,8 @@ class Week(Model):
     end: Date = Field(description="Last day of the week on site (YYYY-MM-DD), not before start.")
     focus: str | None = Field(
         default=None,
-        description="What the week is for, for example \"Rencontrer et analyser\", "
-        "\"Prototyper et tester\" or \"Transférer\".",
+        description='What the week is for, for example "Rencontrer et analyser", '
+        '"Prototyper et tester" or "Transférer".',
     )
 
 
@@ -62,8 +62,8 @@ class Residence(Model):
         description="territoires-en-residences, la-transfo, la-pointeuse or other."
     )
     host: str = Field(
-        description="The commissioning public body, for example \"Conseil départemental du "
-        "Val-de-Marne\"."
+        description='The commissioning public body, for example "Conseil départemental du '
+        'Val-de-Marne".'
     )
     site: str = Field(
         description="The place of immersion: a high school, a hospital, a one-stop office…"
@@ -96,6 +96,7 @@ class Residence(Model):
     )
     partners: list[str] = Field(default_factory=list, description="Partner organisations.")
     keywords: list[str] = Field(default_factory=list, description="Keywords for the catalogue.")
+
     @field_validator("format")
     @classmethod
     def _known_format(cls, value: int) -> int:

@@ -1169,8 +1169,7 @@ class _Builder:
                     f"#prototype-{proto.id}", self.typo(proto.title), self.gettext("prototype")
                 )
             more = (
-                Link("#immersion", more_entries(self.t, cites.left_out))
-                if cites.left_out else None
+                Link("#immersion", more_entries(self.t, cites.left_out)) if cites.left_out else None
             )
             licence = licence_of(method.license or self.res.license, self.t)
             cards.append(

@@ -252,8 +252,14 @@ def refusal_problems(
             continue
         seen.add(refusal.url)
         for where, line in locate_requests(refusal.url, sources, base):
-            problems.append(Problem(
-                where, line, None, "warning", "refused-resource",
-                f"'{_display(refusal.url)}' was left out of the PDF: {refusal.reason}",
-            ))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    None,
+                    "warning",
+                    "refused-resource",
+                    f"'{_display(refusal.url)}' was left out of the PDF: {refusal.reason}",
+                )
+            )
     return problems

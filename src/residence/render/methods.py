@@ -166,8 +166,12 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
         names = [typography(a, lang) for a in (method.authors or team)]
         authors = _join(names, lang)
         residency = typography(res.title, lang)
-        origin = t.gettext("Method sheet of the residency “{title}”, {host}, {year}.",
-                           title=residency, host=typography(res.host, lang), year=year)
+        origin = t.gettext(
+            "Method sheet of the residency “{title}”, {host}, {year}.",
+            title=residency,
+            host=typography(res.host, lang),
+            year=year,
+        )
         own = typography((method.source or "").strip(), lang)
         if own and not own.endswith((".", "!", "?", "…")):
             own += "."
@@ -175,36 +179,42 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
         attribution = t.gettext(
             "“{title}”, method sheet by {authors}, from the residency “{residency}” ({host}, "
             "{year}), licence {licence}.",
-            title=typography(method.title, lang), authors=authors, residency=residency,
-            host=typography(res.host, lang), year=year, licence=licence.spdx,
-        )
-        sheets.append(MethodSheet(
-            id=method.id,
-            lang=lang,
             title=typography(method.title, lang),
-            summary=render_markdown(method.summary, lang=lang),
-            purpose=render_markdown(method.purpose, lang=lang),
-            summary_md=(method.summary or "").strip(),
-            purpose_md=(method.purpose or "").strip(),
-            phase=phases.get(method.phase or "", ""),
-            duration=typography(method.duration, lang),
-            participants=typography(method.participants, lang),
-            materials=[typography(m, lang) for m in method.materials],
-            steps=[typography(s, lang) for s in method.steps],
-            tips=[typography(s, lang) for s in method.tips],
-            used_in=used_in,
-            used_more=more_entries(t, left_out),
             authors=authors,
-            author_names=names,
-            source=source,
-            licence=SheetLicence(licence.spdx, licence.name, licence.url),
             residency=residency,
             host=typography(res.host, lang),
             year=year,
-            attribution=attribution,
-            edition=published.edition,
-            band=band,
-        ))
+            licence=licence.spdx,
+        )
+        sheets.append(
+            MethodSheet(
+                id=method.id,
+                lang=lang,
+                title=typography(method.title, lang),
+                summary=render_markdown(method.summary, lang=lang),
+                purpose=render_markdown(method.purpose, lang=lang),
+                summary_md=(method.summary or "").strip(),
+                purpose_md=(method.purpose or "").strip(),
+                phase=phases.get(method.phase or "", ""),
+                duration=typography(method.duration, lang),
+                participants=typography(method.participants, lang),
+                materials=[typography(m, lang) for m in method.materials],
+                steps=[typography(s, lang) for s in method.steps],
+                tips=[typography(s, lang) for s in method.tips],
+                used_in=used_in,
+                used_more=more_entries(t, left_out),
+                authors=authors,
+                author_names=names,
+                source=source,
+                licence=SheetLicence(licence.spdx, licence.name, licence.url),
+                residency=residency,
+                host=typography(res.host, lang),
+                year=year,
+                attribution=attribution,
+                edition=published.edition,
+                band=band,
+            )
+        )
     return sheets
 
 
@@ -252,8 +262,9 @@ def render_sheet_html(sheet: MethodSheet, *, css_href: str = "assets/sheet.css")
     """Return one method sheet as a standalone HTML page."""
     env = _environment(True)
     env.globals.update(_globals(sheet.lang))
-    return env.get_template("sheet.html.j2").render(sheet=sheet, css_href=css_href,
-                                                    fonts_href="assets/fonts/fonts.css")
+    return env.get_template("sheet.html.j2").render(
+        sheet=sheet, css_href=css_href, fonts_href="assets/fonts/fonts.css"
+    )
 
 
 def render_booklet_html(sheets: list[MethodSheet], published: Residency) -> str:
@@ -298,8 +309,15 @@ def _static_files() -> dict[str, Path]:
 
 
 def _sheet_pdf(
-    html: str, published: Residency, out: Path, title: str, subject: str, authors: list[str],
-    when: dt.datetime, licence: SheetLicence, name: str,
+    html: str,
+    published: Residency,
+    out: Path,
+    title: str,
+    subject: str,
+    authors: list[str],
+    when: dt.datetime,
+    licence: SheetLicence,
+    name: str,
 ) -> tuple[bytes, int, list[Problem]]:
     """Lay out one HTML page of method sheets on A4; return (PDF, pages, warnings)."""
     from residence.render import pdf as pdfmod
@@ -310,8 +328,11 @@ def _sheet_pdf(
         {base / rel: p for rel, p in _static_files().items()},
         published.root / pdfmod.CACHE_FOLDER,
     )
-    fetcher = SafeFetcher([methods_templates(), templates_dir() / "report" / "fonts"],
-                          virtual=virtual, private=[published.root / "private"])
+    fetcher = SafeFetcher(
+        [methods_templates(), templates_dir() / "report" / "fonts"],
+        virtual=virtual,
+        private=[published.root / "private"],
+    )
     res = published.residence
     info = pdfmod.PdfInfo(
         title=title,
@@ -369,8 +390,15 @@ def render_methods(
                 result.files[f"{FOLDER}/{sheet.id}.md"] = render_sheet_markdown(sheet).encode()
             else:
                 data, _, problems = _sheet_pdf(
-                    html, published, out, sheet.title, to_plain_text(sheet.summary_md),
-                    sheet.author_names, when, sheet.licence, f"{sheet.id}.pdf",
+                    html,
+                    published,
+                    out,
+                    sheet.title,
+                    to_plain_text(sheet.summary_md),
+                    sheet.author_names,
+                    when,
+                    sheet.licence,
+                    f"{sheet.id}.pdf",
                 )
                 result.files[f"{FOLDER}/{sheet.id}.pdf"] = data
                 result.problems += problems
@@ -389,10 +417,17 @@ def render_methods(
         found = licence_of(spdx, translator(published.language, "report"))
         report_licence = SheetLicence(found.spdx, found.name, found.url)
         data, _, problems = _sheet_pdf(
-            html, published, out, title,
-            t.gettext("The open method sheets of the residency “{title}”.",
-                      title=res.title if res else ""),
-            team, when, report_licence, BOOKLET,
+            html,
+            published,
+            out,
+            title,
+            t.gettext(
+                "The open method sheets of the residency “{title}”.", title=res.title if res else ""
+            ),
+            team,
+            when,
+            report_licence,
+            BOOKLET,
         )
         result.files[f"{FOLDER}/{BOOKLET}"] = data
         result.problems += problems

@@ -396,8 +396,9 @@ def _print_photo(data: bytes, cache_dir: Path | None) -> bytes | Path:
             return data  # drawings and transparency: kept as they are (lossless)
         image.thumbnail((PRINT_MAX_PX, PRINT_MAX_PX), Image.Resampling.LANCZOS)
         out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True,
-                                  progressive=False)
+        image.convert("RGB").save(
+            out, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True, progressive=False
+        )
     result = out.getvalue()
     if cached is not None:
         try:
@@ -513,8 +514,9 @@ def _rules(css: str) -> Iterator[tuple[str, str]]:
         prelude = css[position:opening].strip()
         if prelude.startswith("@"):
             media = prelude.lower()
-            stack.append(media.startswith("@media") and "print" in media
-                         and "not print" not in media)
+            stack.append(
+                media.startswith("@media") and "print" in media and "not print" not in media
+            )
             position = opening + 1
             continue
         end = css.find("}", opening)
@@ -660,8 +662,9 @@ def _problems_from_log(messages: list[str], path: str = "report.html") -> list[P
             word in lowered for word in ("unsupported", "ignored", "invalid", "expected a")
         ):
             continue  # CSS the browser understands and WeasyPrint skips: not the user's fault
-        problems.append(Problem(path, None, None, "warning", "pdf",
-                                f"the PDF renderer said: {message}"))
+        problems.append(
+            Problem(path, None, None, "warning", "pdf", f"the PDF renderer said: {message}")
+        )
     return problems
 
 
@@ -781,9 +784,17 @@ def _release_memory() -> None:
 #: What WeasyPrint's layout context keeps of the layout once the pages are made: page states,
 #: footnotes, running elements, tables, floats and the boxes built before the layout.
 _LAYOUT_STATE = (
-    "page_maker", "tables", "broken_out_of_flow", "_excluded_shapes",
-    "_excluded_shapes_root_boxes", "footnotes", "page_footnotes", "current_page_footnotes",
-    "reported_footnotes", "running_elements", "string_set",
+    "page_maker",
+    "tables",
+    "broken_out_of_flow",
+    "_excluded_shapes",
+    "_excluded_shapes_root_boxes",
+    "footnotes",
+    "page_footnotes",
+    "current_page_footnotes",
+    "reported_footnotes",
+    "running_elements",
+    "string_set",
 )
 
 
@@ -840,7 +851,11 @@ def write_document(document: Document, variant: str, **options: Any) -> tuple[by
     # growing buffer and its copy came on top of them (twice the PDF's size).
     with tempfile.TemporaryFile() as buffer:
         document.write_pdf(
-            buffer, pdf_variant=variant, pdf_tags=True, dpi=PRINT_DPI, finisher=finisher,
+            buffer,
+            pdf_variant=variant,
+            pdf_tags=True,
+            dpi=PRINT_DPI,
+            finisher=finisher,
             **options,
         )
         buffer.seek(0)
@@ -932,7 +947,8 @@ def render_pdf(
     )
     html = with_print_stylesheet(report.html)
     sheets = [
-        content.decode("utf-8", "replace") if isinstance(content, bytes)
+        content.decode("utf-8", "replace")
+        if isinstance(content, bytes)
         else Path(content).read_text("utf-8", errors="replace")
         for rel, content in report.assets.items()
         if rel.endswith(".css") and "/fonts/" not in rel

@@ -68,6 +68,8 @@ def more_entries(t: Translator, count: int) -> str:
     if count <= 0:
         return ""
     return t.ngettext(
-        "and {count} more journal entry", "and {count} more journal entries", count,
+        "and {count} more journal entry",
+        "and {count} more journal entries",
+        count,
         count=format_decimal(count, locale=t.language),
     )

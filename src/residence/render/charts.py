@@ -45,6 +45,17 @@ def stage_labels(t: Translator) -> dict[str, str]:
     }
 
 
+def phase_labels(t: Translator) -> dict[str, str]:
+    """Return the label of each phase a method is used in."""
+    return {
+        "immersion": t.gettext("immersion"),
+        "analysis": t.gettext("analysis"),
+        "prototyping": t.gettext("prototyping"),
+        "testing": t.gettext("testing"),
+        "transfer": t.gettext("transfer"),
+    }
+
+
 def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 

@@ -27,6 +27,7 @@ from residence.models.common import slugify
 from residence.models.residency import entry_stem, source_of
 from residence.render.charts import (
     kind_labels,
+    phase_labels,
     render_funnel_svg,
     render_timeline_svg,
     stage_labels,
@@ -1153,13 +1154,7 @@ class _Builder:
         return Next(handovers, pending, visits)
 
     def methods(self) -> Methods:
-        phases = {
-            "immersion": self.gettext("immersion"),
-            "analysis": self.gettext("analysis"),
-            "prototyping": self.gettext("prototyping"),
-            "testing": self.gettext("testing"),
-            "transfer": self.gettext("transfer"),
-        }
+        phases = phase_labels(self.t)
         cards = []
         for method in self.r.methods:
             cites = citations(method, self.entries, self.r.prototypes)

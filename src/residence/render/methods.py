@@ -30,6 +30,7 @@ from residence.i18n import Translator, translator
 from residence.models import Entry, Method, Residency
 from residence.models.common import slugify
 from residence.models.residency import entry_stem
+from residence.render.charts import phase_labels
 from residence.render.markdown import render_markdown, to_plain_text, typography
 from residence.render.uses import citations, more_entries
 from residence.resources import templates_dir
@@ -103,16 +104,6 @@ class RenderedMethods:
 # -- context -----------------------------------------------------------------------------------
 
 
-def _phases(t: Translator) -> dict[str, str]:
-    return {
-        "immersion": t.gettext("immersion"),
-        "analysis": t.gettext("analysis"),
-        "prototyping": t.gettext("prototyping"),
-        "testing": t.gettext("testing"),
-        "transfer": t.gettext("transfer"),
-    }
-
-
 def _join(items: list[str], lang: str) -> str:
     from babel.lists import format_list
 
@@ -150,7 +141,7 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
     lang = published.language
     t = translator(lang, "methods")
     report_t = translator(lang, "report")
-    phases = _phases(t)
+    phases = phase_labels(t)
     team = [m.name for m in res.team if m.role == "resident"] or [m.name for m in res.team]
     year = str(res.weeks[-1].end.year) if res.weeks else ""
     band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""

@@ -30,6 +30,7 @@ from residence.render.pdf import (
     RenderedPdf,
     attached_sources,
     chart_styles,
+    mend_definition_lists,
     pdf_info,
     render_pdf,
     with_chart_styles,
@@ -353,6 +354,55 @@ def test_render_pdf_example_tags_figures_and_entry_links_soundly(
     assert len([e for e in elements if e.get("/S") == "/Art"]) >= 40  # the journal entries
     pages = [_flat(text) for text in _text(pdf.data)]
     assert any("Rencontrés : " in text for text in pages)
+
+
+def _kinds(element: dict[str, object]) -> list[object]:
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, list) else [kids]
+    return [k.get_object().get("/S") for k in kids if hasattr(k, "get_object")]
+
+
+@pytest.mark.pdf
+def test_render_pdf_example_lists_hold_only_items(
+    example_pdf: tuple[RenderedPdf, Residency],
+) -> None:
+    """A list holds items, an item a label and a body: the facts' rows are items too."""
+    pdf, _ = example_pdf
+    elements = list(_structure(PdfReader(io.BytesIO(pdf.data))))
+    lists = [e for e in elements if e.get("/S") == "/L"]
+    assert lists
+    assert not [e for e in lists if "/Div" in _kinds(e)]
+    items = [e for e in elements if e.get("/S") == "/LI"]
+    assert {tuple(_kinds(e)) for e in items} <= {("/Lbl", "/LBody"), ("/LBody",)}
+    # The cover's facts, a term and its definition: "Site" labels its value.
+    labels = [e for e in elements if e.get("/S") == "/Lbl"]
+    assert len(labels) > 40
+
+
+def test_mend_definition_lists_makes_rows_items_with_a_label_and_a_body() -> None:
+    import pydyf
+
+    pdf = pydyf.PDF()
+
+    def add(tag: str, *kids: pydyf.Dictionary) -> pydyf.Dictionary:
+        element = pydyf.Dictionary({"Type": "/StructElem", "S": f"/{tag}", "K": pydyf.Array()})
+        pdf.add_object(element)
+        for kid in kids:
+            element["K"].append(kid.reference)
+        return element
+
+    term, definition = add("LI", add("LBody")), add("LI", add("LBody"))
+    row = add("Div", term, definition)
+    odd = add("Div", add("LI", add("LBody")))  # not a term and its definition: left alone
+    plain = add("LI", add("LBody"))  # a <dt> or <dd> straight in the <dl>: already an item
+    dl = add("L", row, odd, plain)
+    elsewhere = add("Div", add("LI", add("LBody")), add("LI", add("LBody")))  # not in a list
+
+    assert mend_definition_lists(pdf) == 1
+    assert (dl["S"], row["S"], term["S"], definition["S"]) == ("/L", "/LI", "/Lbl", "/LBody")
+    assert [pdf.objects[int(k.split()[0])]["S"] for k in term["K"]] == ["/NonStruct"]
+    assert (odd["S"], plain["S"], elsewhere["S"]) == ("/Div", "/LI", "/Div")
+    assert mend_definition_lists(pdf) == 0  # once is enough
 
 
 @pytest.mark.pdf

@@ -368,6 +368,7 @@ def _page_as_given(folder: Path, out: Path) -> Path:
         print_stylesheet,
         with_chart_styles,
         with_print_stylesheet,
+        without_gaps_in_lists,
     )
 
     residency, _ = load_residency(folder)
@@ -380,7 +381,7 @@ def _page_as_given(folder: Path, out: Path) -> Path:
         for rel, c in report.assets.items()
         if rel.endswith(".css") and "/fonts/" not in rel
     ]
-    page = with_print_stylesheet(report.html)
+    page = with_print_stylesheet(without_gaps_in_lists(report.html))
     page = with_chart_styles(page, chart_styles(page, sheets))
     path = out / "bench.html"
     path.write_text(page, encoding="utf-8")

@@ -35,6 +35,7 @@ from residence.render.pdf import (
     render_pdf,
     with_chart_styles,
     with_print_stylesheet,
+    without_gaps_in_lists,
 )
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lycee-jean-moulin"
@@ -371,12 +372,25 @@ def test_render_pdf_example_lists_hold_only_items(
     elements = list(_structure(PdfReader(io.BytesIO(pdf.data))))
     lists = [e for e in elements if e.get("/S") == "/L"]
     assert lists
-    assert not [e for e in lists if "/Div" in _kinds(e)]
+    assert {kind for e in lists for kind in _kinds(e)} <= {"/LI", "/L", "/Caption"}
     items = [e for e in elements if e.get("/S") == "/LI"]
     assert {tuple(_kinds(e)) for e in items} <= {("/Lbl", "/LBody"), ("/LBody",)}
     # The cover's facts, a term and its definition: "Site" labels its value.
     labels = [e for e in elements if e.get("/S") == "/Lbl"]
     assert len(labels) > 40
+
+
+def test_without_gaps_in_lists_drops_only_the_space_between_items() -> None:
+    page = (
+        '<ul class="figures">\n  <li><span>3</span> <span>semaines</span></li>\n  <li>x</li>\n</ul>'
+        '<dl class="facts">\n <div><dt>A</dt><dd><a>x</a> <span class="note">(n)</span></dd></div>'
+        "\n <div><dt>B</dt><dd>y</dd></div>\n</dl><p> keep </p> <div> </div>"
+    )
+    assert without_gaps_in_lists(page) == (
+        '<ul class="figures"><li><span>3</span> <span>semaines</span></li><li>x</li></ul>'
+        '<dl class="facts"><div><dt>A</dt><dd><a>x</a> <span class="note">(n)</span></dd></div>'
+        "<div><dt>B</dt><dd>y</dd></div></dl><p> keep </p> <div> </div>"
+    )
 
 
 def test_mend_definition_lists_makes_rows_items_with_a_label_and_a_body() -> None:
@@ -448,6 +462,37 @@ def test_render_pdf_example_embeds_only_the_shipped_fonts(
     families = {re.sub(r"-(Semi-Bold|Bold)$", "", f) for f in families}
     assert families <= {"Literata", "Instrument-Serif", "Instrument-Sans", "Residence-Symbols"}
     assert "Residence-Symbols" in families  # the relation arrows and chart marks
+
+
+@pytest.mark.parametrize(
+    "name", ["noto-sans-math-symbols-400-normal.woff2", "literata-latin-400-normal.woff2"]
+)
+def test_print_fonts_draw_every_space_next_to_a_mark(name: str) -> None:
+    """Each shipped font, made ready for print, has a real glyph for the spaces.
+
+    The symbols font had none: a space drawn from it next to an arrow or a nested list's
+    bullet ("◦ ", "→ " at the end of a line) came out as an empty box on paper.
+    """
+    from fontTools.ttLib import TTFont
+
+    from residence.render.pdf import _decompressed
+    from residence.resources import templates_dir
+
+    font = TTFont(
+        io.BytesIO(_decompressed((templates_dir() / "report" / "fonts" / name).read_bytes(), None))
+    )
+    cmap = font.getBestCmap()
+    for code in (0x20, 0xA0, 0x202F):
+        glyph = cmap.get(code)
+        assert glyph is not None and glyph != ".notdef", (name, hex(code))
+        assert font["hmtx"][glyph][0] > 0, (name, hex(code))
+    assert font["glyf"][cmap[0x20]].numberOfContours == 0  # a space draws nothing
+    for code, glyph in (
+        TTFont(io.BytesIO((templates_dir() / "report" / "fonts" / name).read_bytes()))
+        .getBestCmap()
+        .items()
+    ):
+        assert cmap[code] == glyph  # every mark and letter kept as it was
 
 
 def test_render_pdf_team_edition_has_the_band_on_every_page(minimal: Path) -> None:

@@ -340,7 +340,7 @@ def _attachments(published: Residency, when: dt.datetime, fetcher: SafeFetcher) 
 # -- fonts -----------------------------------------------------------------------------------
 
 #: Bump when the fonts are prepared differently, so that old cached fonts are not reused.
-FONT_VERSION = "2"
+FONT_VERSION = "3"
 NARROW_NBSP = 0x202F
 _FONTS: dict[str, bytes] = {}  # sha256 of a WOFF2 file -> its TrueType bytes (this process)
 
@@ -370,7 +370,7 @@ def _decompressed(data: bytes, cache_dir: Path | None) -> bytes:
                 return font
     out = io.BytesIO()
     woff2.decompress(io.BytesIO(data), out)
-    font = _with_narrow_space(out.getvalue())
+    font = _with_spaces(out.getvalue())
     _FONTS[digest] = font
     if cached is not None:
         try:
@@ -380,24 +380,40 @@ def _decompressed(data: bytes, cache_dir: Path | None) -> bytes:
     return font
 
 
-def _with_narrow_space(font: bytes) -> bytes:
-    """Return a TrueType font that also draws U+202F, the narrow no-break space.
+def _with_spaces(font: bytes) -> bytes:
+    """Return a TrueType font that draws the spaces a French text puts around its marks.
 
-    French typography puts it before ; ! ? and the shipped fonts lack it: without this, each
-    one is drawn from whatever font the machine has (and that font is embedded), so the PDF
-    would differ from one machine to the next. It is given the thin space's glyph, or the
-    no-break space's when the font has no thin space.
+    - U+202F, the narrow no-break space, which French typography puts before ; ! ? and the
+      shipped fonts lack: without it, each one is drawn from whatever font the machine has
+      (and that font is embedded), so the PDF would differ from one machine to the next. It
+      is given the thin space's glyph, or the no-break space's.
+    - The space and the no-break space, in the symbols font (Noto Sans Math's arrows and
+      circles), which has none: a space next to an arrow or a bullet is sometimes drawn
+      from the same font as the mark (a nested list's "◦ ", "→ " at the end of a line),
+      and came out as an empty box. It is given an empty glyph a quarter of an em wide.
     """
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
     tt = TTFont(io.BytesIO(font))
     cmap = tt.getBestCmap() or {}
-    glyph = cmap.get(0x2009) or cmap.get(0x00A0)
-    if NARROW_NBSP in cmap or glyph is None:
+    added: dict[int, str] = {}
+    if 0x20 not in cmap and "glyf" in tt and "hmtx" in tt:
+        name = "space" if "space" not in tt.getGlyphOrder() else "space.residence"
+        tt.setGlyphOrder([*tt.getGlyphOrder(), name])
+        tt["glyf"][name] = Glyph()  # no contour: nothing drawn
+        tt["hmtx"][name] = (tt["head"].unitsPerEm // 4, 0)
+        added = {0x20: name, 0xA0: name}
+    glyph = cmap.get(0x2009) or cmap.get(0x00A0) or added.get(0xA0)
+    if NARROW_NBSP not in cmap and glyph is not None:
+        added[NARROW_NBSP] = glyph
+    if not added:
         return font
     for table in tt["cmap"].tables:
         if table.isUnicode():
-            table.cmap[NARROW_NBSP] = glyph
+            for code, name in added.items():
+                if code not in table.cmap and (code <= 0xFFFF or table.format >= 12):
+                    table.cmap[code] = name
     out = io.BytesIO()
     tt.save(out)
     return out.getvalue()
@@ -518,6 +534,23 @@ def with_print_stylesheet(html: str, href: str = PRINT_HREF) -> str:
     if index < 0:
         return link + html
     return html[:index] + link + html[index:]
+
+
+_LIST_GAP = re.compile(r"(</li>|<[uo]l\b[^>]*>)\s+(?=<li\b|</[uo]l>)")
+_DL = re.compile(r"<dl\b[^>]*>.*?</dl>", re.DOTALL)
+_DL_GAP = re.compile(r"(</div>|</dt>|</dd>|<dl\b[^>]*>)\s+(?=<(?:div|dt|dd)\b|</dl>)")
+
+
+def without_gaps_in_lists(html: str) -> str:
+    """Return the page without the white space between the items (and rows) of its lists.
+
+    In a list of blocks that space is nothing; in one laid out on a line (a prototype's
+    facts, the summary's figures, on paper) WeasyPrint draws it and tags it as a span of the
+    list, which may only hold items. The items are spaced by their margins. Only the space
+    between tags goes: none inside an item.
+    """
+    html = _LIST_GAP.sub(r"\1", html)
+    return _DL.sub(lambda match: _DL_GAP.sub(r"\1", match.group(0)), html)
 
 
 _VAR_RE = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
@@ -1001,7 +1034,7 @@ def render_pdf(
         virtual=virtual,
         private=[root / "private"],
     )
-    html = with_print_stylesheet(report.html)
+    html = with_print_stylesheet(without_gaps_in_lists(report.html))
     sheets = [
         content.decode("utf-8", "replace")
         if isinstance(content, bytes)

@@ -107,11 +107,11 @@ def test_a_method_used_everywhere_keeps_its_sheet_short(minimal: Path) -> None:
     assert entries[-1] == "Visite 0059"
     assert [use.kind for use in sheet.used_in][-1] == "prototype"
     # 61 entries cite the method (60 visits and Jeanne's interview): 49 are counted.
-    assert sheet.used_more == "et 49 autres entrées du journal"
+    assert sheet.used_more == "49 autres entrées du journal"
     html = render_sheet_html(sheet)
     assert html.count('<li><a href="../report.html#entry-') == 12
-    assert '<li class="used-more"><a href="../report.html#immersion">et 49 autres' in html
-    assert "- et 49 autres entrées du journal\n" in render_sheet_markdown(sheet)
+    assert '<li class="used-more"><a href="../report.html#immersion">49 autres' in html
+    assert "- 49 autres entrées du journal\n" in render_sheet_markdown(sheet)
 
 
 def test_method_sheet_markdown_is_clean_for_a_wiki(minimal: Path) -> None:

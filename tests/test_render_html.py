@@ -343,7 +343,7 @@ def test_render_html_a_method_used_everywhere_lists_twelve_entries(minimal: Path
     assert entries[0] == "2025-03-04-entretien-jeanne"  # the method's own example
     assert 'href="#prototype-panneau-orientation"' in used.group(1)
     # 41 entries cite the method (40 visits and Jeanne's interview): 29 are counted.
-    assert '<a href="#immersion">et 29 autres entrées du journal</a>' in used.group(1)
+    assert ' et <a href="#immersion">29 autres entrées du journal</a>' in used.group(1)
     assert 'id="immersion"' in report.html
 
 

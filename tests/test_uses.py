@@ -32,7 +32,7 @@ def test_shortlist_keeps_a_short_list_whole() -> None:
 
 def test_more_entries_speaks_the_report_language() -> None:
     assert more_entries(translator("fr"), 0) == ""
-    assert more_entries(translator("fr"), 1) == "et 1 autre entrée du journal"
-    assert more_entries(translator("fr"), 1488) == "et 1\u202f488 autres entrées du journal"
-    assert more_entries(translator("en"), 1488) == "and 1,488 more journal entries"
-    assert more_entries(translator("fr", "methods"), 2) == "et 2 autres entrées du journal"
+    assert more_entries(translator("fr"), 1) == "1 autre entrée du journal"
+    assert more_entries(translator("fr"), 1488) == "1\u202f488 autres entrées du journal"
+    assert more_entries(translator("en"), 1488) == "1,488 more journal entries"
+    assert more_entries(translator("fr", "methods"), 2) == "2 autres entrées du journal"

@@ -64,12 +64,16 @@ def citations(
 
 
 def more_entries(t: Translator, count: int) -> str:
-    """Return "and 1,488 more journal entries" in the translator's language ("" for 0)."""
+    """Return "1,488 more journal entries" in the translator's language ("" for 0).
+
+    It is the text of a link: the "and" that joins it to the entries listed before is
+    written outside the link.
+    """
     if count <= 0:
         return ""
     return t.ngettext(
-        "and {count} more journal entry",
-        "and {count} more journal entries",
+        "{count} more journal entry",
+        "{count} more journal entries",
         count,
         count=format_decimal(count, locale=t.language),
     )

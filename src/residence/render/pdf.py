@@ -412,8 +412,7 @@ def _with_spaces(font: bytes) -> bytes:
     for table in tt["cmap"].tables:
         if table.isUnicode():
             for code, name in added.items():
-                if code not in table.cmap and (code <= 0xFFFF or table.format >= 12):
-                    table.cmap[code] = name
+                table.cmap.setdefault(code, name)
     out = io.BytesIO()
     tt.save(out)
     return out.getvalue()

@@ -1033,7 +1033,7 @@ def render_pdf(
         virtual=virtual,
         private=[root / "private"],
     )
-    html = with_print_stylesheet(without_gaps_in_lists(report.html))
+    html = with_print_stylesheet(report.html)
     sheets = [
         content.decode("utf-8", "replace")
         if isinstance(content, bytes)
@@ -1068,14 +1068,18 @@ def make_pdf(
     """Lay out a print page (its files under ``base``, served by ``fetcher``) on A4 and write
     it as a PDF of ``variant`` with the metadata ``info``; return (PDF, pages, warnings).
 
-    The one way both the report and the method sheets are made: our WeasyPrint class, links
-    that could put or name a file dropped, ``attach()``'s files attached (a PDF/A-3), the
-    layout let go as the PDF is written. The warnings are WeasyPrint's worth showing, said of
-    ``source``; the resources the fetcher refused are the caller's to report.
+    The one way both the report and the method sheets are made: the white space between
+    list items left out, our WeasyPrint class, links that could put or name a file dropped,
+    ``attach()``'s files attached (a PDF/A-3), the layout let go as the PDF is written. The
+    warnings are WeasyPrint's worth showing, said of ``source``; the resources the fetcher
+    refused are the caller's to report.
     """
     with _collecting(progress) as collector:
         document = print_html_class()(
-            string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+            string=without_gaps_in_lists(html),
+            base_url=base.as_uri() + "/",
+            url_fetcher=fetcher,
+            media_type="print",
         ).render()
         _apply_metadata(document, info)
         _safe_links(document)

@@ -552,6 +552,18 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
+def _outside_file(rel: str) -> Problem:
+    """The problem of a file that is a link to a place outside the residency folder."""
+    return Problem(
+        rel,
+        None,
+        None,
+        "error",
+        "outside",
+        "this file is a link to a place outside the residency folder",
+    )
+
+
 def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
     """Return the relative paths of the YAML files of one folder, sorted."""
     base = root / folder
@@ -592,16 +604,7 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
                 continue
             full = os.path.join(dirpath, name)
             if os.path.islink(full) and not _inside(root, Path(full)):
-                problems.append(
-                    Problem(
-                        rel,
-                        None,
-                        None,
-                        "error",
-                        "outside",
-                        "this file is a link to a place outside the residency folder",
-                    )
-                )
+                problems.append(_outside_file(rel))
                 continue
             found.append(rel)
     return found
@@ -646,16 +649,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
         # sit in a folder (private/) that is one.
         full = root / rel
         if not listed and not _inside(root, full):
-            problems.append(
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    "error",
-                    "outside",
-                    "this file is a link to a place outside the residency folder",
-                )
-            )
+            problems.append(_outside_file(rel))
             residency.failed.append(rel)
             return None
         residency.files.append(rel)

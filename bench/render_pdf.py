@@ -365,10 +365,10 @@ def _page_as_given(folder: Path, out: Path) -> Path:
     from residence.render.pdf import (
         PRINT_HREF,
         chart_styles,
+        paper_page,
         print_stylesheet,
         with_chart_styles,
         with_print_stylesheet,
-        without_gaps_in_lists,
     )
 
     residency, _ = load_residency(folder)
@@ -381,7 +381,7 @@ def _page_as_given(folder: Path, out: Path) -> Path:
         for rel, c in report.assets.items()
         if rel.endswith(".css") and "/fonts/" not in rel
     ]
-    page = with_print_stylesheet(without_gaps_in_lists(report.html))
+    page = with_print_stylesheet(paper_page(report.html))
     page = with_chart_styles(page, chart_styles(page, sheets))
     path = out / "bench.html"
     path.write_text(page, encoding="utf-8")

@@ -31,6 +31,7 @@ from residence.render.pdf import (
     attached_sources,
     chart_styles,
     mend_definition_lists,
+    paper_page,
     pdf_info,
     render_pdf,
     with_chart_styles,
@@ -390,6 +391,22 @@ def test_without_gaps_in_lists_drops_only_the_space_between_items() -> None:
         '<ul class="figures"><li><span>3</span> <span>semaines</span></li><li>x</li></ul>'
         '<dl class="facts"><div><dt>A</dt><dd><a>x</a> <span class="note">(n)</span></dd></div>'
         "<div><dt>B</dt><dd>y</dd></div></dl><p> keep </p> <div> </div>"
+    )
+
+
+def test_paper_page_leaves_out_the_kind_icons_and_list_gaps_only() -> None:
+    icon = (
+        '<svg class="kind-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" '
+        'focusable="false"><circle class="mark mark-observation" cx="8" cy="8" r="6"/></svg>'
+    )
+    chart = '<svg class="chart" role="img"><title>t</title><circle r="2"/></svg>'
+    page = (
+        f'<p class="entry-meta"><span class="chip kind kind-observation">{icon}Observation'
+        f'</span> <span class="time">08:00</span></p><ul>\n <li>a</li>\n</ul>{chart}'
+    )
+    assert paper_page(page) == (
+        '<p class="entry-meta"><span class="chip kind kind-observation">Observation</span> '
+        f'<span class="time">08:00</span></p><ul><li>a</li></ul>{chart}'
     )
 
 

@@ -552,6 +552,18 @@ def without_gaps_in_lists(html: str) -> str:
     return _DL.sub(lambda match: _DL_GAP.sub(r"\1", match.group(0)), html)
 
 
+#: The kind icons of the journal (a small <svg> before each entry's kind): the print style
+#: sheet draws the kind's mark itself (``.chip.kind::before``) and hides them.
+_KIND_ICON = re.compile(r'<svg class="kind-icon"[^>]*>.*?</svg>', re.DOTALL)
+
+
+def paper_page(html: str) -> str:
+    """Return the page as it is laid out on paper: without the white space between list
+    items (``without_gaps_in_lists``) and without the screen's kind icons, which the print
+    style sheet hides (parsed and styled for nothing: one in every entry)."""
+    return _KIND_ICON.sub("", without_gaps_in_lists(html))
+
+
 _VAR_RE = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
 _SVG_OPEN_RE = re.compile(r'<svg\b[^>]*\bclass="[^"]*\bchart\b[^"]*"[^>]*>')
 
@@ -889,7 +901,7 @@ _LAYOUT_STATE = (
 def _release_layout_state(document: Document) -> None:
     """Let go of the layout's working state, which an SVG image keeps alive until the end.
 
-    An SVG image (the actor map, the charts, each entry's kind icon) keeps the layout
+    An SVG image (the actor map, the charts) keeps the layout
     context it was laid out with, to draw itself later: for its text and images it needs the
     fonts, the hyphenation dictionaries and the image cache, which stay. The context also
     holds the layout's working state, and through the targets of ``target-counter()`` the
@@ -1068,15 +1080,15 @@ def make_pdf(
     """Lay out a print page (its files under ``base``, served by ``fetcher``) on A4 and write
     it as a PDF of ``variant`` with the metadata ``info``; return (PDF, pages, warnings).
 
-    The one way both the report and the method sheets are made: the white space between
-    list items left out, our WeasyPrint class, links that could put or name a file dropped,
+    The one way both the report and the method sheets are made: the page as laid out on
+    paper (``paper_page``), our WeasyPrint class, links that could put or name a file dropped,
     ``attach()``'s files attached (a PDF/A-3), the layout let go as the PDF is written. The
     warnings are WeasyPrint's worth showing, said of ``source``; the resources the fetcher
     refused are the caller's to report.
     """
     with _collecting(progress) as collector:
         document = print_html_class()(
-            string=without_gaps_in_lists(html),
+            string=paper_page(html),
             base_url=base.as_uri() + "/",
             url_fetcher=fetcher,
             media_type="print",

@@ -27,7 +27,7 @@ import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from residence.i18n import Translator, translator
@@ -544,23 +544,25 @@ def _place_cell(
     rows_room = max(1, int((r1 - r0 - 2 * _PAD) / (tallest + _GAP)))
     rows = max(1, min(rows_needed, rows_room))
 
-    def spread(rows: int) -> list[tuple[Glyph, list[_Spot]]]:
-        """Each glyph by name order, its spots nearest first to an evenly spread ideal."""
-        plan = list(first)
+    def spread(rows: int) -> Iterator[tuple[Glyph, list[_Spot]]]:
+        """Each glyph by name order, its spots nearest first to an evenly spread ideal.
+
+        A generator: a glyph's spots are sorted only once the glyphs before it found room.
+        """
+        yield from first
         for i, glyph in enumerate(glyphs):
             row = i % rows
             ideal_r = r0 + (r1 - r0) * (row + 0.5) / rows if r0 > 0 or rows > 1 else r1 * 0.55
             ideal_a = start + (i + 0.5) * (end - start) / n
             ix, iy = ideal_r * math.cos(ideal_a), ideal_r * math.sin(ideal_a)
-            plan.append((glyph, sorted(spots, key=lambda p: (p[0] - ix) ** 2 + (p[1] - iy) ** 2)))
-        return plan
+            yield glyph, sorted(spots, key=lambda p: (p[0] - ix) ** 2 + (p[1] - iy) ** 2)
 
     def pack() -> list[tuple[Glyph, list[_Spot]]]:
         """Largest glyphs first, each on the outermost free row, from the sector's middle."""
         biggest = sorted(glyphs, key=lambda g: (-g.variants[0][1] * g.variants[0][2], g.key))
         return [*first, *((glyph, outward) for glyph in biggest)]
 
-    plans = [lambda: spread(rows), pack]
+    plans: list[Callable[[], Iterable[tuple[Glyph, list[_Spot]]]]] = [lambda: spread(rows), pack]
     if not quick:
         plans.insert(1, lambda: spread(rows + 1))
     for plan in plans:

@@ -10,20 +10,19 @@ instead of crashing the parser. Nothing here prints: problems are returned as va
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import os
 import re
 import stat
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from residence.cycles import no_cycle_collection
 from residence.errors import Problem, sort_problems
 from residence.models import (
     ActorsFile,
@@ -495,7 +494,7 @@ def _value_message(kind: str, where: str, value: Any, err: Any) -> str:
 
 def load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, Any, list[Problem]]:
     """Read and validate one file; return (model or None, root node, problems)."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _load_file(root, rel, model)
 
 
@@ -616,28 +615,8 @@ def load_residency(folder: Path | str) -> tuple[Residency, list[Problem]]:
     Files that fail are left out of the residency and reported; the rest is still loaded,
     so that one mistake does not hide the others.
     """
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _load_residency(Path(folder))
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while loading, which makes many objects and no cycles.
-
-    The collector would only scan the nodes, values and models again and again (a third of
-    the loading time). Afterwards, freeze + unfreeze moves them all to the oldest
-    generation at once, so that the next collections do not scan them either.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
 
 
 def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:

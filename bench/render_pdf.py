@@ -362,27 +362,14 @@ def _page_as_given(folder: Path, out: Path) -> Path:
     from residence.edition import select_edition
     from residence.load import load_residency
     from residence.render.html import render_html, write_report
-    from residence.render.pdf import (
-        PRINT_HREF,
-        chart_styles,
-        paper_page,
-        print_stylesheet,
-        with_chart_styles,
-        with_print_stylesheet,
-    )
+    from residence.render.pdf import PRINT_HREF, paper_page, print_page, print_stylesheet
 
     residency, _ = load_residency(folder)
     published = select_edition(residency, "public")
     report = render_html(published)
     write_report(report, out)
     shutil.copyfile(print_stylesheet(), out / PRINT_HREF)
-    sheets = [
-        (c.decode() if isinstance(c, bytes) else Path(c).read_text(encoding="utf-8"))
-        for rel, c in report.assets.items()
-        if rel.endswith(".css") and "/fonts/" not in rel
-    ]
-    page = with_print_stylesheet(paper_page(report.html))
-    page = with_chart_styles(page, chart_styles(page, sheets))
+    page = paper_page(print_page(report))
     path = out / "bench.html"
     path.write_text(page, encoding="utf-8")
     return path

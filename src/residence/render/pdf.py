@@ -650,6 +650,21 @@ def chart_styles(page: str, sheets: list[str]) -> str:
     return "\n".join(rules).replace("</", "<\\/")
 
 
+def print_page(report: RenderedReport) -> str:
+    """Return the report's page made for print: the print style sheet linked last, and the
+    charts' styles (variables resolved) inside each chart. ``make_pdf`` lays out its
+    ``paper_page``."""
+    html = with_print_stylesheet(report.html)
+    sheets = [
+        content.decode("utf-8", "replace")
+        if isinstance(content, bytes)
+        else Path(content).read_text("utf-8", errors="replace")
+        for rel, content in report.assets.items()
+        if rel.endswith(".css") and "/fonts/" not in rel
+    ]
+    return with_chart_styles(html, chart_styles(html, sheets))
+
+
 def with_chart_styles(page: str, styles: str) -> str:
     """Return the page with ``styles`` inside every inline chart SVG."""
     if not styles:
@@ -902,9 +917,9 @@ _LAYOUT_STATE = (
 def _release_layout_state(document: Document) -> None:
     """Let go of the layout's working state, which an SVG image keeps alive until the end.
 
-    An SVG image (the actor map, the charts) keeps the layout
-    context it was laid out with, to draw itself later: for its text and images it needs the
-    fonts, the hyphenation dictionaries and the image cache, which stay. The context also
+    An SVG image (the actor map, the charts) keeps the layout context it was laid out with,
+    to draw itself later: for its text and images it needs the fonts, the hyphenation
+    dictionaries and the image cache, which stay. The context also
     holds the layout's working state, and through the targets of ``target-counter()`` the
     boxes built before the layout: a third of all the boxes of a report, kept in memory
     until the PDF was written. Only that state is cleared, once the pages are made.
@@ -1046,15 +1061,7 @@ def render_pdf(
         virtual=virtual,
         private=[root / "private"],
     )
-    html = with_print_stylesheet(report.html)
-    sheets = [
-        content.decode("utf-8", "replace")
-        if isinstance(content, bytes)
-        else Path(content).read_text("utf-8", errors="replace")
-        for rel, content in report.assets.items()
-        if rel.endswith(".css") and "/fonts/" not in rel
-    ]
-    html = with_chart_styles(html, chart_styles(html, sheets))
+    html = print_page(report)
     if progress:
         progress("Preparing the page", 0.05)
     attach = (lambda: _attachments(published, when, fetcher)) if variant == "pdf/a-3u" else None

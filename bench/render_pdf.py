@@ -54,12 +54,13 @@ WORDS = (
 KINDS = ["observation", "interview", "workshop", "meeting", "test", "reflection"]
 
 #: Raw WeasyPrint on the page residence gives it, with the same options, and the same
-#: work-around of pydyf's quadratic page references (so that (a) measures our own work,
-#: not a library cost we avoid).
+#: work-arounds of pydyf's quadratic page references and of tinyhtml5's pattern cache (so
+#: that (a) measures our own work, not a library cost we avoid).
 RAW = """
 import sys, weasyprint
-from residence.render.pdf import _page_references_once
+from residence.render.pdf import _page_references_once, _parser_patterns_once
 _page_references_once()
+_parser_patterns_once()
 html = weasyprint.HTML(filename=sys.argv[1], media_type="print")
 html.write_pdf(sys.argv[2], pdf_variant="pdf/ua-1", pdf_tags=True, dpi=300)
 """

@@ -682,6 +682,51 @@ def test_page_references_are_built_once_per_page_count() -> None:
     assert len(pdf.page_references) == 4
 
 
+def test_html_parser_builds_each_stop_pattern_once_and_reads_the_same_tree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tinyhtml5's pattern cache is replaced by one that hits: same patterns, same tree."""
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    from residence.render.pdf import _parser_patterns_once
+
+    page = (
+        '<!DOCTYPE html><html lang="fr"><head><title>Té &amp; co</title></head><body>'
+        "<p class='a b' data-x=\"1 &lt; 2\" title=x>Élèves, <b>hall</b> d’attente &nbsp; "
+        "&#x27;ok&#39; <!-- a comment --> & fin</p><pre>  a\n\tb </pre>"
+        '<svg viewBox="0 0 10 10"><![CDATA[ raw ]]><text x="1">Σ</text></svg>'
+        "<table><tr><td>1<td>2</table><textarea>\x00 </textarea><a href='#x'>x</a>"
+        "</body></html>"
+    )
+
+    def tree() -> str:
+        return ET.tostring(tinyhtml5.parse(page), encoding="unicode")
+
+    monkeypatch.setattr(inputstream, "characters_until_regex", {})
+    before = tree()
+    _parser_patterns_once()
+    _parser_patterns_once()  # idempotent
+    cache = inputstream.characters_until_regex
+    assert type(cache) is not dict
+    assert tree() == before
+    # Keyed by what chars_until looks up, built once each: a second page adds nothing.
+    keys = set(cache)
+    assert keys and all(isinstance(opposite, bool) for _, opposite in keys)
+    tree()
+    assert set(cache) == keys
+    for (characters, opposite), pattern in cache.items():
+        # The pattern upstream builds for these characters.
+        listed = "".join(f"\\x{ord(c):02x}" for c in characters)
+        upstream = re.compile(f"[{listed}]+" if opposite else f"[^{listed}]+")
+        for text in ["abc <p>", "  \t\nx", "&amp;", '"quoted"', "\x00", "-->", "", "]]>"]:
+            assert bool(pattern.match(text)) == bool(upstream.match(text))
+            if pattern.match(text):
+                assert pattern.match(text).end() == upstream.match(text).end()  # type: ignore[union-attr]
+
+
 def test_lean_user_agent_sheet_drops_only_the_rules_that_match_every_element() -> None:
     """Six user-agent rules gave every element six styles of its own; list markers stay."""
     from weasyprint import HTML

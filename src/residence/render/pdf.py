@@ -814,6 +814,42 @@ def _page_references_once() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+class _StopPatterns(dict[tuple[Any, bool], "re.Pattern[str]"]):
+    """tinyhtml5's patterns "characters up to one of these", each built once.
+
+    The key is what ``chars_until`` looks up: (the stop characters, ``opposite``); a missing
+    key is built here as tinyhtml5 builds it (``[^…]+``, or ``[…]+`` when ``opposite``),
+    each character written as an escape, so that none has a meaning in the class.
+    """
+
+    def __missing__(self, key: tuple[Any, bool]) -> re.Pattern[str]:
+        characters, opposite = key
+        escaped = "".join(f"\\U{ord(character):08x}" for character in characters)
+        pattern = re.compile(f"[{'' if opposite else '^'}{escaped}]+")
+        self[key] = pattern
+        return pattern
+
+
+def _parser_patterns_once() -> None:
+    """Make tinyhtml5, WeasyPrint's HTML parser, keep the patterns it builds while it reads.
+
+    Its ``chars_until`` (every run of text, every attribute value) caches the pattern of its
+    stop characters, but stores it under the pattern instead of the characters
+    (``characters = cache[key] = pattern`` assigns ``characters`` first): the cache never
+    hits, and each call builds and compiles-or-looks-up its pattern again, a third of the
+    parsing of a large report. A cache that builds what it misses, under the right key,
+    is put in its place: the same patterns, so the same tree. Left alone if tinyhtml5 no
+    longer has this cache.
+    """
+    try:
+        from tinyhtml5 import inputstream
+    except ImportError:  # pragma: no cover - WeasyPrint depends on it
+        return
+    cache = getattr(inputstream, "characters_until_regex", None)
+    if type(cache) is dict:  # a plain dict: upstream's, not ours
+        inputstream.characters_until_regex = _StopPatterns()
+
+
 def _compress_drawn_pages() -> None:
     """Compress each page's drawing operators as soon as the page is drawn.
 
@@ -1001,13 +1037,15 @@ def print_html_class() -> type[HTML]:
 
     WeasyPrint has no option for this: the subclass replaces its stock sheet, and nothing
     else, in the private ``_ua_stylesheets`` (a test checks it is still there). The first
-    call also installs the work-arounds of the libraries' costs (page references, pages
-    compressed once drawn, pages let go once tagged), which change no byte of the PDF.
+    call also installs the work-arounds of the libraries' costs (page references, the HTML
+    parser's patterns, pages compressed once drawn, pages let go once tagged), which change
+    no byte of the PDF.
     """
     from weasyprint import CSS, HTML
     from weasyprint import html as weasy_html
 
     _page_references_once()
+    _parser_patterns_once()
     _compress_drawn_pages()
     _release_tagged_pages()
     stock = getattr(weasy_html, "UA_STYLESHEET", None)

@@ -465,3 +465,78 @@ def test_map_command_refuses_a_file_as_out(minimal: Path) -> None:
     target.write_text("x", encoding="utf-8")
     assert run(minimal, "--out", target).exit_code == 2
     assert run(minimal / "nowhere").exit_code == 2
+
+
+def test_actor_map_cache_draws_once_and_again_when_anything_drawn_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached map is the map drawn; a change to an actor, a relation, the language, the
+    colour or the residency draws it again; a broken cache file is drawn over."""
+    from residence.render import actormap
+
+    residency = make_residency(
+        [actor("a", "Mairie annexe"), actor("b", "Boulangerie", sector="private")],
+        [relation("a", "b", "cooperation")],
+    )
+    residency.residence = Residence.model_construct(title="Le hall", accent="#336699")
+    fresh = render_actor_map_svg(residency, FR)
+    drawn: list[str] = []
+    draw = actormap._draw_actor_map_svg
+
+    def counted(*args: object, **kwargs: object) -> str:
+        svg = draw(*args, **kwargs)  # type: ignore[arg-type]
+        drawn.append(svg)
+        return svg
+
+    monkeypatch.setattr(actormap, "_draw_actor_map_svg", counted)
+    cache = tmp_path / "cache"
+    assert render_actor_map_svg(residency, FR, cache_dir=cache) == fresh
+    assert render_actor_map_svg(residency, FR, cache_dir=cache) == fresh
+    assert len(drawn) == 1
+    assert len(list((cache / "maps").glob("*.svg"))) == 1
+
+    def drawn_again(changed: Residency, t: object = FR, **options: object) -> str:
+        before = len(drawn)
+        svg = render_actor_map_svg(changed, t, cache_dir=cache, **options)  # type: ignore[arg-type]
+        assert len(drawn) == before + 1
+        return svg
+
+    renamed = make_residency(
+        [actor("a", "Mairie centrale"), actor("b", "Boulangerie", sector="private")],
+        residency.relations,
+    )
+    renamed.residence = residency.residence
+    assert "Mairie centrale" in drawn_again(renamed)
+    related = make_residency(residency.actors, [relation("a", "b", "tension")])
+    related.residence = residency.residence
+    drawn_again(related)
+    assert "Carte des acteurs" not in drawn_again(residency, EN)
+    drawn_again(residency, FR, accent="#114477")
+    drawn_again(residency, FR, id_prefix="autre")
+    retitled = make_residency(residency.actors, residency.relations)
+    retitled.residence = Residence.model_construct(title="La cour", accent="#336699")
+    assert "La cour" in drawn_again(retitled)
+    # The same data again: from the cache.
+    assert render_actor_map_svg(residency, FR, cache_dir=cache) == fresh
+    for path in (cache / "maps").glob("*.svg"):
+        path.write_bytes(b"\xff\xfe not a map")
+    assert render_actor_map_svg(residency, FR, cache_dir=cache).startswith("<svg")
+
+
+def test_actor_map_cache_keeps_editions_apart(tmp_path: Path) -> None:
+    """The team edition's map (real names) is never served for the public edition."""
+    residency, _ = load_residency(EXAMPLE)
+    cache = tmp_path / "cache"
+    team = render_actor_map_svg(select_edition(residency, "team"), FR, cache_dir=cache)
+    public = render_actor_map_svg(select_edition(residency, "public"), FR, cache_dir=cache)
+    assert public == render_actor_map_svg(select_edition(residency, "public"), FR)
+    assert team != public
+    assert len(list((cache / "maps").glob("*.svg"))) == 2
+
+
+def test_actor_map_without_a_writable_cache_is_still_drawn(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    residency = make_residency([actor("a", "Mairie")])
+    svg = render_actor_map_svg(residency, FR, cache_dir=blocker)
+    assert svg == render_actor_map_svg(residency, FR)

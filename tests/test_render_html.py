@@ -468,7 +468,7 @@ def test_render_html_theme_cannot_read_outside_the_folder(minimal: Path, tmp_pat
     report = _render(minimal)
     assert "SECRET FROM OUTSIDE" not in report.html
     assert "assets/extra.css" not in report.assets
-    assert '<h1 class="cover-title">' in report.html  # the shipped cover is used
+    assert '<h1 class="cover-title" data-running-title=' in report.html  # the shipped cover
 
 
 def test_render_html_theme_runs_in_a_sandbox(minimal: Path) -> None:

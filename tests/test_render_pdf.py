@@ -286,7 +286,47 @@ def test_render_pdf_example_has_running_headers_and_page_numbers(
         assert f"page {number} / {total}" in text
     journal = next(i for i, text in enumerate(pages) if "Premier tour du hall" in text)
     assert "L’IMMERSION" in pages[journal]
-    assert "Le hall, carrefour des chemins" in pages[journal]
+    # The title is long: the running head shows its main part, on the page number's line.
+    lines = [_flat(line).strip() for line in _text(pdf.data)[journal].splitlines()]
+    head = f"Le hall, carrefour des chemins · page {journal + 1} / {total}"
+    assert any(line.endswith(head) for line in lines), [line for line in lines if "page" in line]
+    assert "Jean-Moulin · page" not in pages[journal]
+
+
+@pytest.mark.pdf
+def test_running_head_from_a_theme_cover_without_the_short_title(minimal: Path) -> None:
+    """A theme's cover made before the short title still names the residency in the head."""
+    (minimal / "theme").mkdir()
+    (minimal / "theme" / "cover.html.j2").write_text(
+        '<header class="cover"><h1 class="cover-title">{{ cover.title }}</h1></header>\n',
+        encoding="utf-8",
+    )
+    title = _published(minimal).residence.title  # type: ignore[union-attr]
+    pages = [_flat(text) for text in _text(_render(minimal).data)]
+    assert f"{_flat(title)} · page 2 / {len(pages)}" in pages[1]
+
+
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("Banc d’essai", "Banc d’essai"),
+        (
+            "Le hall, carrefour des chemins — résidence au lycée professionnel Jean-Moulin",
+            "Le hall, carrefour des chemins",
+        ),
+        (
+            "Accueillir\u202f: comment la mairie annexe des Forges reçoit ses habitants le samedi",
+            "Accueillir\u202f: comment la mairie annexe des Forges reçoit…",
+        ),
+        ("  Deux   espaces\n et une ligne  ", "Deux espaces et une ligne"),
+        ("x" * 80, "x" * 57 + "…"),
+    ],
+)
+def test_running_title_fits_the_running_head(title: str, head: str) -> None:
+    from residence.render.context import RUNNING_TITLE_MAX, running_title
+
+    assert running_title(title) == head
+    assert len(running_title(title)) <= RUNNING_TITLE_MAX
 
 
 @pytest.mark.pdf

@@ -113,6 +113,7 @@ class Cover:
     weeks: list[str]
     picture: Picture | None
     edition_label: str
+    running_title: str = ""  # the title in the printed pages' running head
 
 
 @dataclass(frozen=True)
@@ -518,6 +519,31 @@ LICENCES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Characters of the title that fit in the printed running head beside "page 125 / 816".
+RUNNING_TITLE_MAX = 58
+_TITLE_BREAK_RE = re.compile(r"\s+[\u2014\u2013:]\s+|\s*[:\u2014]\s+")  # em or en dash, colon
+
+
+def running_title(title: str, limit: int = RUNNING_TITLE_MAX) -> str:
+    """Return the title as the running head of the printed pages shows it: whole when short,
+    else its main part (before " — " or ": ", when that part says enough), else cut at a
+    word with an ellipsis. One line, so that the page number beside it stays on that line.
+
+    >>> running_title("Le hall, carrefour des chemins — résidence au lycée professionnel")
+    'Le hall, carrefour des chemins'
+    """
+    title = re.sub(r"[ \t\r\n]+", " ", title).strip()  # no-break spaces stay
+    if len(title) <= limit:
+        return title
+    head = _TITLE_BREAK_RE.split(title, maxsplit=1)[0].strip()
+    if 12 <= len(head) <= limit:
+        return head
+    cut = title[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+
+
 def licence_of(spdx: str, t: Translator, *, deed: bool = True) -> Licence:
     """Return a licence's name (translated) and URL (the French deed for CC in French)."""
     name, url = LICENCES.get(spdx, (spdx, ""))
@@ -772,6 +798,7 @@ class _Builder:
             weeks=weeks,
             picture=picture,
             edition_label=edition,
+            running_title=running_title(self.typo(res.title)),
         )
 
     def interval(self, start: dt.date, end: dt.date) -> str:

@@ -33,6 +33,7 @@ import datetime as dt
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -303,10 +304,13 @@ def main() -> None:
         }
         cpu: dict[str, float] = {}
         rss: dict[str, int] = {}
+        rounds: list[dict[str, float]] = []
         # Taking turns, so that a busy moment of the machine hits every side alike.
         for _ in range(args.repeat):
+            rounds.append({})
             for key, command in compared.items():
                 seconds, peak = run(command, labels[key])
+                rounds[-1][key] = seconds
                 cpu[key] = min(cpu.get(key, float("inf")), seconds)
                 rss[key] = max(rss.get(key, 0), peak)
         t_ours, rss_ours, rss_raw = cpu["ours"], rss["ours"], rss["raw"]
@@ -333,8 +337,10 @@ def main() -> None:
         pages = _pages(tmp / "out" / "report.pdf")
         print(f"  pages: {pages}")
         _verdict("(a) overhead vs raw WeasyPrint", overhead, OVERHEAD_GOAL)
+        _spread("raw", rounds)
         if t_pandoc is not None:
             _verdict("(b) residence vs pandoc", t_ours / t_pandoc, PANDOC_GOAL)
+            _spread("pandoc", rounds)
         if args.photos:
             _verdict("(c) warm render with photos vs without", t_warm / t_ours, PHOTO_GOAL)
             print(
@@ -380,6 +386,14 @@ def _pages(path: Path) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(path).pages)
+
+
+def _spread(other: str, rounds: list[dict[str, float]]) -> None:
+    """Print the ratio of each round (residence's run over the other's, back to back): how
+    much the machine's speed moved during the bench. The verdict is on the best times."""
+    ratios = [r["ours"] / r[other] for r in rounds]
+    shown = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+    print(f"      each round: {shown} (median {statistics.median(ratios):.2f})")
 
 
 def _verdict(label: str, ratio: float, goal: float) -> None:

@@ -1588,7 +1588,6 @@ def map_(
         to_graphml,
         to_kumu_csv,
     )
-    from residence.render.html import CACHE_FOLDER
 
     _residency_dir(folder)
     formats = _parse_formats(to, MAP_FORMATS)
@@ -1600,9 +1599,7 @@ def map_(
     t = translator(published.language, "report")
     files: dict[str, str] = {}
     if "svg" in formats:
-        files["actor-map.svg"] = render_actor_map_svg(
-            published, t, cache_dir=published.root / CACHE_FOLDER
-        )
+        files["actor-map.svg"] = render_actor_map_svg(published, t)
         files["actor-matrix.svg"] = render_matrix_svg(published, t)
     if "graphml" in formats:
         files["actor-map.graphml"] = to_graphml(published)

@@ -22,24 +22,18 @@ text.
 from __future__ import annotations
 
 import csv
-import functools
-import hashlib
 import io
-import json
 import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from residence.fsutil import write_atomic
 from residence.i18n import Translator, translator
 from residence.models.actors import Actor, Relation
 from residence.models.residency import Residency
 from residence.render.markdown import to_plain_text, typography
-from residence.resources import locale_dir
 
 SECTORS = ("public", "private", "civil-society", "users")
 CIRCLES = ("core", "direct", "indirect")
@@ -951,80 +945,13 @@ def render_actor_map_svg(
     *,
     accent: str | None = None,
     id_prefix: str = "actor-map",
-    cache_dir: Path | None = None,
 ) -> str:
     """Return the actor map of a (gated) residency as a standalone, accessible SVG document.
 
     ``t`` translates the labels (``residence.i18n.translator(lang, "report")``); ``accent``
     is a #rrggbb colour (default: the residency's, else a brick red). ``id_prefix`` keeps
     the ids unique when several SVGs share one HTML page.
-
-    Finding room for every label takes a second or more; with ``cache_dir`` (the residency's
-    ``.residence/cache``) the map is kept in ``maps/``, under a digest of all it is drawn
-    from (the edition's actors, relations and residency, the language, the colour, the
-    drawing code and its translations), and drawn again only when one of them changes.
     """
-    if cache_dir is None:
-        return _draw_actor_map_svg(residency, t, accent=accent, id_prefix=id_prefix)
-    cached = cache_dir / "maps" / f"{_map_key(residency, t, accent, id_prefix)}.svg"
-    try:
-        return cached.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
-    svg = _draw_actor_map_svg(residency, t, accent=accent, id_prefix=id_prefix)
-    try:
-        write_atomic(cached, svg)
-    except OSError:
-        pass  # a read-only folder: draw it again next time
-    return svg
-
-
-#: Bump when the map is drawn differently in a way the digest of the code would not see.
-MAP_CACHE_VERSION = "1"
-
-
-@functools.cache
-def _drawing_code_digest(language: str) -> str:
-    """Return a digest of what draws the map, besides the data: this module, the typography,
-    and the report's translations in ``language``."""
-    from residence import __version__
-    from residence.render import markdown
-
-    digest = hashlib.sha256(f"{MAP_CACHE_VERSION}:{__version__}".encode())
-    for path in (
-        Path(__file__),
-        Path(markdown.__file__),
-        locale_dir() / language / "LC_MESSAGES" / "report.po",
-    ):
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"-")  # no catalogue: English
-    return digest.hexdigest()
-
-
-def _map_key(residency: Residency, t: Translator, accent: str | None, prefix: str) -> str:
-    """Return the digest of everything the actor map of ``residency`` is drawn from."""
-    data = {
-        "code": _drawing_code_digest(t.language),
-        "language": t.language,
-        "accent": accent,
-        "prefix": prefix,
-        "residence": (residency.residence.model_dump(mode="json") if residency.residence else None),
-        "actors": [actor.model_dump(mode="json") for actor in residency.actors],
-        "relations": [relation.model_dump(mode="json") for relation in residency.relations],
-    }
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
-
-
-def _draw_actor_map_svg(
-    residency: Residency,
-    t: Translator,
-    *,
-    accent: str | None,
-    id_prefix: str,
-) -> str:
     lang = t.language
     accent = _colour(accent or (residency.residence.accent if residency.residence else None))
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) or "actor-map"

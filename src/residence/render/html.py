@@ -157,9 +157,7 @@ def render_html(
         assets[asset.href] = asset.content
     thumbnail = svg = None
     if published.actors:
-        svg = actormap.render_actor_map_svg(
-            published, t, id_prefix="actor-map", cache_dir=cache_dir if use_cache else None
-        )
+        svg = actormap.render_actor_map_svg(published, t, id_prefix="actor-map")
         assets["assets/actor-map.svg"] = svg.encode("utf-8")
         thumbnail = "assets/actor-map.svg"
     context, problems = build_context(

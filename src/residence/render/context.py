@@ -113,7 +113,11 @@ class Cover:
     weeks: list[str]
     picture: Picture | None
     edition_label: str
-    running_title: str = ""  # the title in the printed pages' running head
+
+    @property
+    def running_title(self) -> str:
+        """The title in the printed pages' running head."""
+        return running_title(self.title)
 
 
 @dataclass(frozen=True)
@@ -521,7 +525,7 @@ LICENCES: dict[str, tuple[str, str]] = {
 
 #: Characters of the title that fit in the printed running head beside "page 125 / 816".
 RUNNING_TITLE_MAX = 58
-_TITLE_BREAK_RE = re.compile(r"\s+[\u2014\u2013:]\s+|\s*[:\u2014]\s+")  # em or en dash, colon
+_TITLE_BREAK_RE = re.compile(r"\s+\u2013\s+|\s*[:\u2014]\s+")  # spaced en dash; colon or em dash
 
 
 def running_title(title: str, limit: int = RUNNING_TITLE_MAX) -> str:
@@ -798,7 +802,6 @@ class _Builder:
             weeks=weeks,
             picture=picture,
             edition_label=edition,
-            running_title=running_title(self.typo(res.title)),
         )
 
     def interval(self, start: dt.date, end: dt.date) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -720,6 +721,41 @@ def test_page_references_are_built_once_per_page_count() -> None:
     assert pdf.page_references is first  # cached
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert len(pdf.page_references) == 4
+
+
+def test_drawn_page_operators_are_compressed_as_pydyf_writes_them() -> None:
+    """Compressed once drawn: the same operators, FlateDecode, at zlib's default level."""
+    import pydyf
+
+    from residence.render.pdf import PAGE_COMPRESSION, _compress_operators
+
+    def drawn() -> pydyf.Stream:
+        stream = pydyf.Stream(compress=True)
+        for n in range(50):
+            stream.push_state()
+            stream.set_color_rgb(0.1, 0.2, n / 50)
+            stream.rectangle(n, 2 * n, 10.5, 3)
+            stream.fill()
+            stream.pop_state()
+        return stream
+
+    plain = drawn()
+    plain.compress = False
+    operators = b"\n".join(pydyf._to_bytes(item) for item in plain.stream)
+    stream = drawn()
+    _compress_operators(stream)
+    (data,) = stream.stream
+    assert zlib.decompress(data) == operators
+    compressor = zlib.compressobj(level=PAGE_COMPRESSION)
+    assert data == compressor.compress(operators) + compressor.flush()
+    assert stream.extra["Filter"] == "/FlateDecode" and not stream.compress
+    # pydyf writes it as it is, with its filter and length.
+    written = stream.data
+    assert b"/Filter /FlateDecode" in written and f"/Length {len(data)}".encode() in written
+    assert written.endswith(data + b"\nendstream")
+    # Done once: a stream that has a filter is left as it is.
+    _compress_operators(stream)
+    assert stream.stream == [data]
 
 
 def test_html_parser_builds_each_stop_pattern_once_and_reads_the_same_tree(

@@ -96,6 +96,7 @@ def report_environment(root: Path | None = None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     return env
 

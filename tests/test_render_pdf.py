@@ -727,7 +727,7 @@ def test_drawn_page_operators_are_compressed_as_pydyf_writes_them() -> None:
     """Compressed once drawn: the same operators, FlateDecode, at zlib's default level."""
     import pydyf
 
-    from residence.render.pdf import PAGE_COMPRESSION, _compress_operators
+    from residence.render.pdf import PDF_COMPRESSION, _compress_operators
 
     def drawn() -> pydyf.Stream:
         stream = pydyf.Stream(compress=True)
@@ -746,7 +746,7 @@ def test_drawn_page_operators_are_compressed_as_pydyf_writes_them() -> None:
     _compress_operators(stream)
     (data,) = stream.stream
     assert zlib.decompress(data) == operators
-    compressor = zlib.compressobj(level=PAGE_COMPRESSION)
+    compressor = zlib.compressobj(level=PDF_COMPRESSION)
     assert data == compressor.compress(operators) + compressor.flush()
     assert stream.extra["Filter"] == "/FlateDecode" and not stream.compress
     # pydyf writes it as it is, with its filter and length.
@@ -756,6 +756,23 @@ def test_drawn_page_operators_are_compressed_as_pydyf_writes_them() -> None:
     # Done once: a stream that has a filter is left as it is.
     _compress_operators(stream)
     assert stream.stream == [data]
+
+
+def test_pydyf_compresses_at_zlibs_default_level() -> None:
+    """Every stream pydyf compresses (the tags' object stream, fonts) is at level 6."""
+    import pydyf
+
+    from residence.render.pdf import PDF_COMPRESSION, _compress_at_default_level
+
+    _compress_at_default_level()
+    _compress_at_default_level()  # idempotent
+    assert pydyf.zlib is not zlib and pydyf.zlib.compress is zlib.compress
+    content = b"".join(b"<</Type /StructElem /S /P /K %d>>\n" % n for n in range(2000))
+    written = pydyf.Stream([content], compress=True).data
+    compressor = zlib.compressobj(level=PDF_COMPRESSION)
+    expected = compressor.compress(content) + compressor.flush()
+    assert written.endswith(b"stream\n" + expected + b"\nendstream")
+    assert zlib.decompress(expected) == content
 
 
 def test_html_parser_builds_each_stop_pattern_once_and_reads_the_same_tree(

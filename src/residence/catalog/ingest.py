@@ -1,0 +1,145 @@
+"""Reading residency folders and archives for the catalogue, and adding them (``add_paths``).
+
+Only public editions enter the catalogue: a residency folder goes through
+``select_edition(residency, "public")``; an archive must be a public-edition bag, checked
+first, and its ``data/residency/`` is read as it is (it is already the public edition).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from residence.catalog.packing import prepare_rows
+from residence.catalog.store import Added, Catalog
+from residence.errors import Problem, ResidenceError
+from residence.models import Residency
+
+
+@dataclass
+class Candidate:
+    """A residency read for the catalogue: its public edition, where it came from, warnings."""
+
+    published: Residency
+    origin: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_archive(path: Path) -> bool:
+    """Tell whether a path is an archive (a zip, or an unpacked bag) rather than a folder."""
+    if path.is_file():
+        return True
+    return (path / "bagit.txt").is_file()
+
+
+@contextmanager
+def read_for_catalog(path: Path) -> Iterator[Candidate]:
+    """Yield the public edition of a residency folder or archive, ready to be catalogued.
+
+    A folder with errors, a damaged archive and a team-edition archive are refused
+    (ResidenceError). Media stay readable until the block ends (archives are unpacked in
+    a temporary folder).
+    """
+    from residence.check import check_residency
+    from residence.errors import has_errors, sort_problems
+    from residence.load import load_residency
+
+    origin = str(path.resolve())
+    if not is_archive(path):
+        from residence.edition import select_edition
+
+        residency, problems = load_residency(path)
+        problems = sort_problems([*problems, *check_residency(residency)])
+        if has_errors(problems):
+            raise ResidenceError([p for p in problems if p.severity == "error"])
+        yield Candidate(select_edition(residency, "public"), origin, problems)
+        return
+
+    from residence.archive import SOURCES
+    from residence.verify import bag_edition, open_bag, verify_bag
+
+    with open_bag(path) as root:
+        edition = bag_edition(root)
+        if edition == "team" or (root / "data" / SOURCES / "private").exists():
+            raise ResidenceError(
+                f"{path.name} is a team edition: only public editions enter the catalogue "
+                "(make one with: residence archive DIR)"
+            )
+        result = verify_bag(root, path)
+        if not result.intact:
+            first = result.problems[0]
+            raise ResidenceError(
+                f"{path.name} is damaged ({first.path}: {first.message}): run residence "
+                "verify on it"
+            )
+        folder = root / "data" / SOURCES
+        if not (folder / "residence.yaml").is_file():
+            raise ResidenceError(f"{path.name} holds no residency (no data/{SOURCES}/)")
+        residency, problems = load_residency(folder)
+        problems = sort_problems([*problems, *check_residency(residency)])
+        if has_errors(problems):
+            raise ResidenceError([p for p in problems if p.severity == "error"])
+        # The archive's sources already are the public edition (pseudonyms applied, private
+        # and team-only material gone): they are catalogued as they are.
+        residency.edition = "public"
+        residency.nodes = {}
+        yield Candidate(residency, origin, problems)
+
+
+@dataclass
+class Outcome:
+    """What adding one path to the catalogue gave: what was added, or why it was not."""
+
+    path: Path
+    added: Added | None = None
+    problems: list[Problem] = field(default_factory=list)  # warnings, or the errors
+
+    @property
+    def refused(self) -> bool:
+        """True when the path was not added (``problems`` says why)."""
+        return self.added is None
+
+
+def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
+    """Add residency folders and archives to a catalogue, in order; yield each outcome.
+
+    A residency is written to the catalogue (``Catalog.write``, in a helper thread) while
+    the next one is read, checked and made public: writing is SQLite's and zlib's work,
+    which run beside Python's. The catalogue is not written to between two outcomes.
+    """
+
+    def written(path: Path, future: Future[Added], problems: list[Problem]) -> Outcome:
+        try:
+            return Outcome(path, future.result(), problems)
+        except ResidenceError as exc:
+            return Outcome(path, None, list(exc.problems))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-writer") as writer:
+        pending: tuple[Path, Future[Added], list[Problem]] | None = None
+        for path in paths:
+            refused: ResidenceError | None = None
+            try:
+                with read_for_catalog(path) as candidate:
+                    # The published models hold no file: adding needs nothing from the
+                    # folder, which may go (an unpacked archive) once read.
+                    published, origin = candidate.published, candidate.origin
+                    problems = candidate.problems
+            except ResidenceError as exc:
+                refused = exc
+            if pending is not None:
+                yield written(*pending)
+                pending = None
+            if refused is not None:
+                yield Outcome(path, None, list(refused.problems))
+                continue
+            try:
+                rows = prepare_rows(published, origin)
+            except ResidenceError as exc:
+                yield Outcome(path, None, list(exc.problems))
+                continue
+            pending = (path, writer.submit(catalog.write, rows), problems)
+        if pending is not None:
+            yield written(*pending)

@@ -1,0 +1,244 @@
+"""What the catalogue keeps of a residency: its public edition packed as JSON, its searchable items.
+
+``prepare_rows`` turns a public edition into the rows ``Catalog.write`` stores: the
+residency's summary columns, its public edition as JSON (compressed when written, so that
+the site can be rebuilt without the original folders) and the title and text of each
+searchable item, Markdown made plain for the full-text index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from residence.errors import ResidenceError
+from residence.models import (
+    Actor,
+    Entry,
+    Method,
+    Prototype,
+    Relation,
+    Residence,
+    Residency,
+    Scenario,
+    slugify,
+)
+from residence.models.residency import entry_stem, set_source, source_of
+
+# -- the stored public edition ---------------------------------------------------------------
+
+
+#: What the catalogue keeps of a residency: (key, model) of each list of items.
+_PARTS: tuple[tuple[str, type[Any]], ...] = (
+    ("actors", Actor), ("relations", Relation), ("entries", Entry), ("prototypes", Prototype),
+    ("scenarios", Scenario), ("methods", Method),
+)  # fmt: skip
+#: The layout of the stored JSON (1: one {"source", "data"} record per item).
+_CONTENT_FORMAT = 2
+
+
+@cache
+def _list_adapter(key: str) -> TypeAdapter[list[Any]]:
+    """Return the pydantic adapter of one list of items (made once: it takes a while)."""
+    return TypeAdapter(list[dict(_PARTS)[key]])  # type: ignore[misc,arg-type]
+
+
+def _content_json(published: Residency) -> bytes:
+    """Return the public edition as JSON (pydantic writes each list in one call)."""
+    assert published.residence is not None
+    options: dict[str, Any] = {"by_alias": True, "exclude_none": True}
+    parts = [
+        b'"format":' + str(_CONTENT_FORMAT).encode(),
+        b'"residence":' + published.residence.model_dump_json(**options).encode("utf-8"),
+    ]
+    sources: dict[str, list[str]] = {"residence": [source_of(published.residence)]}
+    for key, _model in _PARTS:
+        items = getattr(published, key)
+        parts.append(f'"{key}":'.encode() + _list_adapter(key).dump_json(items, **options))
+        sources[key] = [source_of(item) for item in items]
+    extra = {"sources": sources, "pseudonyms": published.pseudonyms}
+    tail = json.dumps(extra, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return b"{" + b",".join(parts) + b"," + tail[1:].encode("utf-8")
+
+
+def compress(data: bytes) -> bytes:
+    """Return data compressed as the catalogue stores it."""
+    return zlib.compress(data, 1)  # fast: adding must stay cheap
+
+
+def pack_residency(published: Residency) -> bytes:
+    """Return the public edition of a residency as compressed JSON (what the catalogue keeps)."""
+    return compress(_content_json(published))
+
+
+def unpack_residency(content: bytes, root: Path) -> Residency:
+    """Return the public edition stored by ``pack_residency``, its media looked up in root."""
+    value = json.loads(zlib.decompress(content).decode("utf-8"))
+    if value.get("format") == _CONTENT_FORMAT:
+        sources = value["sources"]
+        records = {
+            key: [
+                {"data": data, "source": src}
+                for data, src in zip(value[key], sources[key], strict=True)
+            ]
+            for key, _ in _PARTS
+        }
+        records["residence"] = [{"data": value["residence"], "source": sources["residence"][0]}]
+    else:  # format 1
+        records = {key: value[key] for key, _ in _PARTS}
+        records["residence"] = [value["residence"]]
+
+    def item(record: dict[str, Any], model: Any) -> Any:
+        found = model.model_validate(record["data"])
+        if record.get("source"):
+            set_source(found, record["source"])
+        return found
+
+    residency = Residency(root=root, residence=item(records["residence"][0], Residence))
+    for key, model in _PARTS:
+        setattr(residency, key, [item(record, model) for record in records[key]])
+    residency.edition = "public"
+    residency.pseudonyms = dict(value.get("pseudonyms") or {})
+    return residency
+
+
+# -- searchable text -------------------------------------------------------------------------
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HEADING = re.compile(r"^ {0,3}#{1,6} +", re.M)
+
+
+def _plain(text: str) -> str:
+    """Return Markdown as plain words for the index, so that snippets read well.
+
+    Cheap on purpose (adding must stay fast): links keep their text, and the marks of
+    strong emphasis, code and headings go; the tokenizer ignores other punctuation anyway.
+    """
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "#" in text:
+        text = _HEADING.sub("", text)
+    return text.replace("**", "").replace("__", "").replace("`", "")
+
+
+def _join(*parts: Any) -> str:
+    out: list[str] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, (list, tuple)):
+            out.extend(str(p) for p in part if p)
+        elif str(part).strip():
+            out.append(str(part))
+    return _plain("\n".join(out))
+
+
+def _items(published: Residency) -> Iterator[tuple[str, str | None, str, str, str | None, str]]:
+    """Yield (kind, subkind, ref, title, date, body) of every searchable item."""
+    res = published.residence
+    assert res is not None
+    start = min((w.start for w in res.weeks), default=None)
+    yield (
+        "residency", res.programme, res.id, res.title,
+        start.isoformat() if start else None,
+        _join(res.question, res.theme, res.site, res.host, res.territory, res.keywords,
+              res.partners, [f.observations for f in res.follow_ups]),
+    )  # fmt: skip
+    for entry in published.entries:
+        if entry.visibility == "team":  # the gate already dropped them; never index one
+            continue
+        quotes = [q.text for q in entry.quotes if q.visibility != "team"]
+        captions = [m.caption for m in entry.media]
+        yield (
+            "entry", entry.kind, entry_stem(entry), entry.title, entry.date.isoformat(),
+            _join(entry.body, quotes, entry.place, entry.tags, captions),
+        )  # fmt: skip
+    for proto in published.prototypes:
+        tests = [
+            _join(t.place, t.participants, t.protocol, t.observations, t.learnings)
+            for t in proto.tests
+        ]
+        handover = proto.handover.conditions if proto.handover else None
+        yield (
+            "prototype", proto.stage, proto.id, proto.title,
+            proto.created.isoformat() if proto.created else None,
+            _join(proto.hypothesis, proto.problem, tests, handover),
+        )  # fmt: skip
+    for scenario in published.scenarios:
+        yield (
+            "scenario", None, scenario.id, scenario.title, None,
+            _join(scenario.persona, scenario.today, scenario.tomorrow, scenario.steps),
+        )  # fmt: skip
+    for method in published.methods:
+        yield (
+            "method", method.phase, method.id, method.title, None,
+            _join(method.summary, method.purpose, method.steps, method.tips, method.materials,
+                  method.source),
+        )  # fmt: skip
+
+
+# -- the rows of one residency --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What the catalogue stores of one residency, ready to be written."""
+
+    id: str
+    title: str
+    residency: tuple[Any, ...]  # the residency row, its content aside
+    content: bytes  # the public edition as JSON (compressed when written)
+    texts: str  # JSON: [title, body] of each searchable item
+    items: str  # JSON: [kind, subkind, ref, date] of each, in the same order
+    count: int
+
+
+def prepare_rows(published: Residency, origin: str, when: dt.datetime | None = None) -> Rows:
+    """Return what the catalogue stores of the public edition of a residency."""
+    res = published.residence
+    if res is None:
+        raise ResidenceError("residence.yaml is missing: there is nothing to catalogue")
+    if published.edition != "public":
+        raise ValueError("only a public edition enters the catalogue")
+    when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    starts = [w.start for w in res.weeks]
+    ends = [w.end for w in res.weeks]
+    start, end = (min(starts), max(ends)) if starts else (None, None)
+    counts = {
+        "entries": len(published.entries),
+        "prototypes": len(published.prototypes),
+        "scenarios": len(published.scenarios),
+        "methods": len(published.methods),
+        "actors": len(published.actors),
+    }
+    items = list(_items(published))
+    residency = (
+        res.id, res.title, res.programme, res.host, res.site, res.territory,
+        slugify(res.territory or ""), res.theme, res.language, res.license,
+        start.isoformat() if start else None, end.isoformat() if end else None,
+        start.year if start else None, end.year if end else None,
+        json.dumps(res.keywords, ensure_ascii=False), json.dumps(counts), origin,
+        when.isoformat(),
+    )  # fmt: skip
+    return Rows(
+        id=res.id,
+        title=res.title,
+        residency=residency,
+        content=_content_json(published),
+        texts=json.dumps([[item[3], item[5]] for item in items], ensure_ascii=False),
+        items=json.dumps(
+            [[kind, subkind, ref, date] for kind, subkind, ref, _, date, _ in items],
+            ensure_ascii=False,
+        ),
+        count=len(items),
+    )

@@ -1,0 +1,414 @@
+"""The catalogue's static site: listings by year, territory and programme, method sheets, reports.
+
+``render_site`` writes every page from the public editions the catalogue file keeps
+(``Catalog.content``); the photos are read from each residency's origin (folder or
+archive) while it can still be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from residence.catalog.ingest import is_archive
+from residence.catalog.store import Catalog, Summary
+from residence.errors import Problem, ResidenceError
+from residence.models import Entry, Method, Prototype, Residency, slugify
+from residence.models.residency import entry_stem
+
+SITE_MARKER = ".made-by-residence-catalog"
+PROGRAMME_NAMES = {
+    "territoires-en-residences": "Territoires en résidences",
+    "la-transfo": "La Transfo",
+    "la-pointeuse": "La Pointeuse",
+}
+PHASES = ("immersion", "analysis", "prototyping", "testing", "transfer")
+
+
+@dataclass
+class Site:
+    """What ``render_site`` wrote: the pages, the full reports, and the warnings met."""
+
+    out: Path
+    pages: int = 0
+    reports: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_site_output(out: Path) -> str | None:
+    """Return why the site cannot be written to ``out`` (a file, or someone else's folder)."""
+    if out.exists() and not out.is_dir():
+        return f"'{out}' is a file, not a folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        return (
+            f"'{out}' is not empty and was not made by residence catalog render: choose "
+            "another --out folder"
+        )
+    return None
+
+
+class _Labels:
+    """The words of the site, in its language."""
+
+    def __init__(self, language: str) -> None:
+        from residence.i18n import translator
+
+        self.t = translator(language, "report")
+        self.language = self.t.language
+
+    def programme(self, value: str) -> str:
+        return PROGRAMME_NAMES.get(value) or self.t.gettext("Other programmes")
+
+    def phase(self, value: str | None) -> str:
+        names = {
+            "immersion": "Immersion", "analysis": "Analysis", "prototyping": "Prototyping",
+            "testing": "Testing", "transfer": "Transfer",
+        }  # fmt: skip
+        return self.t.gettext(names.get(value or "", "Other methods"))
+
+    def stage(self, value: str) -> str:
+        names = {
+            "idea": "Idea", "sketch": "Sketch", "mock-up": "Mock-up", "live-test": "Live test",
+            "adopted": "Adopted", "abandoned": "Abandoned",
+        }  # fmt: skip
+        return self.t.gettext(names.get(value, value))
+
+    def period(self, start: str | None, end: str | None) -> str:
+        if not start or not end:
+            return ""
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        return f"{self.t.date(first, 'medium')}\u2009\u2013\u2009{self.t.date(last, 'medium')}"
+
+
+def _environment(labels: _Labels) -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from residence.render.markdown import render_inline, render_markdown
+    from residence.resources import templates_dir
+
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir() / "catalog")),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(_=labels.t.gettext, ngettext=labels.t.ngettext, lang=labels.language)
+    env.filters["markdown"] = lambda text, lang=labels.language: render_markdown(text, lang=lang)
+    env.filters["inline"] = lambda text, lang=labels.language: render_inline(text, lang=lang)
+    env.filters["day"] = lambda value: labels.t.date(value, "medium")
+    return env
+
+
+@contextmanager
+def _media_root(origin: str, residency_id: str) -> Iterator[Path | None]:
+    """Yield the folder the media of a catalogued residency can be read from, if it still exists.
+
+    A folder origin is used as it is; an archive is unpacked (safely) into a temporary folder.
+    """
+    from residence.archive import SOURCES
+
+    path = Path(origin)
+    try:
+        if path.is_dir() and not is_archive(path):
+            yield path
+            return
+        if path.exists():
+            from residence.verify import open_bag
+
+            with open_bag(path) as root:
+                folder = root / "data" / SOURCES
+                yield folder if folder.is_dir() else None
+            return
+    except ResidenceError:
+        pass
+    yield None
+
+
+def _uses(published: Residency, method: Method) -> list[dict[str, Any]]:
+    """Return where a method was used in its residency: entries and prototypes, in order."""
+    stems = {entry_stem(e): e for e in published.entries}
+    protos = {p.id: p for p in published.prototypes}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def entry_use(entry: Entry) -> dict[str, Any]:
+        # The report's anchors: entry-<journal file name>, prototype-<id>.
+        return {
+            "kind": "entry",
+            "title": entry.title,
+            "date": entry.date,
+            "anchor": f"entry-{slugify(entry_stem(entry))}",
+        }
+
+    def proto_use(proto: Prototype) -> dict[str, Any]:
+        return {
+            "kind": "prototype",
+            "title": proto.title,
+            "date": None,
+            "anchor": f"prototype-{proto.id}",
+        }
+
+    for entry in published.entries:
+        if method.id in entry.methods:
+            found[("entry", entry_stem(entry))] = entry_use(entry)
+    for proto in published.prototypes:
+        if method.id in proto.methods:
+            found[("prototype", proto.id)] = proto_use(proto)
+    for ref in method.examples:
+        if ref in stems:
+            found.setdefault(("entry", ref), entry_use(stems[ref]))
+        elif ref in protos:
+            found.setdefault(("prototype", ref), proto_use(protos[ref]))
+    return sorted(
+        found.values(), key=lambda u: (u["kind"] != "entry", u["date"] or dt.date.min, u["title"])
+    )
+
+
+def render_site(catalog: Catalog, out: Path, language: str = "fr") -> Site:
+    """Write the catalogue's static site into ``out``, replacing a site made before.
+
+    Pages: residencies by year, by territory and by programme; the commons of every method
+    sheet with where each was used; one page per residency and, through the HTML renderer,
+    its full report. The site is built in a temporary folder and swapped in at the end.
+    """
+    import shutil
+    import tempfile
+
+    problem = check_site_output(out)
+    if problem:
+        raise ResidenceError(problem, usage=True)
+    labels = _Labels(language)
+    env = _environment(labels)
+    site = Site(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _build_site(catalog, staging, labels, env, site)
+        (staging / SITE_MARKER).write_text(
+            "This folder is written by 'residence catalog render' and replaced at each render.\n",
+            encoding="utf-8",
+        )
+        os.chmod(staging, 0o755)
+        old: Path | None = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+            os.replace(out, old / "site")
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return site
+
+
+def _write(folder: Path, rel: str, text: str, site: Site) -> None:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    site.pages += 1
+
+
+def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site: Site) -> None:
+    from residence.resources import templates_dir
+
+    t = labels.t
+    summaries = catalog.summaries()
+    nav = [
+        ("index.html", t.gettext("By year")),
+        ("territories.html", t.gettext("By territory")),
+        ("programmes.html", t.gettext("By programme")),
+        ("methods/index.html", t.gettext("Commons of methods")),
+    ]
+
+    def chrome(base: str, current: str | None) -> dict[str, Any]:
+        return {
+            "base": base,
+            "title": t.gettext("Catalogue of residencies"),
+            "nav": [
+                {"href": base + href, "label": label, "current": href == current}
+                for href, label in nav
+            ],
+        }
+
+    def row(s: Summary, base: str) -> dict[str, Any]:
+        return {
+            "href": f"{base}residencies/{s.id}/index.html", "title": s.title, "site": s.site,
+            "territory": s.territory or "", "programme": labels.programme(s.programme),
+            "period": labels.period(s.start, s.end), "entries": s.counts.get("entries", 0),
+            "language": s.language,
+        }  # fmt: skip
+
+    def listing(rel: str, title: str, intro: str, groups: dict[str, list[Summary]]) -> None:
+        page = {
+            "site": chrome("", rel),
+            "title": title,
+            "intro": intro,
+            "count": len(summaries),
+            "groups": [
+                {"id": f"g{i}-{slugify(label) or 'none'}", "label": label,
+                 "rows": [row(s, "") for s in items]}
+                for i, (label, items) in enumerate(groups.items(), 1)
+            ],
+        }  # fmt: skip
+        _write(folder, rel, env.get_template("listing.html.j2").render(page=page), site)
+
+    by_year: dict[str, list[Summary]] = {}
+    for s in summaries:
+        by_year.setdefault(str(s.year) if s.year else t.gettext("No date"), []).append(s)
+    by_territory: dict[str, list[Summary]] = {}
+    for s in sorted(summaries, key=lambda s: slugify(s.territory or "~")):
+        by_territory.setdefault(s.territory or t.gettext("No territory given"), []).append(s)
+    by_programme: dict[str, list[Summary]] = {}
+    order = [*PROGRAMME_NAMES, "other"]
+    for s in sorted(
+        summaries, key=lambda s: order.index(s.programme) if s.programme in order else len(order)
+    ):
+        by_programme.setdefault(labels.programme(s.programme), []).append(s)
+    intro = t.ngettext(
+        "{n} residency in the catalogue.", "{n} residencies in the catalogue.", len(summaries)
+    )
+    listing("index.html", t.gettext("Residencies by year"), intro, by_year)
+    listing("territories.html", t.gettext("Residencies by territory"), intro, by_territory)
+    listing("programmes.html", t.gettext("Residencies by programme"), intro, by_programme)
+
+    commons: dict[str, list[dict[str, Any]]] = {}
+    for s in summaries:
+        with _media_root(s.origin, s.id) as media_root:
+            root = media_root or folder / ".no-media"
+            published = catalog.content(s.id, root)
+            sheets = _residency_pages(published, s, folder, labels, env, site, chrome, row)
+            if media_root is None:
+                site.problems.append(
+                    Problem(
+                        s.id,
+                        None,
+                        None,
+                        "warning",
+                        "origin-missing",
+                        f"{s.origin} cannot be read any more: the report of {s.id} is shown "
+                        "without its photos",
+                    )
+                )
+        for phase, sheet in sheets:
+            commons.setdefault(phase, []).append(sheet)
+    groups = []
+    for phase in [*PHASES, ""]:
+        cards = sorted(commons.get(phase, []), key=lambda m: (slugify(m["title"]), m["href"]))
+        if cards:
+            groups.append(
+                {"id": f"phase-{phase or 'other'}", "label": labels.phase(phase), "sheets": cards}
+            )
+    page = {
+        "site": chrome("../", "methods/index.html"),
+        "title": t.gettext("Commons of methods"),
+        "count": sum(len(g["sheets"]) for g in groups),
+        "groups": groups,
+    }
+    _write(
+        folder, "methods/index.html", env.get_template("methods.html.j2").render(page=page), site
+    )
+    (folder / "catalog.css").write_bytes((templates_dir() / "catalog" / "catalog.css").read_bytes())
+
+
+def _residency_pages(
+    published: Residency,
+    s: Summary,
+    folder: Path,
+    labels: _Labels,
+    env: Any,
+    site: Site,
+    chrome: Any,
+    row: Any,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Write a residency's page, its report and its method sheets; return the commons' rows."""
+    res = published.residence
+    assert res is not None
+    base_dir = f"residencies/{s.id}"
+    report = _write_report(published, folder / base_dir, site)
+    sheets: list[tuple[str, dict[str, Any]]] = []
+    methods = []
+    for method in published.methods:
+        rel = f"methods/{s.id}/{method.id}.html"
+        uses = _uses(published, method)
+        sheet_page = {
+            "site": chrome("../../", None),
+            "method": method,
+            "phase": labels.phase(method.phase),
+            "license": method.license or res.license,
+            "residency": {
+                "title": res.title,
+                "href": f"../../{base_dir}/index.html",
+                "language": res.language,
+            },
+            "uses": uses,
+            "report": f"../../{base_dir}/report.html" if report else None,
+        }
+        _write(folder, rel, env.get_template("method.html.j2").render(page=sheet_page), site)
+        methods.append({"title": method.title, "href": f"../../{rel}"})
+        sheets.append(
+            (
+                method.phase or "",
+                {
+                    "title": method.title,
+                    "href": f"{s.id}/{method.id}.html",
+                    "summary": method.summary,
+                    "residency": res.title,
+                    "residency_href": f"../{base_dir}/index.html",
+                    "uses": len(uses),
+                    "language": res.language,
+                },
+            )
+        )
+    page = {
+        "site": chrome("../../", None),
+        "residency": row(s, "../../"),
+        "summary": s,
+        "res": res,
+        "programme": labels.programme(res.programme),
+        "report": "report.html" if report else None,
+        "team": res.team,
+        "prototypes": [
+            {"title": p.title, "stage": labels.stage(p.stage)} for p in published.prototypes
+        ],
+        "methods": methods,
+    }
+    _write(
+        folder,
+        f"{base_dir}/index.html",
+        env.get_template("residency.html.j2").render(page=page),
+        site,
+    )
+    return sheets
+
+
+def _write_report(published: Residency, folder: Path, site: Site) -> bool:
+    """Write the residency's full report (report.html and assets/) with the HTML renderer."""
+    from residence.render.html import render_html
+
+    try:
+        report = render_html(published, use_cache=False)
+    except ResidenceError as exc:
+        site.problems.extend(exc.problems)
+        return False
+    ident = published.residence.id if published.residence else "?"
+    site.problems.extend(
+        Problem(f"{ident}: {p.path}", p.line, p.column, p.severity, p.code, p.message)
+        for p in report.problems
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.html").write_text(report.html, encoding="utf-8")
+    for rel, content in report.assets.items():
+        target = folder / rel
+        if not target.resolve().is_relative_to(folder.resolve()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.read_bytes())
+    site.reports += 1
+    return True

@@ -1,0 +1,480 @@
+"""The catalogue file: its SQLite schema, the Catalog class, full-text search and filters.
+
+The file holds one row per residency (with its public edition, compressed: see
+``packing``) and one row per searchable item — the residency itself (title, question,
+site, keywords), each journal entry, prototype, scenario and method sheet — indexed with
+SQLite FTS5 (``unicode61 remove_diacritics 2``: "lycee" finds "lycée", case does not
+matter) and ranked with bm25, titles weighing more.
+
+Several teams can share one catalogue file on a network drive: every write is one
+transaction taken early (``BEGIN IMMEDIATE``), the journal is a plain rollback journal
+(``journal_mode=DELETE``: WAL needs shared memory, which network file systems do not
+offer), and a busy timeout makes a second writer wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
+from residence.errors import ResidenceError
+from residence.models import Residency, slugify
+
+SCHEMA_VERSION = 1
+#: PRAGMA application_id of a catalogue file ("RSDC"), so another program's database is
+#: never mistaken for one.
+APPLICATION_ID = 0x52534443
+BUSY_TIMEOUT_SECONDS = 30.0
+CATALOG_FILE = "catalog.sqlite"
+ENV_VAR = "RESIDENCE_CATALOG"
+
+#: The kinds of searchable item; any other --kind (interview, workshop…) is an entry's kind.
+ITEM_KINDS = ("residency", "entry", "prototype", "scenario", "method")
+#: Markers put around matched words in snippets (the CLI turns them into bold or brackets).
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS residency (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    host TEXT NOT NULL,
+    site TEXT NOT NULL,
+    territory TEXT,
+    territory_key TEXT NOT NULL,
+    theme TEXT,
+    language TEXT NOT NULL,
+    license TEXT NOT NULL,
+    start TEXT,
+    end TEXT,
+    start_year INTEGER,
+    end_year INTEGER,
+    keywords TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    added TEXT NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS residency_years ON residency (start_year, end_year);
+CREATE INDEX IF NOT EXISTS residency_programme ON residency (programme);
+CREATE TABLE IF NOT EXISTS item (
+    rowid INTEGER PRIMARY KEY,
+    residency_id TEXT NOT NULL REFERENCES residency (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    subkind TEXT,
+    ref TEXT NOT NULL,
+    date TEXT
+);
+CREATE INDEX IF NOT EXISTS item_residency ON item (residency_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS item_text USING fts5 (
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+class CatalogError(ResidenceError):
+    """The catalogue file cannot be used (not a catalogue, a newer version, unreadable)."""
+
+
+def default_catalog_path() -> Path:
+    """Return the catalogue of this user: RESIDENCE_CATALOG, or the user data folder."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    if value:
+        return Path(value).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("residence", appauthor=False) / CATALOG_FILE
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One residency of the catalogue, as listed."""
+
+    id: str
+    title: str
+    programme: str
+    host: str
+    site: str
+    territory: str | None
+    theme: str | None
+    language: str
+    license: str
+    start: str | None
+    end: str | None
+    keywords: list[str]
+    counts: dict[str, int]
+    origin: str
+    added: str
+
+    @property
+    def year(self) -> int | None:
+        """Return the year the residency started."""
+        return int(self.start[:4]) if self.start else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of a summary."""
+        return {
+            "id": self.id, "title": self.title, "programme": self.programme,
+            "host": self.host, "site": self.site, "territory": self.territory,
+            "theme": self.theme, "language": self.language, "license": self.license,
+            "start": self.start, "end": self.end, "year": self.year,
+            "keywords": self.keywords, "counts": self.counts, "origin": self.origin,
+            "added": self.added,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: an item of a residency, with a snippet around the matched words."""
+
+    residency_id: str
+    residency_title: str
+    kind: str  # residency, entry, prototype, scenario, method
+    subkind: str | None  # the entry's kind, the prototype's stage, the method's phase
+    ref: str  # the journal file name (without .yaml) or the item's id
+    title: str
+    date: str | None
+    snippet: str  # with MARK_START / MARK_END around matched words
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of a hit (the snippet's marks become [ and ])."""
+        return {
+            "residency": self.residency_id, "residency_title": self.residency_title,
+            "kind": self.kind, "subkind": self.subkind, "ref": self.ref, "title": self.title,
+            "date": self.date, "snippet": highlight(self.snippet, "[", "]"),
+            "score": round(self.score, 4),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing or a search is narrowed to."""
+
+    programme: str | None = None
+    territory: str | None = None
+    year: int | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Added:
+    """What adding one residency did."""
+
+    id: str
+    title: str
+    updated: bool  # True: it was already in the catalogue and was replaced
+    previous_origin: str | None
+    items: int  # searchable items indexed
+
+
+def highlight(snippet: str, before: str, after: str) -> str:
+    """Return a snippet with the matched words between ``before`` and ``after``."""
+    return snippet.replace(MARK_START, before).replace(MARK_END, after)
+
+
+# -- the query language ----------------------------------------------------------------------
+
+_QUERY_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_OPERATORS = {"OR", "AND", "NOT"}
+_HAS_WORD = re.compile(r"\w")
+
+
+def fts_query(text: str) -> str:
+    """Return an FTS5 query for what a person typed: words, "exact phrases", prefix*, OR.
+
+    Every word is quoted, so punctuation (l'accueil, Jean-Moulin, 2025-03) never breaks the
+    query; words are all required unless joined by OR.
+    """
+    parts: list[str] = []
+    for match in _QUERY_TOKEN.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            if _HAS_WORD.search(phrase):
+                parts.append('"' + phrase.replace('"', '""') + '"')
+            continue
+        assert word is not None
+        if word in _OPERATORS:
+            if parts and parts[-1] not in _OPERATORS:
+                parts.append(word)
+            continue
+        prefix = word.endswith("*")
+        word = word.rstrip("*")
+        if not _HAS_WORD.search(word):
+            continue
+        parts.append('"' + word.replace('"', '""') + '"' + (" *" if prefix else ""))
+    while parts and parts[-1] in _OPERATORS:
+        parts.pop()
+    if not parts:
+        raise ResidenceError("the search has no word to look for", usage=True)
+    return " ".join(parts)
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+
+class Catalog:
+    """An open catalogue file. Use ``open_catalog``; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one write transaction, taken at once (other writers wait)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing
+
+    def add(self, published: Residency, origin: str, when: dt.datetime | None = None) -> Added:
+        """Add the public edition of a residency, or replace it if its id is already in."""
+        return self.write(prepare_rows(published, origin, when))
+
+    def write(self, rows: Rows) -> Added:
+        """Write the rows of one residency (from ``prepare_rows``), replacing any older ones.
+
+        This is mostly SQLite's and zlib's work, which let other Python threads run.
+        """
+        with self.transaction() as db:
+            row = db.execute("SELECT origin FROM residency WHERE id = ?", (rows.id,)).fetchone()
+            if row is not None:
+                self._delete(rows.id)
+            first = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM item").fetchone()[0]
+            # Each table gets its rows in one statement (one JSON array): SQLite does the
+            # work in one go, without handing control back to Python for every row.
+            db.execute(
+                "INSERT INTO item_text (rowid, title, body) SELECT ? + key, "
+                "json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)",
+                (first, rows.texts),
+            )
+            db.execute(
+                "INSERT INTO residency (id, title, programme, host, site, territory, "
+                "territory_key, theme, language, license, start, end, start_year, end_year, "
+                "keywords, counts, origin, added, content) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*rows.residency, compress(rows.content)),
+            )
+            db.execute(
+                "INSERT INTO item (rowid, residency_id, kind, subkind, ref, date) "
+                "SELECT ? + key, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                "json_extract(value, '$[2]'), json_extract(value, '$[3]') "
+                "FROM json_each(?)",
+                (first, rows.id, rows.items),
+            )
+        return Added(rows.id, rows.title, row is not None, row[0] if row else None, rows.count)
+
+    def _delete(self, residency_id: str) -> None:
+        self.db.execute(
+            "DELETE FROM item_text WHERE rowid IN (SELECT rowid FROM item WHERE residency_id = ?)",
+            (residency_id,),
+        )
+        self.db.execute("DELETE FROM item WHERE residency_id = ?", (residency_id,))
+        self.db.execute("DELETE FROM residency WHERE id = ?", (residency_id,))
+
+    def remove(self, residency_id: str) -> bool:
+        """Remove a residency; return False if it was not in the catalogue."""
+        with self.transaction() as db:
+            found = db.execute("SELECT 1 FROM residency WHERE id = ?", (residency_id,)).fetchone()
+            if found:
+                self._delete(residency_id)
+        return found is not None
+
+    # -- reading
+
+    _SUMMARY = (
+        "SELECT id, title, programme, host, site, territory, theme, language, license, start, "
+        "end, keywords, counts, origin, added FROM residency"
+    )
+
+    @staticmethod
+    def _summary(row: Sequence[Any]) -> Summary:
+        return Summary(
+            id=row[0], title=row[1], programme=row[2], host=row[3], site=row[4],
+            territory=row[5], theme=row[6], language=row[7], license=row[8], start=row[9],
+            end=row[10], keywords=json.loads(row[11]), counts=json.loads(row[12]),
+            origin=row[13], added=row[14],
+        )  # fmt: skip
+
+    def _where(self, filters: Filters, alias: str = "") -> tuple[list[str], list[Any]]:
+        a = f"{alias}." if alias else ""
+        clauses: list[str] = []
+        values: list[Any] = []
+        if filters.programme:
+            clauses.append(f"{a}programme = ?")
+            values.append(filters.programme)
+        if filters.territory:
+            key = slugify(filters.territory)
+            clauses.append(f"{a}territory_key LIKE ? ESCAPE '\\'")
+            values.append(
+                "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+        if filters.year is not None:
+            clauses.append(f"{a}start_year <= ? AND {a}end_year >= ?")
+            values += [filters.year, filters.year]
+        return clauses, values
+
+    def summaries(self, filters: Filters = Filters()) -> list[Summary]:
+        """Return the residencies, the most recent first, narrowed by ``filters``."""
+        clauses, values = self._where(filters)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(
+            f"{self._SUMMARY}{where} ORDER BY start DESC, title COLLATE NOCASE, id", values
+        ).fetchall()
+        return [self._summary(r) for r in rows]
+
+    def get(self, residency_id: str) -> Summary | None:
+        """Return one residency's summary, or None."""
+        row = self.db.execute(f"{self._SUMMARY} WHERE id = ?", (residency_id,)).fetchone()
+        return self._summary(row) if row else None
+
+    def content(self, residency_id: str, root: Path) -> Residency:
+        """Return the stored public edition of a residency (media looked up in root)."""
+        row = self.db.execute(
+            "SELECT content FROM residency WHERE id = ?", (residency_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(residency_id)
+        return unpack_residency(row[0], root)
+
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
+        """Return the items matching a query, best first (bm25), with snippets."""
+        match = fts_query(query)
+        clauses, values = self._where(filters, "r")
+        if filters.kind:
+            column = "i.kind" if filters.kind in ITEM_KINDS else "i.subkind"
+            clauses.append(f"{column} = ?")
+            values.append(filters.kind)
+        where = "".join(f" AND {c}" for c in clauses)
+        # Two steps: rank every match (bm25, titles weigh 4 times the text) keeping only the
+        # best rows, then make snippets for those alone. A snippet tokenises its document
+        # again: made for every match of a common word, it would cost seconds.
+        ranked = (
+            "SELECT item_text.rowid, i.residency_id, r.title, i.kind, i.subkind, i.ref, i.date, "
+            "bm25(item_text, 4.0, 1.0) AS score "
+            "FROM item_text JOIN item i ON i.rowid = item_text.rowid "
+            "JOIN residency r ON r.id = i.residency_id "
+            f"WHERE item_text MATCH ?{where} ORDER BY score LIMIT ?"
+        )
+        snippet = (
+            f"SELECT title, snippet(item_text, -1, '{MARK_START}', '{MARK_END}', '…', 16) "
+            "FROM item_text WHERE item_text MATCH ? AND rowid = ?"
+        )
+        try:
+            rows = self.db.execute(ranked, [match, *values, limit]).fetchall()
+            hits = []
+            for rowid, residency_id, residency_title, kind, subkind, ref, date, score in rows:
+                title, text = self.db.execute(snippet, (match, rowid)).fetchone()
+                hits.append(
+                    Hit(residency_id, residency_title, kind, subkind, ref, title, date, text, score)
+                )
+        except sqlite3.OperationalError as exc:
+            raise ResidenceError(f"this search cannot be run: {exc}", usage=True) from None
+        return hits
+
+    def count(self) -> int:
+        """Return how many residencies the catalogue holds."""
+        return int(self.db.execute("SELECT COUNT(*) FROM residency").fetchone()[0])
+
+
+def _check_fts5(db: sqlite3.Connection) -> None:
+    try:
+        db.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+        db.execute("DROP TABLE temp.fts5_probe")
+    except sqlite3.OperationalError:
+        raise CatalogError(
+            "this Python's SQLite has no FTS5 full-text search: install a Python built with a "
+            f"recent SQLite (found {sqlite3.sqlite_version})"
+        ) from None
+
+
+def open_catalog(path: Path, *, create: bool = True) -> Catalog:
+    """Open (and with ``create``, make) a catalogue file; raise CatalogError if unusable."""
+    if path.is_dir():
+        raise CatalogError(f"{path} is a folder: give the path of the catalogue file", usage=True)
+    if not path.exists():
+        if not create:
+            raise CatalogError(
+                f"there is no catalogue at {path} yet: add a residency with residence catalog add",
+                usage=True,
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # One thread at a time uses the connection, but not always the one that opened it:
+        # add_paths writes from a helper thread (see there).
+        db = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise CatalogError(f"cannot open the catalogue {path}: {exc}") from None
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        # A rollback journal, never WAL: WAL needs shared memory between the computers that
+        # open the file, which network drives (SMB, NFS) do not provide.
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.execute("PRAGMA foreign_keys = ON")
+        _check_fts5(db)
+        _prepare(db, path)
+    except CatalogError:
+        db.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise CatalogError(f"{path} is not a residence catalogue ({exc})") from None
+    return Catalog(path, db)
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Create the tables of a new catalogue; refuse a file that is not one."""
+    application = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application == APPLICATION_ID and version == SCHEMA_VERSION:
+        return
+    if application == APPLICATION_ID and version > SCHEMA_VERSION:
+        raise CatalogError(
+            f"{path} was made by a newer version of residence (catalogue format {version}): "
+            "update residence"
+        )
+    tables = db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    if application != APPLICATION_ID and tables:
+        raise CatalogError(f"{path} is an SQLite file of another program, not a catalogue")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

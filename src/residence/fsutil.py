@@ -1,10 +1,16 @@
-"""Safe writes: a file is replaced whole or not at all."""
+"""Safe writes: a file or a whole output folder is replaced whole or not at all.
+
+The one home of atomic writing: every output and every edit of a team's file goes through
+:func:`write_atomic`, :func:`copy_atomic` or :func:`replace_folder`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -52,6 +58,62 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def copy_atomic(source: Path, path: Path) -> None:
+    """Copy the file ``source`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def replace_folder(dest: Path, *, after: Callable[[], object] | None = None) -> Iterator[Path]:
+    """Yield a new empty folder beside ``dest``; on success, it replaces ``dest`` whole.
+
+    The caller fills the yielded folder. When the ``with`` block ends without an error, the
+    previous ``dest`` (if any) is moved aside, the new folder takes its place, then ``after``
+    runs (for a file that must change with the folder, e.g. the report beside its assets);
+    if ``after`` fails, the previous folder is put back. An error or Ctrl-C at any point
+    leaves the previous folder as it was and no temporary folder behind.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    old: Path | None = None
+    try:
+        yield staging
+        # mkdtemp makes a folder only its owner can open: give it the usual mode.
+        os.chmod(staging, 0o777 & ~_umask())
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
+            os.replace(dest, old / dest.name)
+        try:
+            os.replace(staging, dest)
+            if after is not None:
+                after()
+        except BaseException:
+            if old is not None:
+                if dest.exists() and not staging.exists():
+                    os.replace(dest, staging)  # removed below
+                os.replace(old / dest.name, dest)
+            raise
+    finally:
+        for leftover in (staging, old):
+            if leftover is not None and leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECTS, copy_project
-from residence.check import check_residency, media_path_problem, strict, summary
+from residence.check import check_residency, media_path_problem, strict
 from residence.errors import Problem, has_errors, sort_problems
 from residence.load import load_residency
 
@@ -97,18 +97,6 @@ def test_check_strict_turns_warnings_into_errors(minimal: Path) -> None:
     hardened = strict(problems)
     assert [(p.code, p.severity) for p in hardened] == [("missing-alt", "error")]
     assert hardened[0].message == problems[0].message
-
-
-def test_check_summary_counts() -> None:
-    problems = [
-        Problem("a.yaml", 1, 1, "error", "x", "one"),
-        Problem("a.yaml", 2, 1, "warning", "y", "two"),
-        Problem("b.yaml", 1, 1, "warning", "y", "three"),
-    ]
-    assert summary(problems, files=9) == {"errors": 1, "warnings": 2, "files": 9}
-
-
-# -- weeks and team ----------------------------------------------------------------------
 
 
 def test_check_reports_overlapping_weeks(minimal: Path) -> None:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from residence.docgen import (
-    KIND_PATHS,
     all_models,
     field_doc,
     field_docs,
@@ -16,6 +15,7 @@ from residence.docgen import (
     plain_name,
     render_format_reference,
 )
+from residence.layout import KINDS
 from residence.models import FILE_KINDS, Entry, Prototype, Residence
 from residence.models.actors import Actor, Relation
 
@@ -36,9 +36,9 @@ def test_docgen_committed_reference_is_up_to_date() -> None:
 
 def test_docgen_documents_every_file_kind_model_and_field() -> None:
     text = render_format_reference()
-    assert set(KIND_PATHS) == set(FILE_KINDS)
+    assert set(KINDS) == set(FILE_KINDS)
     for kind in FILE_KINDS:
-        assert f"## `{KIND_PATHS[kind]}`" in text
+        assert f"## `{KINDS[kind].pattern}`" in text
     for model in all_models():
         assert model_doc(model) in text
         for doc in field_docs(model):

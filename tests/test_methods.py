@@ -58,6 +58,24 @@ def test_method_sheets_say_where_the_method_was_used(minimal: Path) -> None:
     assert entry.when == "mardi 4 mars 2025"
 
 
+def test_method_sheets_link_to_the_report_anchor_of_an_entry_whose_slug_repeats(
+    minimal: Path,
+) -> None:
+    # "2025-03-04-entretien-jéanne" and "…-jeanne" make one slug: the report names the
+    # later one "-2", and the sheet must link there, not to the first entry.
+    journal = minimal / "journal"
+    text = (journal / "2025-03-04-entretien-jeanne.yaml").read_text(encoding="utf-8")
+    (journal / "2025-03-04-entretien-jéanne.yaml").write_text(
+        text.replace('time: "14:00"', 'time: "09:00"').replace(
+            "methods: [entretien-guichet]\n", ""
+        ),
+        encoding="utf-8",
+    )
+    (sheet,) = method_sheets(_published(minimal))
+    hrefs = [u.href for u in sheet.used_in if u.kind == "entry"]
+    assert hrefs == ["../report.html#entry-2025-03-04-entretien-jeanne-2"]
+
+
 def test_method_sheets_carry_tasl_licence_and_source(minimal: Path) -> None:
     (sheet,) = method_sheets(_published(minimal))
     assert sheet.authors == "Claire Dumas"

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import posixpath
 import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from residence.errors import Problem, Severity, sort_problems
+from residence.licences import LICENCE_IDS
 from residence.models import Media, Residency
-from residence.models.common import LICENSE_IDS, shorten
+from residence.models.common import shorten
 from residence.models.residency import entry_stem, source_of
 from residence.positions import locate
+from residence.text import closest, did_you_mean
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 MEDIA_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
@@ -80,8 +80,7 @@ class _Checker:
             return
         for i, ref in enumerate(ids):
             if ref not in known:
-                match = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
-                hint = f" — did you mean '{match[0]}'?" if match else ""
+                hint = did_you_mean(closest(ref, sorted(known)))
                 if not known:
                     hint = f" (there is no {what} yet)"
                 self.add(
@@ -206,9 +205,8 @@ class _Checker:
                 )
 
     def license(self, path: str, loc: Sequence[str | int], value: str | None) -> None:
-        if value and value not in LICENSE_IDS:
-            match = difflib.get_close_matches(value, sorted(LICENSE_IDS), n=1, cutoff=0.6)
-            hint = f" — did you mean '{match[0]}'?" if match else ""
+        if value and value not in LICENCE_IDS:
+            hint = did_you_mean(closest(value, LICENCE_IDS))
             self.add(
                 path,
                 loc,
@@ -229,8 +227,7 @@ class _Checker:
                 break
             for end, ref in (("from", rel.from_), ("to", rel.to)):
                 if ref not in self.actor_ids:
-                    match = difflib.get_close_matches(ref, sorted(self.actor_ids), n=1, cutoff=0.6)
-                    hint = f" — did you mean '{match[0]}'?" if match else ""
+                    hint = did_you_mean(closest(ref, sorted(self.actor_ids)))
                     self.add(
                         path,
                         ["relations", i, end],
@@ -532,9 +529,3 @@ def check_residency(residency: Residency) -> list[Problem]:
 def strict(problems: Iterable[Problem]) -> list[Problem]:
     """Return problems with every warning turned into an error (``--strict``)."""
     return [p.as_error() for p in problems]
-
-
-def summary(problems: Sequence[Problem], files: int) -> dict[str, Any]:
-    """Return counts for the one-line summary."""
-    errors = sum(p.severity == "error" for p in problems)
-    return {"errors": errors, "warnings": len(problems) - errors, "files": files}

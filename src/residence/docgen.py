@@ -23,19 +23,9 @@ from annotated_types import Ge, Le, MinLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
+from residence.layout import KINDS
 from residence.models import FILE_KINDS, Model
 from residence.models.common import Date, Slug, Time
-
-#: Where each file kind lives in a residency folder.
-KIND_PATHS: dict[str, str] = {
-    "residence": "residence.yaml",
-    "actors": "actors.yaml",
-    "journal": "journal/YYYY-MM-DD-slug.yaml",
-    "prototype": "prototypes/<id>.yaml",
-    "scenario": "scenarios/<id>.yaml",
-    "method": "methods/<id>.yaml",
-    "consent": "private/consent.yaml",
-}
 
 #: A plain name for a model, where splitting its class name is not enough.
 _PLAIN_NAMES = {"FollowUp": "follow-up", "ActorsFile": "actors file", "ConsentFile": "consent file"}
@@ -313,7 +303,7 @@ def _table(model: type[BaseModel]) -> list[str]:
 
 
 def _section(kind: str, model: type[Model], documented: list[type[BaseModel]]) -> list[str]:
-    lines = [f"## `{KIND_PATHS[kind]}`", "", model_doc(model), "", *_table(model), ""]
+    lines = [f"## `{KINDS[kind].pattern}`", "", model_doc(model), "", *_table(model), ""]
     for inner in nested_models(model)[1:]:
         if inner in documented:
             continue

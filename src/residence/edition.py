@@ -69,7 +69,6 @@ import html
 import posixpath
 import re
 import typing
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -79,9 +78,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, WithJsonSchema
 
 from residence.i18n import translator
+from residence.layout import PRIVATE_FOLDER
 from residence.models import Actor, Media, Method, Model, Residency
-from residence.models.common import SLUG_PATTERN, slugify
+from residence.models.common import SLUG_PATTERN
 from residence.models.residency import entry_stem, set_source, source_of, source_stem
+from residence.text import FOLD_TABLE, slugify
 
 Edition = Literal["public", "team"]
 EDITIONS: tuple[str, ...] = ("public", "team")
@@ -100,7 +101,6 @@ MAX_RUN = 5
 #: Parts this short identify nobody on their own.
 MIN_PART_LENGTH = 3
 
-PRIVATE_FOLDER = "private"
 
 # Between the parts of a name: spaces (one line break at most: a name may be wrapped, but
 # never spans a sentence or a paragraph), or a hyphen, dash, apostrophe or underscore.
@@ -112,45 +112,14 @@ _AFTER = r"(?![^\W_])"
 _WORD = re.compile(r"[^\W_]+")
 _NAME_SEPARATORS = re.compile(r"[\-\u2010-\u2015'\u2019\u02bc._]+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Letters that Unicode does not decompose into a base letter and an accent.
-_FOLD = str.maketrans(
-    {
-        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ħ": "h", "Ħ": "h",
-        "\u0131": "i", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "þ": "th", "Þ": "th",
-        "ð": "d", "Ð": "d", "ŀ": "l", "Ŀ": "l", "ŧ": "t", "Ŧ": "t", "\u02bc": "'",
-    }
-)  # fmt: skip
 
 
 # -- normalisation ---------------------------------------------------------------------------
 
 
-def _fold_char(char: str) -> str:
-    """Return one character without case, accent or ligature ("" for marks and invisibles).
-
-    Work it out through ``_FOLD_TABLE`` (``_fold``), which remembers each result.
-    """
-    text = unicodedata.normalize("NFKD", char.translate(_FOLD)).casefold()
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(
-        c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    )
-
-
-class _FoldTable(dict[int, str]):
-    """A str.translate table that folds each character once, then remembers it."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
 def _fold(text: str) -> str:
-    """Return text with each character folded as _fold_char does (entities left as they are)."""
-    return text.translate(_FOLD_TABLE)
+    """Return text with each character folded as residence.text.fold does (entities kept)."""
+    return text.translate(FOLD_TABLE)
 
 
 def normalise(text: str) -> str:
@@ -167,7 +136,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
         if text.isascii():
             return text.lower(), None, None
         if not _quick_fold().special.search(text):
-            return text.translate(_FOLD_TABLE), None, None  # each character folds to one
+            return text.translate(FOLD_TABLE), None, None  # each character folds to one
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -178,7 +147,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
             entity = _ENTITY.match(text, i)
             if entity and (decoded := html.unescape(entity.group())) != entity.group():
                 unit, j = decoded, entity.end()
-        folded = _FOLD_TABLE[ord(unit)] if len(unit) == 1 else unit.translate(_FOLD_TABLE)
+        folded = FOLD_TABLE[ord(unit)] if len(unit) == 1 else unit.translate(FOLD_TABLE)
         if folded:
             for c in folded:
                 chars.append(c)

@@ -10,7 +10,6 @@ instead of crashing the parser. Nothing here prints: problems are returned as va
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -24,20 +23,18 @@ from pydantic import BaseModel, ValidationError
 
 from residence.cycles import no_cycle_collection
 from residence.errors import Problem, sort_problems
+from residence.layout import FOLDERS, KINDS, YAML_SUFFIXES, first_existing
 from residence.models import (
     ActorsFile,
     ConsentFile,
-    Entry,
-    Method,
     Model,
-    Prototype,
     Residence,
     Residency,
-    Scenario,
 )
 from residence.models.common import shorten
 from residence.models.residency import set_source, source_of
 from residence.positions import locate
+from residence.text import closest, did_you_mean
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,17 +45,6 @@ NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-YAML_SUFFIXES = (".yaml", ".yml")
-
-#: The folders of one-file-per-item kinds and the model of each file.
-FOLDERS: dict[str, type[Model]] = {
-    "journal": Entry,
-    "prototypes": Prototype,
-    "scenarios": Scenario,
-    "methods": Method,
-}
-
-
 _TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -388,8 +374,7 @@ def _field_names(model: type[BaseModel] | None) -> list[str]:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" — did you mean '{match[0]}'?" if match else ""
+    return did_you_mean(closest(str(word), choices))
 
 
 def _problems_from_validation(
@@ -411,7 +396,7 @@ def _problems_from_validation(
             hint = _suggest(field, names) or (
                 f" (the fields here are: {', '.join(names)})" if names else ""
             )
-            match = difflib.get_close_matches(field, names, n=1, cutoff=0.6)
+            match = closest(field, names)
             if match:
                 suggested.add((tuple(loc[:-1]), match[0]))
             message = f"unknown field '{shorten(field)}'{hint}"
@@ -640,7 +625,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
         problems.extend(found)
         return item
 
-    main = first_existing(root, "residence")
+    main = first_existing(root, KINDS["residence"].stem or "")
     if main is None:
         problems.append(
             Problem(
@@ -656,7 +641,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
     else:
         residency.residence = read(main, Residence)
 
-    actors_file = first_existing(root, "actors")
+    actors_file = first_existing(root, KINDS["actors"].stem or "")
     if actors_file is not None:
         actors = read(actors_file, ActorsFile)
         if actors is not None:
@@ -665,7 +650,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
             for item in [*actors.actors, *actors.relations]:
                 set_source(item, actors_file)
 
-    consent_file = first_existing(root, "private/consent")
+    consent_file = first_existing(root, KINDS["consent"].stem or "")
     if consent_file is not None:
         consents = read(consent_file, ConsentFile)
         if consents is not None:
@@ -673,27 +658,11 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
             for item in consents.consents:
                 set_source(item, consent_file)
 
-    for folder_name, model in FOLDERS.items():
+    for folder_name, kind in FOLDERS.items():
         for rel in _files_in(root, folder_name, problems):
-            item = read(rel, model, listed=True)
+            item = read(rel, kind.model, listed=True)
             if item is not None:
-                getattr(residency, _ATTR[folder_name]).append(item)
+                getattr(residency, kind.attr).append(item)
 
     residency.entries.sort(key=lambda e: (e.date, e.time or "", source_of(e)))
     return residency, sort_problems(problems)
-
-
-_ATTR = {
-    "journal": "entries",
-    "prototypes": "prototypes",
-    "scenarios": "scenarios",
-    "methods": "methods",
-}
-
-
-def first_existing(root: Path, stem: str) -> str | None:
-    """Return ``stem.yaml`` or ``stem.yml`` (relative to root), whichever exists, else None."""
-    for suffix in YAML_SUFFIXES:
-        if (root / f"{stem}{suffix}").is_file():
-            return f"{stem}{suffix}"
-    return None

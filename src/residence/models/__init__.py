@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from residence.models.actors import Actor, ActorsFile, Relation
-from residence.models.common import Media, Model, slugify
+from residence.models.common import Media, Model
 from residence.models.consent import Consent, ConsentFile
 from residence.models.journal import Entry, Quote
 from residence.models.method import Method
@@ -11,6 +11,7 @@ from residence.models.prototype import Handover, Prototype, TestSession
 from residence.models.residence import FollowUp, Member, Residence, Week
 from residence.models.residency import Residency
 from residence.models.scenario import Scenario
+from residence.text import slugify
 
 #: The file kinds of FORMAT.md: kind name -> model of one file.
 FILE_KINDS: dict[str, type[Model]] = {

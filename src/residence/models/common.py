@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from residence.text import slugify
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -92,16 +94,6 @@ def _check_time(value: str) -> str:
     return f"{int(hours):02d}:{minutes}"
 
 
-def slugify(text: str) -> str:
-    """Return a slug for text: accents folded, lowercase, words joined by hyphens."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-
-
 Slug = Annotated[
     str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
 ]
@@ -173,20 +165,3 @@ class Media(Model):
         description="Ids of the actors recognisable in the picture. A photo of a person without "
         "a public consent never reaches a public edition.",
     )
-
-
-LICENSE_IDS = {
-    "CC-BY-SA-4.0",
-    "CC-BY-4.0",
-    "CC0-1.0",
-    "CC-BY-NC-SA-4.0",
-    "CC-BY-NC-4.0",
-    "CC-BY-ND-4.0",
-    "CC-BY-NC-ND-4.0",
-    "CC-BY-SA-3.0",
-    "CC-BY-3.0",
-    "LiLiQ-R-1.1",
-    "etalab-2.0",
-    "ODbL-1.0",
-    "EUPL-1.2",
-}

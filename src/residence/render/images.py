@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from residence.check import media_path_problem
 from residence.errors import Problem
 from residence.fsutil import write_atomic
-from residence.models.common import slugify
+from residence.text import slugify
 
 if TYPE_CHECKING:
     from PIL import Image

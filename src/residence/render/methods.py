@@ -28,8 +28,7 @@ from residence import __version__
 from residence.errors import Problem
 from residence.i18n import Translator, translator
 from residence.models import Entry, Method, Residency
-from residence.models.common import slugify
-from residence.models.residency import entry_stem
+from residence.render.anchors import entry_anchors
 from residence.render.charts import phase_labels
 from residence.render.markdown import render_markdown, to_plain_text, typography
 from residence.render.uses import citations, more_entries
@@ -111,17 +110,21 @@ def _join(items: list[str], lang: str) -> str:
 
 
 def _uses(
-    entries: list[Entry], published: Residency, method: Method, t: Translator
+    entries: list[Entry],
+    anchors: dict[int, str],
+    published: Residency,
+    method: Method,
+    t: Translator,
 ) -> tuple[list[Use], int]:
     """Return the journal entries (``entries``: the published ones, in date order) and the
     prototypes that cite a method, and how many entries are left out of the list (see
-    :func:`residence.render.uses.citations`)."""
+    :func:`residence.render.uses.citations`); ``anchors`` maps ``id(entry)`` to the entry's
+    anchor in the report."""
     lang = t.language
     cites = citations(method, entries, published.prototypes)
     uses: dict[str, Use] = {}
     for entry in cites.entries:
-        stem = entry_stem(entry) or f"{entry.date.isoformat()}-{slugify(entry.title)}"
-        href = f"../report.html#entry-{slugify(stem) or 'note'}"
+        href = f"../report.html#{anchors[id(entry)]}"
         uses[href] = Use("entry", typography(entry.title, lang), t.date(entry.date), href)
     for proto in cites.prototypes:
         href = f"../report.html#prototype-{proto.id}"
@@ -146,14 +149,13 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
     year = str(res.weeks[-1].end.year) if res.weeks else ""
     band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""
     public = published.edition != "team"
-    entries = sorted(
-        (e for e in published.entries if not (public and e.visibility == "team")),
-        key=lambda e: (e.date, e.time or "", e.title),
-    )
+    in_report = [e for e in published.entries if not (public and e.visibility == "team")]
+    anchors = {id(e): a for e, a in zip(in_report, entry_anchors(in_report), strict=True)}
+    entries = sorted(in_report, key=lambda e: (e.date, e.time or "", e.title))
     sheets = []
     for method in published.methods:
         licence = licence_of(method.license or res.license, report_t)
-        used_in, left_out = _uses(entries, published, method, t)
+        used_in, left_out = _uses(entries, anchors, published, method, t)
         names = [typography(a, lang) for a in (method.authors or team)]
         authors = _join(names, lang)
         residency = typography(res.title, lang)
@@ -429,28 +431,14 @@ def render_methods(
 
 def write_methods(rendered: RenderedMethods, out: Path) -> list[Path]:
     """Write the rendered sheets into ``out`` (each file replaced whole); return the paths."""
-    import shutil
-
-    from residence.fsutil import write_atomic
+    from residence.fsutil import copy_atomic, write_atomic
 
     written = []
     for rel, content in sorted(rendered.files.items()):
         target = out / rel
         if isinstance(content, Path):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(content, tmp)
-            tmp.replace(target)
+            copy_atomic(content, target)
         else:
             write_atomic(target, content)
         written.append(target)
     return written
-
-
-def method_files(published: Residency) -> dict[str, bytes]:
-    """Return the method sheets as {"methods/<id>.pdf": bytes, …} (the shape archive.py takes)."""
-    rendered = render_methods(published, out=published.root / "_build")
-    return {
-        path: content if isinstance(content, bytes) else content.read_bytes()
-        for path, content in rendered.files.items()
-    }

@@ -183,6 +183,24 @@ SAFE_SVG = (
             "styles",
         ),
         (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>/* a */@IMPORT "x.css";</style></svg>',
+            "style",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>r{fill:\\75 rl(http://x)}</style>'
+            b"</svg>",
+            "style",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:URL( \'//x/y\' )"/></svg>',
+            "styles",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><style>r{background:image-set('
+            b'"https://x/y.png" 1x)}</style></svg>',
+            "style",
+        ),
+        (
             b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
             b'<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
             "DOCTYPE",

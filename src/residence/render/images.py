@@ -266,7 +266,6 @@ _FORBIDDEN_TAGS = {
     "listener",
 }
 _ANIMATION_TAGS = {"set", "animate", "animatetransform", "animatemotion"}
-_URL_RE = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
 
 
 def svg_problem(data: bytes) -> str | None:
@@ -318,10 +317,44 @@ def _local_reference(value: str) -> bool:
     )
 
 
+#: CSS functions whose string arguments are addresses to load (url("…") is a token of its own).
+_CSS_LOADERS = frozenset({"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade"})
+
+
 def _unsafe_css(text: str) -> bool:
-    if "@import" in text.lower() or "expression(" in text.lower():
+    """Return True when CSS may load anything but a fragment or an embedded picture.
+
+    Read with tinycss2's tokenizer, so that comments, quoting and case cannot hide an
+    ``@import`` or a ``url()``. CSS escapes (``\\75 rl(``, ``@\\69mport``) are refused
+    outright: a drawing has no use for them, and they are how a scanner is fooled.
+    """
+    import tinycss2
+
+    if "\\" in text:
         return True
-    return any(not _local_reference(match.group(2)) for match in _URL_RE.finditer(text))
+    return _unsafe_tokens(tinycss2.parse_component_value_list(text, skip_comments=True))
+
+
+def _unsafe_tokens(tokens: Iterable[object], loader: bool = False) -> bool:
+    for token in tokens:
+        kind = getattr(token, "type", "")
+        if kind == "at-keyword" and getattr(token, "lower_value", "") in {"import", "namespace"}:
+            return True
+        if kind == "url" and not _local_reference(getattr(token, "value", "")):
+            return True
+        if kind == "string" and loader and not _local_reference(getattr(token, "value", "")):
+            return True
+        if kind == "function":
+            name = getattr(token, "lower_name", "")
+            if name == "expression" or _unsafe_tokens(
+                getattr(token, "arguments", []), loader or name in _CSS_LOADERS
+            ):
+                return True
+        elif kind in {"() block", "[] block", "{} block"} and _unsafe_tokens(
+            getattr(token, "content", []), loader
+        ):
+            return True
+    return False
 
 
 def _svg_size(data: bytes) -> tuple[int | None, int | None]:

@@ -18,10 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
-from residence.edition import (
+from residence.gate import (
     PARTICLES,
-    _build_matcher,
-    _tokens,
     find_leaks,
     iter_strings,
     kept_names,
@@ -34,6 +32,7 @@ from residence.edition import (
     pseudonymise_text,
     select_edition,
 )
+from residence.gate.names import _build_matcher, _tokens
 from residence.load import load_residency
 from residence.models import (
     Actor,

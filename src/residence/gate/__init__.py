@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The privacy gate: a loaded residency + "public" | "team" -> the residency that may be published.
+
+Every output (HTML, PDF, method sheets, actor map, archive, catalogue) is made from the result
+of :func:`select_edition`, never from the raw residency: privacy is one gate here, not a check
+repeated in each renderer.
+
+The **public** edition (the default of every command):
+
+- drops what is marked ``visibility: team`` (journal entries, quotes — any item with that
+  field, wherever it sits), every consent record, and everything under ``private/``;
+- *protects* every personal actor (``personal: true``) whose last consent record does not
+  allow publication (:meth:`Consent.allows_public`; a minor needs ``guardians: true``):
+  its name and each identifying part of it are replaced by a pseudonym — "Personne A",
+  "Personne B"… ("Person A" in English) — in every text of every model, found by walking
+  the pydantic fields generically, so that a field added later is covered without a change
+  here. Its actor stays on the map, under the pseudonym, with its stakes and a description
+  scrubbed of names; its quotes stay, attributed to the pseudonym;
+- leaves out every picture that shows a protected person (``people``), whose file name
+  holds a protected name, that lies under ``private/`` or outside the folder, or that lists
+  an unknown person (a misspelt id may be a protected one) — wherever the picture is used,
+  the cover included;
+- renames the ids that would give a name away: a protected actor's id becomes the slug of
+  its pseudonym (``personne-a``), and any other id or journal file name that holds a
+  protected name has that name replaced the same way; every reference follows;
+- carries no raw file data: ``nodes``, ``files`` and ``failed`` are empty.
+
+The **team** edition keeps everything (team entries, consent records, real names); the
+renderers mark each of its pages "Document interne — ne pas diffuser".
+
+Pseudonym letters follow the order in which the protected actors appear in actors.yaml, A
+to Z, then AA, AB… Adding, removing or moving an actor that is not protected never changes
+a letter, and a newly met person added at the end of the file gets the next letter; only
+moving protected actors around, or a consent that changes, shifts letters. Sorting by id
+was rejected: ids are usually the name as a slug, so letters in id order would tell the
+alphabetical order of the hidden names.
+
+How names are matched — on normalised text (case, accents and ligatures folded: Kérouac,
+KEROUAC and kerouac are one name; HTML entities, soft hyphens and zero-width characters do
+not hide a name), on word boundaries (so elided forms such as "d'Mathilde" or
+"l'Hermitte" are found, and "Mathildes" is not), the longest form first: the full name,
+also written last name first, and every run of consecutive parts ("Jean-Pierre",
+"Jean Pierre", "Pierre Kérouac") become one pseudonym, never "Personne A Personne A"; then
+each part alone. The parts of a name that do not identify anyone are not matched alone:
+particles (de, du, des, d', le, la, les, l', van, von, der, den, da, di, del, della, dos,
+das, do, ben, bin, el, al, y, e) and parts of one or two letters. A foreign particle that
+opens a name and could be a first name ("Ben", "Van", "Del"…) is matched, and an elided
+particle of the name goes with the next part ("L'Hermitte" becomes one pseudonym, while
+the "d'" of "le bureau d'Mathilde", which is grammar, stays). So "Jean de La
+Fontaine" hides "Jean", "Fontaine" and the whole, but leaves the word "de" alone; a
+two-letter surname such as "Li" is only hidden as part of the full name.
+
+Matching is deliberately broad, because a missed name cannot be unpublished: a name that is
+also a common word ("Petit", "Rose") is replaced wherever the word is written — and the
+odd sentence that results may itself hint at the name: read the public edition. The full
+names of the team members and of the people who agreed to be named are kept as they are
+(the residents sign their work) even when they share a part with a protected name, unless
+they contain a protected person's whole name.
+
+To test any output text, use :func:`find_leaks` with :func:`protected_names` and
+:func:`kept_names`; :func:`leaks` scans a whole published residency.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from residence.gate.names import PARTICLES, find_leaks, name_forms, normalise, pseudonymise_text
+from residence.gate.people import (
+    kept_names,
+    letter_label,
+    protected_actors,
+    protected_names,
+    pseudonym_for,
+    pseudonyms_of,
+)
+from residence.gate.public import _PublicGate
+from residence.models import Model, Residency
+from residence.models.residency import source_of
+
+__all__ = [
+    "EDITIONS",
+    "PARTICLES",
+    "Edition",
+    "find_leaks",
+    "iter_strings",
+    "kept_names",
+    "leaks",
+    "letter_label",
+    "name_forms",
+    "normalise",
+    "protected_actors",
+    "protected_names",
+    "pseudonym_for",
+    "pseudonymise_text",
+    "pseudonyms_of",
+    "select_edition",
+]
+
+Edition = Literal["public", "team"]
+EDITIONS: tuple[str, ...] = ("public", "team")
+
+
+def select_edition(residency: Residency, edition: Edition = "public") -> Residency:
+    """Return the residency as it may be published in an edition: "public" or "team".
+
+    The result is a new value (deep copies); the source residency is never modified.
+    ``pseudonyms`` maps the returned residency's actor ids to pseudonyms: in the public
+    edition these ids are already pseudonymous (``personne-a``); in the team edition they
+    are the real ids, so that the team knows who is who in the public edition.
+
+    >>> published = select_edition(residency, "public")  # doctest: +SKIP
+    """
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: choose public or team")
+    if edition == "team":
+        team = copy.deepcopy(residency)  # models keep their source file (a private attribute)
+        team.edition = "team"
+        team.pseudonyms = pseudonyms_of(residency)
+        return team
+    gate = _PublicGate(residency)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(residency):
+        value = getattr(residency, f.name)
+        if f.name == "root":
+            values[f.name] = value
+        elif f.name in ("consents", "nodes", "files", "failed"):
+            values[f.name] = type(value)()
+        elif f.name in ("edition", "pseudonyms"):
+            continue
+        else:
+            values[f.name] = gate.scrub(value)
+    published = Residency(**values)
+    if published.residence is not None and published.residence.cover is not None:
+        if not gate.file_allowed(residency.residence.cover if residency.residence else None):
+            published.residence.cover = None
+    published.edition = "public"
+    published.pseudonyms = {gate.rename(k): v for k, v in gate.pseudonyms.items()}
+    return published
+
+
+# -- checking for leaks ----------------------------------------------------------------------
+
+
+def iter_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (location, text) for every string inside a value: models, lists, dicts, nodes."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, BaseModel):
+        if isinstance(value, Model) and source_of(value):
+            yield f"{where}(file)", source_of(value)
+        for name in type(value).model_fields:
+            yield from iter_strings(getattr(value, name), f"{where}.{name}".lstrip("."))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from iter_strings(getattr(value, f.name), f"{where}.{f.name}".lstrip("."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_strings(key, f"{where}(key)")
+            yield from iter_strings(item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for index, item in enumerate(value):
+            yield from iter_strings(item, f"{where}[{index}]")
+    elif hasattr(value, "start_mark") and hasattr(value, "value"):  # a YAML node
+        yield from iter_strings(value.value, f"{where}(yaml)")
+
+
+def leaks(published: Residency, source: Residency) -> list[str]:
+    """Return "location: 'name'" for every protected name left in a published residency.
+
+    Every string is scanned: texts, ids, file names and the pseudonym table.
+    """
+    names, kept = protected_names(source), kept_names(source)
+    found = []
+    for where, text in iter_strings(published):
+        found += [f"{where}: {name!r}" for name in find_leaks(text, names, kept)]
+    return found

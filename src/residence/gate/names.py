@@ -1,0 +1,374 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""How the gate finds a name in a text: folding, name forms, the quick search, the matcher."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from residence.text import FOLD_TABLE, slugify
+
+#: Name parts that identify nobody on their own (normalised forms).
+PARTICLES = frozenset(
+    "de du des d le la les l van von der den da di del della dos das do ben bin el al y e".split()
+)
+#: Particles that may also be a first name when they open a name ("Ben Martin").
+_FIRST_NAME_PARTICLES = frozenset("ben bin van von der den del della dos das".split())
+#: Particles written elided, glued to the next part of the name with an apostrophe.
+_ELIDED = frozenset("d l".split())
+#: The longest run of parts matched as one, besides the whole name (a longer run becomes
+#: several pseudonyms in a row; an unbounded one would make the pattern huge).
+MAX_RUN = 5
+#: Parts this short identify nobody on their own.
+MIN_PART_LENGTH = 3
+
+
+# Between the parts of a name: spaces (one line break at most: a name may be wrapped, but
+# never spans a sentence or a paragraph), or a hyphen, dash, apostrophe or underscore.
+_SPACE = r"[^\S\n]"
+_SEPARATOR = rf"(?:{_SPACE}*[\-\u2010-\u2015'\u2019_]{_SPACE}*|{_SPACE}*\n{_SPACE}*|{_SPACE}+)"
+# A name starts and ends where no letter or digit touches it.
+_BEFORE = r"(?<![^\W_])"
+_AFTER = r"(?![^\W_])"
+_WORD = re.compile(r"[^\W_]+")
+_NAME_SEPARATORS = re.compile(r"[\-\u2010-\u2015'\u2019\u02bc._]+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+# -- normalisation ---------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Return text with each character folded as residence.text.fold does (entities kept)."""
+    return text.translate(FOLD_TABLE)
+
+
+def normalise(text: str) -> str:
+    """Return text folded for name matching: lowercase, no accents, entities decoded."""
+    return _normalise(text)[0]
+
+
+def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """Return (folded text, start and end in ``text`` of each folded character).
+
+    The maps are None when folding keeps every character in place (plain ASCII text).
+    """
+    if "&" not in text:
+        if text.isascii():
+            return text.lower(), None, None
+        if not _quick_fold().special.search(text):
+            return text.translate(FOLD_TABLE), None, None  # each character folds to one
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, size = 0, len(text)
+    while i < size:
+        unit, j = text[i], i + 1
+        if unit == "&":
+            entity = _ENTITY.match(text, i)
+            if entity and (decoded := html.unescape(entity.group())) != entity.group():
+                unit, j = decoded, entity.end()
+        folded = FOLD_TABLE[ord(unit)] if len(unit) == 1 else unit.translate(FOLD_TABLE)
+        if folded:
+            for c in folded:
+                chars.append(c)
+                starts.append(i)
+                ends.append(j)
+        elif ends:
+            ends[-1] = j  # an accent or an invisible character belongs to the letter before
+        i = j
+    return "".join(chars), starts, ends
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """Return the normalised words of a text."""
+    return tuple(_WORD.findall(normalise(text)))
+
+
+def _identifying(token: str, first: bool) -> bool:
+    """Tell whether a name part identifies someone on its own."""
+    if len(token) < MIN_PART_LENGTH:
+        return False
+    if token in PARTICLES:
+        return first and token in _FIRST_NAME_PARTICLES
+    return True
+
+
+def _identifying_tokens(name: str) -> set[str]:
+    """Return the normalised parts of a name that identify someone on their own."""
+    tokens = _tokens(name)
+    return {t for k, t in enumerate(tokens) if _identifying(t, first=k == 0)}
+
+
+def _orders(name: str) -> list[list[str]]:
+    """Return the words of a name as written, and last name first (two ways)."""
+    words = [w for w in name.split() if _tokens(w)]
+    if len(words) < 2:
+        return [words]
+    return [words, words[1:] + words[:1], words[-1:] + words[:-1]]
+
+
+def name_forms(name: str) -> list[tuple[str, ...]]:
+    """Return the token sequences that stand for a name: whole, reversed, runs and parts.
+
+    Runs are consecutive parts (up to MAX_RUN) that start and end with an identifying part
+    (particles may sit inside: "Kérouac de la Tour"). Longest first.
+    """
+    identifying = _identifying_tokens(name)
+    forms: set[tuple[str, ...]] = set()
+    for order in _orders(name):
+        tokens = [t for w in order for t in _tokens(w)]
+        if len(tokens) > 1 or (tokens and tokens[0] in identifying):
+            forms.add(tuple(tokens))  # the whole name, even made of short parts ("Li Wu")
+        for start in range(len(tokens)):
+            # An elided particle that belongs to the name goes with it: "L'Hermitte".
+            elided = tokens[start] in _ELIDED and tokens[start + 1 : start + 2] != []
+            if tokens[start] not in identifying and not (
+                elided and tokens[start + 1] in identifying
+            ):
+                continue
+            for end in range(start, min(len(tokens), start + MAX_RUN)):
+                if tokens[end] in identifying:
+                    forms.add(tuple(tokens[start : end + 1]))
+    return sorted(forms, key=lambda f: (-len(f), -sum(map(len, f)), f))
+
+
+def _contains(long: Sequence[str], short: Sequence[str]) -> bool:
+    """Tell whether ``short`` is a run of consecutive tokens of ``long``."""
+    n = len(short)
+    return n > 0 and any(tuple(long[i : i + n]) == tuple(short) for i in range(len(long) - n + 1))
+
+
+# -- the quick search ------------------------------------------------------------------------
+# Most texts name nobody, and folding a text character by character costs more than all the
+# rest of the gate. So a text is first searched as written, each letter of a name standing
+# for every character that folds to it ("e" for e, é, È, ë…) and each separator for every
+# character that folds to one. That search finds every name the exact one finds (it may
+# find more: then the exact search decides). It is used only on texts whose every character
+# it can follow: Latin letters, digits, punctuation and spaces that fold to one character
+# of the same kind, or to several letters (œ -> oe, which are written out first). A text
+# with any other character (a combining accent, a soft hyphen, another script…) or an
+# HTML entity goes to the exact search.
+
+#: The blocks whose characters the quick search may follow (ASCII, Latin, punctuation).
+_QUICK_BLOCKS = (
+    (0x09, 0x0D), (0x20, 0x7E), (0xA0, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+)  # fmt: skip
+_FOLDED_SEPARATOR = re.compile(r"[\s\-\u2010-\u2015'\u2019_]")
+
+
+def _is_word(text: str) -> bool:
+    return _WORD.fullmatch(text) is not None
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    """Return the inside of a regular-expression class matching exactly these characters."""
+    codes = sorted({ord(c) for c in chars})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+@dataclass(frozen=True)
+class _QuickFold:
+    """What the quick search knows about the characters it can follow."""
+
+    variants: dict[str, str]  # folded character -> class body of those folding to it
+    separators: str  # class body of the characters that fold to a name separator
+    expand: dict[str, str]  # character -> the letters it folds to (œ -> oe)
+    unsafe: re.Pattern[str]  # a character the quick search cannot follow
+    expanding: re.Pattern[str]  # a character to write out before searching
+    special: re.Pattern[str]  # either (one search tells whether a text is plain)
+
+
+@cache
+def _quick_fold() -> _QuickFold:
+    variants: dict[str, list[str]] = {}
+    separators: list[str] = []
+    expand: dict[str, str] = {}
+    for low, high in _QUICK_BLOCKS:
+        for char in map(chr, range(low, high + 1)):
+            folded = _fold(char)
+            if len(folded) == 1 and _is_word(char) == _is_word(folded):
+                variants.setdefault(folded, []).append(char)
+                if _FOLDED_SEPARATOR.fullmatch(folded):
+                    separators.append(char)
+            elif (
+                len(folded) > 1
+                and _is_word(char)
+                and _is_word(folded)
+                and all(_fold(c) == c for c in folded)
+            ):
+                expand[char] = folded
+    one_to_one = [c for chars in variants.values() for c in chars]
+    return _QuickFold(
+        variants={f: _class_body(chars) for f, chars in variants.items()},
+        separators=_class_body(separators),
+        expand=expand,
+        unsafe=re.compile(f"[^{_class_body([*one_to_one, *expand])}]"),
+        expanding=re.compile(f"[{_class_body(expand)}]"),
+        special=re.compile(f"[^{_class_body(one_to_one)}]"),
+    )
+
+
+def _quick_pattern(keys: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """Return the quick search for names (token sequences), or None if there is none.
+
+    A name written only with characters that the quick search does not read (another
+    script) gets no alternative: the texts that may hold it have such characters, and
+    go to the exact search.
+    """
+    fold = _quick_fold()
+    shortest: list[tuple[str, ...]] = []
+    for key in sorted(set(keys), key=len):  # "jeanne" covers "jeanne kerbrat"
+        if key and not any(key[: len(s)] == s for s in shortest):
+            shortest.append(key)
+    firsts: set[str] = set()
+    alternatives = []
+    for key in shortest:
+        chars = [c for token in key for c in token]
+        if any(c not in fold.variants for c in chars):
+            continue  # only other scripts fold to this name: those texts get the exact search
+        letters = ["".join(f"[{fold.variants[c]}]" for c in token) for token in key]
+        first = fold.variants[key[0][0]]
+        firsts.add(first)
+        # The first letter is matched by the opening class (so that the regular-expression
+        # engine skips fast to the places where a name may start); the rest checks it.
+        rest = f"[{fold.separators}]+".join([letters[0][len(first) + 2 :], *letters[1:]])
+        alternatives.append(f"(?<=[{first}]){rest}")
+    if not shortest:
+        return None
+    if not alternatives:
+        return re.compile("(?!)")  # matches nothing
+    opening = "".join(sorted(firsts))
+    return re.compile(f"[{opening}](?<![^\\W_].)(?:{'|'.join(alternatives)}){_AFTER}")
+
+
+# -- the matcher -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Finds protected names (and the kept names that shield them) in any text."""
+
+    pattern: re.Pattern[str] | None
+    table: dict[tuple[str, ...], str | None]  # tokens -> pseudonym, None for a kept name
+    quick: re.Pattern[str] | None = None  # the quick search for the protected names
+
+    def may_name(self, text: str) -> bool:
+        """Tell whether a text may hold a protected name (False: it certainly does not)."""
+        if self.quick is None or not text:
+            return False
+        if "&" in text:
+            return True
+        if not text.isascii():
+            fold = _quick_fold()
+            if fold.special.search(text):
+                if fold.unsafe.search(text):
+                    return True
+                text = fold.expanding.sub(lambda m: fold.expand[m.group()], text)
+        return self.quick.search(text) is not None
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, str | None]]:
+        """Yield (start, end, pseudonym or None) of every name found in text, in order."""
+        if self.pattern is None or not text:
+            return
+        # Most texts name nobody: a search on the folded text alone (no position maps)
+        # settles that cheaply. It folds exactly as _normalise does, entities aside.
+        if "&" not in text and not text.isascii():
+            if not self.pattern.search(_fold(text)):
+                return
+        folded, starts, ends = _normalise(text)
+        for match in self.pattern.finditer(folded):
+            key = tuple(_WORD.findall(match.group()))
+            start, end = match.start(), match.end()
+            if starts is not None and ends is not None:
+                start, end = starts[start], ends[end - 1]
+            yield start, end, self.table.get(key)
+
+    def replace(self, text: str, slug: bool = False) -> str:
+        """Return text with every protected name replaced by its pseudonym (or its slug)."""
+        if not self.may_name(text):
+            return text
+        pieces: list[str] = []
+        last = 0
+        for start, end, pseudonym in self.spans(text):
+            if pseudonym is None:
+                continue
+            pieces += [text[last:start], slugify(pseudonym) if slug else pseudonym]
+            last = end
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def found(self, text: str) -> list[str]:
+        """Return the protected names written in text, as written, each once."""
+        if not self.may_name(text):
+            return []
+        seen: dict[str, None] = {}
+        for start, end, pseudonym in self.spans(text):
+            if pseudonym is not None:
+                seen.setdefault(text[start:end], None)
+        return list(seen)
+
+
+def _build_matcher(protected: Sequence[tuple[str, str]], kept: Iterable[str] = ()) -> _Matcher:
+    """Return the matcher of (name, pseudonym) pairs, shielding the kept full names."""
+    table: dict[tuple[str, ...], str | None] = {}
+    protected_tokens = {t for name, _ in protected for t in _tokens(name)}
+    whole = [tokens for name, _ in protected if len(tokens := _tokens(name)) > 1]
+    for name in kept:
+        for order in _orders(name):
+            tokens = tuple(t for w in order for t in _tokens(w))
+            # Only a kept name that shares a part with a protected one matters; one that
+            # holds a protected person's whole name (first and last) is not kept.
+            if protected_tokens.intersection(tokens) and not any(
+                _contains(tokens, w) for w in whole
+            ):
+                table[tokens] = None
+    for name, pseudonym in protected:
+        for form in name_forms(name):
+            # A protected name wins over a kept one; the first person over the next.
+            if table.get(form) is None:
+                table[form] = pseudonym
+    if not table:
+        return _Matcher(None, {})
+    keys = sorted(table, key=lambda f: (-len(f), -sum(map(len, f)), f))
+    alternatives = "|".join(_SEPARATOR.join(re.escape(t) for t in key) for key in keys)
+    quick = _quick_pattern(key for key, pseudonym in table.items() if pseudonym is not None)
+    return _Matcher(re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), table, quick)
+
+
+@cache
+def _cached_matcher(names: tuple[str, ...], kept: tuple[str, ...]) -> _Matcher:
+    return _build_matcher([(name, name) for name in names], kept)
+
+
+def find_leaks(text: str, names: Iterable[str], kept: Iterable[str] = ()) -> list[str]:
+    """Return the protected names written in any text (HTML, PDF text…), as written.
+
+    ``names`` comes from :func:`protected_names`; ``kept`` from :func:`kept_names` (the
+    team's names, which may share a first name with a protected person). The same matching
+    rules as the gate apply: case, accents, entities and elisions do not hide a name.
+    """
+    matcher = _cached_matcher(tuple(names), tuple(kept))
+    return matcher.found(text)
+
+
+def pseudonymise_text(
+    text: str, pseudonyms: Sequence[tuple[str, str]], kept: Iterable[str] = ()
+) -> str:
+    """Return text with each (name, pseudonym) pair's name and name parts replaced."""
+    return _build_matcher(pseudonyms, kept).replace(text)

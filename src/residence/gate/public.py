@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The public edition's gate: drops team-only items, pseudonymises, renames ids and files."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import posixpath
+from typing import Any
+
+from pydantic import BaseModel
+
+from residence.gate.names import _build_matcher
+from residence.gate.people import kept_names, protected_actors, pseudonyms_of
+from residence.gate.walk import _IMMUTABLE, _FieldKind, _id_values, _models_in, _norm_path, _plan
+from residence.layout import PRIVATE_FOLDER
+from residence.models import Actor, Media, Method, Model, Residency
+from residence.models.residency import entry_stem, set_source, source_of, source_stem
+from residence.text import slugify
+
+# -- the gate --------------------------------------------------------------------------------
+
+
+class _PublicGate:
+    """Everything the public edition needs to know about one source residency."""
+
+    def __init__(self, source: Residency) -> None:
+        self.source = source
+        protected = protected_actors(source)
+        self.pseudonyms = pseudonyms_of(source)
+        self.protected_ids = set(self.pseudonyms)
+        self.known_ids = {a.id for a in source.actors}
+        self.matcher = _build_matcher(
+            [(a.name, self.pseudonyms[a.id]) for a in protected], kept_names(source)
+        )
+        everything = self._all_models()
+        self.forbidden_files = {
+            _norm_path(m.file).casefold()
+            for m in everything
+            if isinstance(m, Media) and not self._media_people_allowed(m)
+        }
+        self.ids = self._rename_ids(everything)
+        self.folders: dict[str, str] = {}  # source folder -> its public form
+        team_stems = {entry_stem(e) for e in source.entries if e.visibility == "team"}
+        public_refs = {entry_stem(e) for e in source.entries if e.visibility != "team"}
+        public_refs |= {p.id for p in source.prototypes}
+        self.dropped_refs = team_stems - public_refs
+
+    def _all_models(self) -> list[BaseModel]:
+        found: list[BaseModel] = []
+        for f in dataclasses.fields(self.source):
+            found += _models_in(getattr(self.source, f.name))
+        return found
+
+    def _media_people_allowed(self, media: Media) -> bool:
+        return not any(p in self.protected_ids or p not in self.known_ids for p in media.people)
+
+    def file_allowed(self, file: str | None) -> bool:
+        """Tell whether a picture file may appear in the public edition."""
+        if not file or not file.strip():
+            return False
+        path = _norm_path(file)
+        if posixpath.isabs(path) or path.split("/")[0] == ".." or file[1:2] == ":":
+            return False
+        if "://" in path or path.split("/")[0].casefold() == PRIVATE_FOLDER:
+            return False
+        if path.casefold() in self.forbidden_files:
+            return False
+        if any(p is not None for _, _, p in self.matcher.spans(file)):
+            return False
+        try:  # a link from media/ into private/ (or out of the folder) counts as its target
+            root = self.source.root.resolve()
+            inside = (self.source.root / path).resolve().relative_to(root)
+        except (OSError, ValueError, RuntimeError):
+            return False
+        return not (inside.parts and inside.parts[0].casefold() == PRIVATE_FOLDER)
+
+    def _rename_ids(self, models: list[BaseModel]) -> dict[str, str]:
+        """Return {id or journal file name: public form} for those that give a name away."""
+        values: set[str] = set()
+        for model in models:
+            values.update(_id_values(model))
+            if isinstance(model, Model) and (stem := source_stem(model)):
+                values.add(stem)
+        taken = set(values)
+        renamed: dict[str, str] = {}
+
+        def assign(value: str, wanted: str) -> None:
+            new, n = wanted, 2
+            while new != value and new in taken:
+                new, n = f"{wanted}-{n}", n + 1
+            taken.add(new)
+            renamed[value] = new
+
+        for actor_id, pseudonym in self.pseudonyms.items():
+            assign(actor_id, slugify(pseudonym))
+        for value in sorted(values - set(renamed)):
+            wanted = self.matcher.replace(value, slug=True)
+            if wanted != value:
+                assign(value, wanted)
+        return renamed
+
+    def rename(self, value: str) -> str:
+        """Return the public form of an id or journal file name."""
+        return self.ids.get(value) or self.matcher.replace(value, slug=True)
+
+    def rename_path(self, path: str) -> str:
+        """Return the public form of a source file path (its file name renamed)."""
+        if not path:
+            return path
+        folder, _, name = path.replace("\\", "/").rpartition("/")
+        stem, suffix = posixpath.splitext(name)
+        if folder not in self.folders:
+            parts = [self.matcher.replace(p, slug=True) for p in folder.split("/") if p]
+            self.folders[folder] = "".join(f"{p}/" for p in parts)
+        return self.folders[folder] + self.rename(stem) + suffix
+
+    # -- copying with the rules applied
+
+    def keep(self, item: Any) -> bool:
+        """Tell whether an item of a list reaches the public edition."""
+        if isinstance(item, BaseModel) and getattr(item, "visibility", None) == "team":
+            return False
+        if isinstance(item, Media):
+            return self._media_people_allowed(item) and self.file_allowed(item.file)
+        return True
+
+    def scrub_text(self, value: str, kind: _FieldKind | None = None) -> str:
+        """Return the public form of one string of a field: a fixed word, an id or text."""
+        if kind is not None:
+            if value in kind.words:
+                return value
+            if kind.ids:
+                return self.rename(value)
+        return self.matcher.replace(value)
+
+    def scrub(self, value: Any, kind: _FieldKind | None = None) -> Any:
+        """Return a public copy of any value: lists filtered, models and texts scrubbed."""
+        if type(value) is str:
+            return self.scrub_text(value, kind)
+        if isinstance(value, _IMMUTABLE):
+            return value  # nothing to scrub, nothing to copy
+        if isinstance(value, BaseModel):
+            return self.scrub_model(value)
+        if isinstance(value, (list, tuple)):
+            items = [
+                self.scrub_text(v, kind) if type(v) is str else self.scrub(v, kind)
+                for v in value
+                if type(v) is str or self.keep(v)
+            ]
+            return items if isinstance(value, list) else tuple(items)
+        if isinstance(value, (set, frozenset)):
+            return type(value)(self.scrub(v, kind) for v in value if self.keep(v))
+        if isinstance(value, dict):
+            return {self.scrub(k, kind): self.scrub(v, kind) for k, v in value.items()}
+        if isinstance(value, str):  # a str subclass: scrubbed as plain text
+            return self.scrub_text(str(value), kind)
+        return copy.deepcopy(value)
+
+    def scrub_model(self, model: BaseModel) -> BaseModel:
+        """Return a scrubbed deep copy of a model (the source is left untouched)."""
+        # A shallow copy (private attributes and the fields the user set included) whose
+        # every field is then replaced by a scrubbed copy, without validation: the values
+        # are the source's own, already valid, with names replaced.
+        new = model.__copy__()
+        fields = new.__dict__
+        for name, kind in _plan(type(model)):
+            value = fields[name]
+            if type(value) is str:
+                fields[name] = self.scrub_text(value, kind)
+            elif value is None:
+                continue
+            elif type(value) is list and not value:
+                fields[name] = []
+            else:
+                fields[name] = self.scrub(value, kind)
+        if isinstance(model, Method) and isinstance(new, Method):
+            fields["examples"] = [
+                self.rename(r) for r in model.examples if r not in self.dropped_refs
+            ]
+        if isinstance(model, Actor) and isinstance(new, Actor) and model.id in self.pseudonyms:
+            fields["name"] = self.pseudonyms[model.id]
+        if isinstance(model, Model) and source_of(model):
+            set_source(new, self.rename_path(source_of(model)))  # type: ignore[arg-type]
+        return new

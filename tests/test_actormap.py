@@ -26,9 +26,10 @@ from residence.render.actormap import (
     FONT_SIZE,
     SECTORS,
     MapLayout,
-    boxes_overlap,
+    fontwidths,
     label_variants,
     layout_actor_map,
+    measure_fonts,
     render_actor_map_svg,
     render_matrix_svg,
     stakes_table,
@@ -36,6 +37,7 @@ from residence.render.actormap import (
     to_graphml,
     to_kumu_csv,
 )
+from residence.render.actormap.measure_fonts import Measure
 from residence.render.markdown import typography
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"
@@ -97,6 +99,13 @@ def crowded(count: int = 40) -> Residency:
 def label_text(element: ET.Element) -> str:
     """Return the text of a <text>, its lines joined without spaces."""
     return "".join("".join(element.itertext()).split())
+
+
+def boxes_overlap(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> bool:
+    """Return True when two (left, top, right, bottom) boxes overlap."""
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
 def assert_layout_is_clean(layout: MapLayout) -> None:
@@ -168,6 +177,49 @@ def test_text_width_grows_with_text() -> None:
     assert text_width("iiii") < text_width("MMMM")
     assert text_width("abc", 26) == pytest.approx(2 * text_width("abc", 13))
     assert text_width("漢字") > 0
+
+
+# -- the font widths ------------------------------------------------------------------------
+
+
+def recorded(weight: str) -> list[Measure]:
+    """Return the measures fontwidths.py holds for a weight: shipped font, then fallback."""
+    fonts = fontwidths.REGULAR if weight == "regular" else fontwidths.BOLD
+    return [
+        Measure(file, version, units, tuple(int(w) for w in widths.split()))
+        for file, version, units, widths in fonts
+    ]
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_font_widths_are_those_of_the_shipped_font(weight: str) -> None:
+    assert fontwidths.CHARACTERS == measure_fonts.CHARACTERS
+    assert recorded(weight)[0] == measure_fonts.measure(measure_fonts.shipped_font(weight))
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_font_widths_are_those_of_the_fallback_font(weight: str) -> None:
+    path = measure_fonts.fallback_font(weight)
+    if path is None:
+        pytest.skip(f"{measure_fonts.FALLBACK[weight]} is not installed")
+    found = measure_fonts.measure(path)
+    if found.version != recorded(weight)[1].version:
+        pytest.skip(f"another version of {found.file} is installed: {found.version}")
+    assert recorded(weight)[1] == found
+
+
+def test_font_widths_file_is_what_measure_fonts_writes() -> None:
+    measures = {weight: recorded(weight) for weight in ("regular", "bold")}
+    assert measure_fonts.generate(measures) == measure_fonts.OUTPUT.read_text(encoding="utf-8")
+
+
+def test_text_width_counts_the_wider_font_of_each_character() -> None:
+    # "m": Instrument Sans 922/1000 em, DejaVu Sans Condensed 1795/2048 (0.876) em.
+    assert text_width("m", 100) == pytest.approx(92)
+    # "1": Instrument Sans 391/1000, DejaVu Sans Condensed 1172/2048 (0.572).
+    assert text_width("1", 100) == pytest.approx(57)
+    # Bold "Œ" takes the regular width, rounded up: 1064/1000 em makes 1.07 em.
+    assert text_width("Œ", 100, bold=True) == pytest.approx(107)
 
 
 # -- the SVG -----------------------------------------------------------------------------

@@ -12,12 +12,16 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
+from typing import get_args
 
 from residence.i18n import Translator
 from residence.models import Residency
+from residence.models.journal import EntryKind
+from residence.models.prototype import Stage
+from residence.render.actormap.svg import num
 
-ENTRY_KINDS = ("observation", "interview", "workshop", "meeting", "test", "reflection")
-STAGES = ("idea", "sketch", "mock-up", "live-test", "adopted")
+ENTRY_KINDS: tuple[str, ...] = get_args(EntryKind)
+STAGES: tuple[str, ...] = tuple(s for s in get_args(Stage) if s != "abandoned")  # in order
 MAX_DAYS = 14  # a longer "week" is cut in the timeline
 
 
@@ -56,46 +60,37 @@ def phase_labels(t: Translator) -> dict[str, str]:
     }
 
 
-def _attr(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _num(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 def mark_svg(kind: str, x: float, y: float, size: float = 11) -> str:
     """Return the SVG shape of one journal entry kind, centred on (x, y)."""
     r = size / 2
     cls = f'class="mark mark-{kind}"'
     if kind == "observation":
-        return f'<circle {cls} cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}"/>'
+        return f'<circle {cls} cx="{num(x)}" cy="{num(y)}" r="{num(r)}"/>'
     if kind == "interview":
         return (
-            f'<rect {cls} x="{_num(x - r)}" y="{_num(y - r)}" width="{_num(size)}" '
-            f'height="{_num(size)}"/>'
+            f'<rect {cls} x="{num(x - r)}" y="{num(y - r)}" width="{num(size)}" '
+            f'height="{num(size)}"/>'
         )
     if kind == "workshop":
-        points = f"{_num(x)},{_num(y - r)} {_num(x + r)},{_num(y + r)} {_num(x - r)},{_num(y + r)}"
+        points = f"{num(x)},{num(y - r)} {num(x + r)},{num(y + r)} {num(x - r)},{num(y + r)}"
         return f'<polygon {cls} points="{points}"/>'
     if kind == "meeting":
         points = (
-            f"{_num(x)},{_num(y - r - 1)} {_num(x + r + 1)},{_num(y)} "
-            f"{_num(x)},{_num(y + r + 1)} {_num(x - r - 1)},{_num(y)}"
+            f"{num(x)},{num(y - r - 1)} {num(x + r + 1)},{num(y)} "
+            f"{num(x)},{num(y + r + 1)} {num(x - r - 1)},{num(y)}"
         )
         return f'<polygon {cls} points="{points}"/>'
     if kind == "test":
         w = size / 3.2
         return (
-            f'<path {cls} d="M{_num(x - w / 2)} {_num(y - r)}h{_num(w)}v{_num(r - w / 2)}'
-            f"h{_num(r - w / 2)}v{_num(w)}h{_num(-(r - w / 2))}v{_num(r - w / 2)}"
-            f"h{_num(-w)}v{_num(-(r - w / 2))}h{_num(-(r - w / 2))}v{_num(-w)}"
-            f'h{_num(r - w / 2)}z"/>'
+            f'<path {cls} d="M{num(x - w / 2)} {num(y - r)}h{num(w)}v{num(r - w / 2)}'
+            f"h{num(r - w / 2)}v{num(w)}h{num(-(r - w / 2))}v{num(r - w / 2)}"
+            f"h{num(-w)}v{num(-(r - w / 2))}h{num(-(r - w / 2))}v{num(-w)}"
+            f'h{num(r - w / 2)}z"/>'
         )
     # reflection: a ring
     return (
-        f'<circle {cls} cx="{_num(x)}" cy="{_num(y)}" r="{_num(r - 1.2)}" fill="none" '
+        f'<circle {cls} cx="{num(x)}" cy="{num(y)}" r="{num(r - 1.2)}" fill="none" '
         'stroke-width="2.4"/>'
     )
 
@@ -105,7 +100,7 @@ def _star(x: float, y: float, r: float) -> str:
     for i in range(10):
         radius = r if i % 2 == 0 else r * 0.45
         angle = -math.pi / 2 + i * math.pi / 5
-        points.append(f"{_num(x + radius * math.cos(angle))},{_num(y + radius * math.sin(angle))}")
+        points.append(f"{num(x + radius * math.cos(angle))},{num(y + radius * math.sin(angle))}")
     return f'<polygon class="mark-session" points="{" ".join(points)}"/>'
 
 
@@ -249,7 +244,7 @@ def render_timeline_svg(residency: Residency, t: Translator) -> str:
             legend.append(mark_svg(kind, lx + 7, ly + 6))
             label = labels[kind]
         legend.append(
-            f'<text class="legend-label" x="{_num(lx + 20)}" y="{ly + 11}">{escape(label)}</text>'
+            f'<text class="legend-label" x="{num(lx + 20)}" y="{ly + 11}">{escape(label)}</text>'
         )
     legend.append("</g>")
     total = t.ngettext(
@@ -296,8 +291,8 @@ def render_funnel_svg(residency: Residency, t: Translator) -> str:
         )
         if count:
             body.append(
-                f'<rect class="stage-bar stage-{stage}" x="{_num(x)}" y="{y + 6}" '
-                f'width="{_num(w)}" height="{row_h - 12}" rx="2"/>'
+                f'<rect class="stage-bar stage-{stage}" x="{num(x)}" y="{y + 6}" '
+                f'width="{num(w)}" height="{row_h - 12}" rx="2"/>'
             )
         body.append(
             f'<text class="stage-count" x="{label_w + bar_w / 2}" y="{y + 27}" '
@@ -327,8 +322,8 @@ def render_funnel_svg(residency: Residency, t: Translator) -> str:
         w = bar_w * len(abandoned) / top
         x = label_w + (bar_w - w) / 2
         body.append(
-            f'<rect class="stage-bar stage-abandoned" x="{_num(x)}" '
-            f'y="{y + 6}" width="{_num(w)}" height="{row_h - 12}" rx="2"/>'
+            f'<rect class="stage-bar stage-abandoned" x="{num(x)}" '
+            f'y="{y + 6}" width="{num(w)}" height="{row_h - 12}" rx="2"/>'
         )
         body.append(
             f'<text class="stage-count" x="{label_w + bar_w / 2}" y="{y + 27}" '
@@ -353,8 +348,8 @@ def _shorten(text: str, limit: int) -> str:
 def _svg(name: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{name}" role="img" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" '
-        f'height="{_num(height)}" aria-labelledby="{name}-title {name}-desc">'
+        f'viewBox="0 0 {num(width)} {num(height)}" width="{num(width)}" '
+        f'height="{num(height)}" aria-labelledby="{name}-title {name}-desc">'
         f'<title id="{name}-title">{escape(title)}</title>'
         f'<desc id="{name}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )

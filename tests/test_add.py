@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 from typer.testing import CliRunner  # noqa: TID251
 
 from residence import add as core
@@ -792,10 +792,15 @@ LAYOUTS = {
 }
 
 
+def insert(text: str, key: str, item: dict[str, object]) -> core.Insertion:
+    """Insert an item into ``actors.yaml``'s text as `residence add` does (Markdown as blocks)."""
+    return core.insert_item(text, key, item, "actors.yaml", literal=core.MARKDOWN_FIELDS)
+
+
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_insert_item_keeps_every_byte_outside_the_new_item(layout: str) -> None:
     text = LAYOUTS[layout]
-    inserted = core.insert_item(text, "actors", ITEM, "actors.yaml")
+    inserted = insert(text, "actors", ITEM)
     new = inserted.text
     if layout == "null":
         text = text.replace("~", "")  # the only byte that has to go: null becomes a list
@@ -808,21 +813,22 @@ def test_insert_item_keeps_every_byte_outside_the_new_item(layout: str) -> None:
     for key, value in (old_value or {}).items():
         if key != "actors":
             assert new_value[key] == value
-    ruamel = YAML(typ="rt").load(new)
-    assert ruamel["actors"][-1]["name"] == "Nouvel acteur"
-    assert ruamel["actors"][-1]["description"] == "Une ligne.\n\nDeux.\n"
+    # A reader that resolves types (as editors do) sees the same new item.
+    typed = yaml.safe_load(new)
+    assert typed["actors"][-1]["name"] == "Nouvel acteur"
+    assert typed["actors"][-1]["description"] == "Une ligne.\n\nDeux.\n"
 
 
 def test_insert_item_follows_the_style_of_the_items_above() -> None:
     text = LAYOUTS["block"]
-    new = core.insert_item(text, "actors", ITEM, "actors.yaml").text
+    new = insert(text, "actors", ITEM).text
     assert "    name: 'Nouvel acteur'\n" in new  # single quotes, like 'A'
     assert "  # un commentaire après le dernier acteur\n\nrelations: []   # rien encore\n" in new
     assert new.index("  - id: nouveau") < new.index("  # un commentaire après")
 
 
 def test_insert_item_crlf_file_stays_crlf() -> None:
-    new = core.insert_item(LAYOUTS["crlf"], "actors", ITEM, "actors.yaml").text
+    new = insert(LAYOUTS["crlf"], "actors", ITEM).text
     assert "\n" not in new.replace("\r\n", "")
 
 
@@ -837,14 +843,14 @@ def test_insert_item_crlf_file_stays_crlf() -> None:
 )
 def test_insert_item_refuses_what_it_cannot_read(text: str, message: str) -> None:
     with pytest.raises(ResidenceError) as caught:
-        core.insert_item(text, "actors", ITEM, "actors.yaml")
+        insert(text, "actors", ITEM)
     assert message in str(caught.value)
 
 
 def test_insert_item_refuses_an_unusual_layout() -> None:
     text = "{actors: [], relations: []}\n"
     with pytest.raises(ResidenceError) as caught:
-        core.insert_item(text, "actors", ITEM, "actors.yaml")
+        insert(text, "actors", ITEM)
     assert "too unusual" in str(caught.value) and "id: nouveau" in str(caught.value)
 
 
@@ -875,7 +881,7 @@ def test_insert_item_round_trips_any_text(name: str, stakes: list[str], descript
     }
     if description.strip() and not NON_PRINTABLE.search(description):
         item["description"] = description
-    inserted = core.insert_item(text, "actors", item, "actors.yaml")
+    inserted = insert(text, "actors", item)
     assert inserted.text == text[: inserted.start] + inserted.added + text[inserted.start :]
     _, value = parse_yaml(inserted.text)
     assert value["actors"][-1] == core.plain(item)

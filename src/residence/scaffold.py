@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import random
-import re
-import textwrap
 import typing
 from dataclasses import dataclass
 from functools import cache
@@ -29,10 +26,11 @@ from residence.errors import ResidenceError
 from residence.fsutil import write_atomic
 from residence.i18n import translator
 from residence.load import NON_PRINTABLE
-from residence.models import slugify
 from residence.models.residence import Programme
 from residence.resources import templates_dir
 from residence.schema import SCHEMA_FILES, build_schemas
+from residence.text import slugify
+from residence.yamltext import comment, double_quoted, scalar
 
 LANGUAGES = ("fr", "en")
 PROGRAMMES: tuple[str, ...] = typing.get_args(Programme)
@@ -44,19 +42,11 @@ WEEK_SPACING = 8
 #: Days on site in one week: Monday to Friday when week 1 starts on a Monday.
 DAYS_ON_SITE = 5
 MAX_WEEKS = 60
-COMMENT_WIDTH = 92
 MAX_ID_LENGTH = 60
 
-#: What each week is for: the first, the ones in the middle, the last; and a single week.
-_FOCUS = {
-    "fr": (
-        "Rencontrer et analyser",
-        "Prototyper et tester",
-        "Transférer",
-        "Rencontrer, prototyper et transférer",
-    ),
-    "en": ("Meet and analyse", "Prototype and test", "Hand over", "Meet, prototype and hand over"),
-}
+#: What each week is for: the first, the ones in the middle, the last; and a single week
+#: (translated in the ``add`` catalogue).
+_FOCUS = ("Meet and analyse", "Prototype and test", "Hand over", "Meet, prototype and hand over")
 
 
 @dataclass(frozen=True)
@@ -107,23 +97,6 @@ def _models() -> dict[str, type[BaseModel]]:
     return {model.__name__: model for model in all_models()}
 
 
-def comment(text: str, indent: int = 0, prefix: str | None = None) -> str:
-    """Return text as YAML comment lines, wrapped to COMMENT_WIDTH.
-
-    The template writes what comes before the first line; ``prefix`` (default: ``indent``
-    spaces) starts each following line, so that a comment inside a commented-out block
-    (prefix "#   ") lines up too.
-    """
-    lead = " " * indent if prefix is None else prefix
-    lines = textwrap.wrap(
-        text,
-        max(COMMENT_WIDTH - len(lead) - 2, 30),
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return ("\n" + lead).join(f"# {line}" for line in lines or [""])
-
-
 def describe_field(model: str, key: str, language: str) -> str:
     """Return the translated description of a field, with whether it is required."""
     doc = field_doc(_models()[model], key)
@@ -145,34 +118,14 @@ def describe_model(model: str, language: str) -> str:
     return translator(language, "fields").gettext(model_doc(_models()[model]))
 
 
-def yaml_quote(value: object) -> str:
-    """Return a value as a double-quoted YAML string (a JSON string is one)."""
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-#: Words that YAML readers (ours, or an editor's) take for null or a boolean when unquoted.
-_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
-
-
-def yaml_plain(value: str) -> str:
-    """Return an id as YAML: bare when no reader can mistake it, else double-quoted.
-
-    A residency called "Null" or "2026" gets the id null or 2026, which YAML readers would
-    take for nothing or a number.
-    """
-    if re.fullmatch(r"[a-z][a-z0-9-]*", value) and value not in _YAML_WORDS:
-        return value
-    return yaml_quote(value)
-
-
 @cache
 def scaffold_environment(language: str) -> Any:
     """Return the Jinja2 environment of the scaffold templates of one language.
 
     Templates get two functions, ``doc(model, key, indent=0, prefix=None)`` (a field's
     comment) and ``about(model, indent=0, prefix=None)`` (a model's comment), see comment();
-    and two filters, ``q`` (a double-quoted YAML string) and ``plain`` (an id, quoted only
-    when it must be).
+    and two filters, ``q`` (a double-quoted YAML string, a TOML one too) and ``plain`` (a
+    value, quoted only when a reader could mistake it), both from ``residence.yamltext``.
     """
     import jinja2
 
@@ -190,8 +143,8 @@ def scaffold_environment(language: str) -> Any:
     env.globals["about"] = lambda model, indent=0, prefix=None: comment(
         describe_model(model, language), indent, prefix
     )
-    env.filters["q"] = yaml_quote
-    env.filters["plain"] = yaml_plain
+    env.filters["q"] = double_quoted
+    env.filters["plain"] = scalar
     return env
 
 
@@ -213,7 +166,8 @@ def next_monday(today: dt.date) -> dt.date:
 
 def plan_weeks(start: dt.date, count: int, language: str) -> list[_Week]:
     """Return ``count`` weeks of five days, WEEK_SPACING weeks apart, each with a focus."""
-    first, middle, last, single = _FOCUS[language]
+    tr = translator(language, "add")
+    first, middle, last, single = (tr.gettext(focus) for focus in _FOCUS)
     weeks = []
     for i in range(count):
         begin = start + dt.timedelta(weeks=WEEK_SPACING * i)
@@ -521,6 +475,4 @@ __all__ = [
     "render_files",
     "residency_id",
     "scaffold_environment",
-    "yaml_plain",
-    "yaml_quote",
 ]

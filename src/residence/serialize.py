@@ -4,7 +4,8 @@ The archive and the catalogue never copy a team's raw files into a public editio
 write the residency that came out of ``select_edition`` back to YAML, so that what was
 dropped (team-only entries and quotes, private/ consent records) or pseudonymised (names of
 people without a public consent) is gone from the sources too. The files read back with
-``load_residency`` into the same models.
+``load_residency`` into the same models. The YAML is ``yamltext.dump_yaml``'s, the style of
+machine-written copies.
 """
 
 from __future__ import annotations
@@ -12,25 +13,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
-from residence.models import Entry, Method, Model, Prototype, Residency, Scenario, slugify
+from residence.models import Entry, Method, Model, Prototype, Residency, Scenario
 from residence.models.residency import source_of
-
-_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """A safe dumper that writes multi-line text as literal blocks, as people write it."""
-
-
-def _represent_str(dumper: Any, value: str) -> Any:
-    if "\n" in value.rstrip("\n") or value.endswith("\n"):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _represent_str)
+from residence.text import slugify
+from residence.yamltext import dump_yaml
 
 #: The first lines of every file written here (REUSE-style licence tag included).
 # REUSE-IgnoreStart
@@ -39,20 +25,6 @@ HEADER = (
     "# SPDX-License-Identifier: {license}\n"
 )
 # REUSE-IgnoreEnd
-
-
-def dump_yaml(value: Any) -> str:
-    """Return ``value`` (plain dicts, lists and text) as block-style UTF-8 YAML."""
-    text: str = yaml.dump(
-        value,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=100_000,
-        indent=2,
-    )
-    return text
 
 
 def model_data(item: Model) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`residence add`: build one item, choose where it goes, check it in context, write it safely.
+
+New journal entries, prototypes, scenarios and methods become new files that never replace
+an existing one. Actors and relations go into ``actors.yaml`` and test sessions into their
+prototype's file: the new item is inserted as text at the end of its list, so every byte the
+team wrote (comments, blank lines, key order, quotes) stays as it was; the result is then
+read back to prove it holds the old items plus the new one. Before anything is written, the
+new item is checked in the context of the whole residency with ``load_residency`` and
+``check_residency``, exactly as ``residence check`` would. Nothing here prints or asks: the
+CLI runs the editor and talks to the user.
+
+- ``kinds``: what can be added, where each kind goes, the residency it joins (``Context``);
+- ``values``: the item made from command-line values, its id, their problems;
+- ``templates``: what the editor shows, and what is kept of a draft;
+- ``drafts``: drafts in ``.residence/drafts/``, the plan made from one, the editor to run;
+- ``plans``: the checked new text of a file (``Plan``), and writing it.
+
+The YAML text itself (quoting, insertion into a list) is ``residence.yamltext``.
+"""
+
+from __future__ import annotations
+
+from residence.add.drafts import (
+    DRAFTS,
+    DraftAbandoned,
+    draft_path,
+    editor_command,
+    is_interactive,
+    plan_from_draft,
+    start_draft,
+)
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, load_context
+from residence.add.plans import Plan, plan_from_data, write_plan
+from residence.add.templates import clean_draft, indent_text_block, render_template
+from residence.add.values import (
+    build_item,
+    check_values,
+    free_id,
+    given_values,
+    needs_editor,
+    normalise_text,
+    parse_day,
+    slug,
+    suggest,
+    taken_ids,
+)
+from residence.yamltext import Insertion, insert_item, plain
+
+__all__ = [
+    "DRAFTS",
+    "KINDS",
+    "MARKDOWN_FIELDS",
+    "Context",
+    "DraftAbandoned",
+    "Insertion",
+    "Kind",
+    "Plan",
+    "build_item",
+    "check_values",
+    "clean_draft",
+    "draft_path",
+    "editor_command",
+    "free_id",
+    "given_values",
+    "indent_text_block",
+    "insert_item",
+    "is_interactive",
+    "load_context",
+    "needs_editor",
+    "normalise_text",
+    "parse_day",
+    "plain",
+    "plan_from_data",
+    "plan_from_draft",
+    "render_template",
+    "slug",
+    "start_draft",
+    "suggest",
+    "taken_ids",
+    "write_plan",
+]

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What the user sees in their editor when adding: the commented template, and what is kept of it.
+
+The template explains every field with its description from the ``fields`` catalogue (the
+same comments as in the files `residence new` writes); this module's own lines are English
+source strings, translated through the ``add`` catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, TestDraft, field_info
+from residence.i18n import Translator, translator
+from residence.models import Model, TestSession
+from residence.yamltext import comment, emit_lines
+
+#: "a new {what}", one line a kind, so that each language can give it its own grammar.
+_A_NEW = {
+    "journal entry": "a new journal entry",
+    "actor": "a new actor",
+    "relation": "a new relation",
+    "prototype": "a new prototype",
+    "test session": "a new test session",
+    "scenario": "a new scenario",
+    "method sheet": "a new method sheet",
+}
+#: The first line of a new file, by kind.
+_HEADERS = {
+    "note": "Journal entry",
+    "prototype": "Prototype",
+    "scenario": "Usage scenario",
+    "method": "Method sheet",
+}
+
+
+def _tr(language: str) -> Translator:
+    """Return the translator of this module's own lines."""
+    return translator(language, "add")
+
+
+def _comment(text: str) -> list[str]:
+    """Return text as wrapped YAML comment lines, as in the files `residence new` writes."""
+    return comment(text).split("\n")
+
+
+def _describe(model: type[Model], key: str, language: str) -> str:
+    """Return a field's comment: its translated description and whether it is required."""
+    from residence.scaffold import REQUIRED, describe_field
+
+    if model is TestDraft:
+        if key == "prototype":  # only in drafts: not in the fields catalogue
+            required = translator(language, "fields").gettext(REQUIRED)
+            return f"{_tr(language).gettext(field_info(model, key).description)} {required}"
+        model = TestSession
+    return describe_field(model.__name__, key, language)
+
+
+def _placeholder(spec: Kind, key: str) -> list[str]:
+    """Return the commented-out lines of an optional field that was not given."""
+    info = field_info(spec.model, key)
+    annotation = str(info.annotation)
+    if key in MARKDOWN_FIELDS:
+        return [f"# {key}: |", "#   "]
+    if key == "media":
+        return ["# media:", "#   - file: media/", "#     alt: ", "#     caption: "]
+    if key == "quotes":
+        return ["# quotes:", "#   - actor: ", "#     text: "]
+    if "list" in annotation:
+        return [f"# {key}: []"]
+    if key == "time":
+        return ['# time: "09:30"']
+    if "bool" in annotation:
+        return [f"# {key}: false"]
+    return [f"# {key}: "]
+
+
+def _empty_required(spec: Kind, key: str) -> list[str]:
+    """Return the lines of a required field that was not given, ready to be filled in."""
+    info = field_info(spec.model, key)
+    if key in MARKDOWN_FIELDS:
+        return [f"{key}: |", "  "]
+    if "list" in str(info.annotation):
+        # Ids fit on one line; sentences (the steps of a method) are one per line.
+        return [f"{key}: []"] if key in spec.refs or key == "authors" else [f"{key}:", "  - "]
+    return [f"{key}: "]
+
+
+def render_template(ctx: Context, kind: str, data: Mapping[str, Any]) -> str:
+    """Return the commented YAML the editor opens: every field explained, flags filled in."""
+    spec = KINDS[kind]
+    tr = _tr(ctx.language)
+    lines = _comment(
+        tr.gettext("residence add {kind}: {a_new}.", kind=kind, a_new=tr.gettext(_A_NEW[spec.what]))
+    )
+    lines += _comment(
+        tr.gettext(
+            "Fill in the fields, save, then close the editor. The {what} is checked as "
+            "'residence check' would before it is added; if something is wrong, nothing is "
+            "written and this draft is kept.",
+            what=spec.what,
+        )
+    )
+    lines += _comment(
+        tr.gettext(
+            "Lines starting with # are comments: to fill in an optional field, remove the # "
+            "in front of it. To give up, empty the file and save."
+        )
+    )
+    if spec.text:
+        lines += _comment(
+            tr.gettext("Write the text under '{key}: |', indented by two spaces.", key=spec.text)
+        )
+    lines.append("")
+    required = set(spec.required)
+    for key in spec.order:
+        lines += _comment(_describe(spec.model, key, ctx.language))
+        ref = spec.refs.get(key)
+        if ref:
+            known = sorted(ctx.ids(ref))
+            if known:
+                shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+                lines += _comment(tr.gettext("Known: {ids}", ids=shown))
+        if key in data:
+            lines += emit_lines({key: data[key]}, literal=MARKDOWN_FIELDS)
+        elif key in required or key == spec.text:  # the text is what the editor is for
+            lines += _empty_required(spec, key)
+        else:
+            lines += _placeholder(spec, key)
+    return "\n".join(lines) + "\n"
+
+
+def file_header(kind: str, language: str, rel: str, root: Path) -> str:
+    """Return the first lines of a new file: its JSON Schema (if the folder has them), its kind."""
+    lines = []
+    schema = KINDS[kind].home.name
+    if (root / "schemas" / f"{schema}.schema.json").is_file():
+        depth = len(PurePosixPath(rel).parts) - 1
+        lines.append(f"# yaml-language-server: $schema={'../' * depth}schemas/{schema}.schema.json")
+    tr = _tr(language)
+    lines.append(
+        f"# {tr.gettext(_HEADERS[kind])} — {tr.gettext('see the format reference (docs/)')}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+# -- what is kept of a draft ---------------------------------------------------------------
+
+
+def _template_lines(template: str) -> set[str]:
+    """Return the comment lines of a template (they are left out of the file written)."""
+    return {line.rstrip() for line in template.splitlines() if line.startswith("#")}
+
+
+def clean_draft(text: str, template: str | None) -> str:
+    """Return a draft without the template's comment lines the user left untouched."""
+    if not template:
+        return text
+    ours = _template_lines(template)
+    kept = [line for line in text.splitlines() if line.rstrip() not in ours]
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    return "\n".join(kept) + "\n" if kept else ""
+
+
+def indent_text_block(text: str, key: str) -> str | None:
+    """Return the draft with the lines after ``key: |`` indented, if some were not.
+
+    Tired people type the text of an entry at the start of the line; since that text is the
+    last field of the template, indenting what follows it is what they meant.
+    """
+    lines = text.split("\n")
+    head = re.compile(rf"^{re.escape(key)}:\s*\|[-+0-9]*\s*(#.*)?$")
+    at = max((i for i, line in enumerate(lines) if head.match(line)), default=-1)
+    if at < 0:
+        return None
+    rest = lines[at + 1 :]
+    if not any(line.strip() and not line.startswith("  ") for line in rest):
+        return None
+    fixed = [("  " + line if line.strip() and not line.startswith("  ") else line) for line in rest]
+    return "\n".join([*lines[: at + 1], *fixed])

@@ -59,9 +59,9 @@ KINDS = ["observation", "interview", "workshop", "meeting", "test", "reflection"
 #: that (a) measures our own work, not a library cost we avoid).
 RAW = """
 import sys, weasyprint
-from residence.render.pdf import _page_references_once, _parser_patterns_once
-_page_references_once()
-_parser_patterns_once()
+from residence.render.pdf.patches import page_references_once, parser_patterns_once
+page_references_once()
+parser_patterns_once()
 html = weasyprint.HTML(filename=sys.argv[1], media_type="print")
 html.write_pdf(sys.argv[2], pdf_variant="pdf/ua-1", pdf_tags=True, dpi=300)
 """

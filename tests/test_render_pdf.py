@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import threading
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,15 +29,15 @@ from residence.render.html import render_html
 from residence.render.pdf import (
     RenderedPdf,
     attached_sources,
-    chart_styles,
-    mend_definition_lists,
     paper_page,
     pdf_info,
     render_pdf,
-    with_chart_styles,
     with_print_stylesheet,
-    without_gaps_in_lists,
 )
+from residence.render.pdf.fonts import _decompressed
+from residence.render.pdf.page import chart_styles, with_chart_styles, without_gaps_in_lists
+from residence.render.pdf.photos import PRINT_MAX_PX, print_photos
+from residence.render.pdf.tags import mend_definition_lists
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lycee-jean-moulin"
 
@@ -185,8 +184,6 @@ def test_pdf_info_and_attached_sources_come_from_the_gated_residency(minimal: Pa
 def test_print_photos_are_sized_for_print_and_cached(tmp_path: Path) -> None:
     from PIL import Image
 
-    from residence.render.pdf import PRINT_MAX_PX, print_photos
-
     buffer = io.BytesIO()
     Image.effect_noise((1600, 1200), 40).convert("RGB").save(buffer, "JPEG", quality=90)
     drawing = io.BytesIO()
@@ -218,8 +215,6 @@ def test_print_photos_remake_a_cache_entry_that_is_a_link_or_empty(tmp_path: Pat
     """A cache entry is only used if it is a regular file with something in it: a symbolic
     link planted there (to a file out of the folder) or an empty file is made again."""
     from PIL import Image
-
-    from residence.render.pdf import print_photos
 
     buffer = io.BytesIO()
     Image.effect_noise((1600, 1200), 40).convert("RGB").save(buffer, "JPEG", quality=90)
@@ -533,7 +528,6 @@ def test_print_fonts_draw_every_space_next_to_a_mark(name: str) -> None:
     """
     from fontTools.ttLib import TTFont
 
-    from residence.render.pdf import _decompressed
     from residence.resources import templates_dir
 
     font = TTFont(
@@ -700,166 +694,6 @@ def test_cli_render_rejects_a_bad_source_date_epoch(
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH" in result.stderr
     assert not (minimal / "_build" / "report.pdf").exists()
-
-
-def test_page_references_are_built_once_per_page_count() -> None:
-    """The pydyf speed-up returns what pydyf returns, and follows pages added later."""
-    import pydyf
-
-    from residence.render.pdf import _page_references_once
-
-    _page_references_once()
-    _page_references_once()  # idempotent
-    prop = pydyf.PDF.__dict__["page_references"]
-    assert getattr(prop.fget, "_residence", False)
-    pdf = pydyf.PDF()
-    for _ in range(3):
-        page = pydyf.Dictionary({"Type": "/Page"})
-        pdf.add_page(page)
-    first = pdf.page_references
-    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
-    assert pdf.page_references is first  # cached
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    assert len(pdf.page_references) == 4
-
-
-def test_drawn_page_operators_are_compressed_as_pydyf_writes_them() -> None:
-    """Compressed once drawn: the same operators, FlateDecode, at zlib's default level."""
-    import pydyf
-
-    from residence.render.pdf import PDF_COMPRESSION, _compress_operators
-
-    def drawn() -> pydyf.Stream:
-        stream = pydyf.Stream(compress=True)
-        for n in range(50):
-            stream.push_state()
-            stream.set_color_rgb(0.1, 0.2, n / 50)
-            stream.rectangle(n, 2 * n, 10.5, 3)
-            stream.fill()
-            stream.pop_state()
-        return stream
-
-    plain = drawn()
-    plain.compress = False
-    operators = b"\n".join(pydyf._to_bytes(item) for item in plain.stream)
-    stream = drawn()
-    _compress_operators(stream)
-    (data,) = stream.stream
-    assert zlib.decompress(data) == operators
-    compressor = zlib.compressobj(level=PDF_COMPRESSION)
-    assert data == compressor.compress(operators) + compressor.flush()
-    assert stream.extra["Filter"] == "/FlateDecode" and not stream.compress
-    # pydyf writes it as it is, with its filter and length.
-    written = stream.data
-    assert b"/Filter /FlateDecode" in written and f"/Length {len(data)}".encode() in written
-    assert written.endswith(data + b"\nendstream")
-    # Done once: a stream that has a filter is left as it is.
-    _compress_operators(stream)
-    assert stream.stream == [data]
-
-
-def test_pydyf_compresses_at_zlibs_default_level() -> None:
-    """Every stream pydyf compresses (the tags' object stream, fonts) is at level 6."""
-    import pydyf
-
-    from residence.render.pdf import PDF_COMPRESSION, _compress_at_default_level
-
-    _compress_at_default_level()
-    _compress_at_default_level()  # idempotent
-    assert pydyf.zlib is not zlib and pydyf.zlib.compress is zlib.compress
-    content = b"".join(b"<</Type /StructElem /S /P /K %d>>\n" % n for n in range(2000))
-    written = pydyf.Stream([content], compress=True).data
-    compressor = zlib.compressobj(level=PDF_COMPRESSION)
-    expected = compressor.compress(content) + compressor.flush()
-    assert written.endswith(b"stream\n" + expected + b"\nendstream")
-    assert zlib.decompress(expected) == content
-
-
-def test_html_parser_builds_each_stop_pattern_once_and_reads_the_same_tree(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """tinyhtml5's pattern cache is replaced by one that hits: same patterns, same tree."""
-    import xml.etree.ElementTree as ET
-
-    import tinyhtml5
-    from tinyhtml5 import inputstream
-
-    from residence.render.pdf import _parser_patterns_once
-
-    page = (
-        '<!DOCTYPE html><html lang="fr"><head><title>Té &amp; co</title></head><body>'
-        "<p class='a b' data-x=\"1 &lt; 2\" title=x>Élèves, <b>hall</b> d’attente &nbsp; "
-        "&#x27;ok&#39; <!-- a comment --> & fin</p><pre>  a\n\tb </pre>"
-        '<svg viewBox="0 0 10 10"><![CDATA[ raw ]]><text x="1">Σ</text></svg>'
-        "<table><tr><td>1<td>2</table><textarea>\x00 </textarea><a href='#x'>x</a>"
-        "</body></html>"
-    )
-
-    def tree() -> str:
-        return ET.tostring(tinyhtml5.parse(page), encoding="unicode")
-
-    monkeypatch.setattr(inputstream, "characters_until_regex", {})
-    before = tree()
-    _parser_patterns_once()
-    _parser_patterns_once()  # idempotent
-    cache = inputstream.characters_until_regex
-    assert type(cache) is not dict
-    assert tree() == before
-    # Keyed by what chars_until looks up, built once each: a second page adds nothing.
-    keys = set(cache)
-    assert keys and all(isinstance(opposite, bool) for _, opposite in keys)
-    tree()
-    assert set(cache) == keys
-    for (characters, opposite), pattern in cache.items():
-        # The pattern upstream builds for these characters.
-        listed = "".join(f"\\x{ord(c):02x}" for c in characters)
-        upstream = re.compile(f"[{listed}]+" if opposite else f"[^{listed}]+")
-        for text in ["abc <p>", "  \t\nx", "&amp;", '"quoted"', "\x00", "-->", "", "]]>"]:
-            assert bool(pattern.match(text)) == bool(upstream.match(text))
-            if pattern.match(text):
-                assert pattern.match(text).end() == upstream.match(text).end()  # type: ignore[union-attr]
-
-
-def test_lean_user_agent_sheet_drops_only_the_rules_that_match_every_element() -> None:
-    """Six user-agent rules gave every element six styles of its own; list markers stay."""
-    from weasyprint import HTML
-    from weasyprint import html as weasy_html
-
-    from residence.render.pdf import lean_user_agent_css, print_html_class
-
-    lean = lean_user_agent_css(weasy_html.UA)
-    assert re.search(r"^::", weasy_html.UA, re.MULTILINE)  # the stock sheet has them
-    assert not re.search(r"^::", lean, re.MULTILINE)
-    assert "li::marker, summary::marker {" in lean
-    assert "footnote-call" not in lean and "note-callback" not in lean
-    # Nothing else goes: the sheet only loses those lines.
-    assert len(weasy_html.UA) - len(lean) < 400
-    # WeasyPrint still takes its user-agent sheets where the subclass replaces one.
-    assert callable(getattr(HTML, "_ua_stylesheets", None))
-    cls = print_html_class()
-    assert cls is not HTML and issubclass(cls, HTML)
-    page = cls(string="<html lang=fr><body><p>x</p></body></html>")
-    (sheet,) = page._ua_stylesheets()
-    assert sheet is not weasy_html.UA_STYLESHEET
-    (form_sheet,) = page._ua_stylesheets(forms=True)[1:]
-    assert form_sheet is weasy_html.UA_FORM_STYLESHEET
-
-
-def test_lean_user_agent_sheet_keeps_list_markers() -> None:
-    from residence.render.pdf import print_html_class
-
-    html = (
-        "<html lang=fr><body><ol><li>Premier</li><li>Second</li></ol>"
-        "<ul><li>Puce</li></ul></body></html>"
-    )
-    from weasyprint import HTML
-
-    def text(cls: type) -> str:
-        return str(PdfReader(io.BytesIO(cls(string=html).write_pdf())).pages[0].extract_text())
-
-    lean = text(print_html_class())
-    assert "1." in lean and "2." in lean and "•" in lean
-    assert lean == text(HTML)
 
 
 @pytest.mark.pdf

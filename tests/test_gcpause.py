@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from residence.cycles import no_cycle_collection
+from residence.gcpause import no_cycle_collection
 
 
 def test_no_cycle_collection_pauses_the_collector_and_resumes_it_even_on_error() -> None:

@@ -33,7 +33,7 @@ SECTOR_SPACING = 1.5  # letter spacing of the sector names
 _NEAR = 120  # spots near its ideal where a name is tried on fewer lines first
 
 
-def marker_radius(actor: Actor) -> float:
+def _marker_radius(actor: Actor) -> float:
     return 3.0 + 0.8 * (actor.influence if actor.influence is not None else 2)
 
 
@@ -85,7 +85,7 @@ def _text_offset(radius: float) -> float:
 
 
 def _glyph(actor: Actor, lang: str) -> Glyph:
-    radius = marker_radius(actor)
+    radius = _marker_radius(actor)
     variants = []
     for lines in label_variants(typography(actor.name, lang)):
         width = 2 * radius + 6 + max(text_width(line) for line in lines) + 2

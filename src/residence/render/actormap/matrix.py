@@ -40,7 +40,6 @@ def render_matrix_svg(
 ) -> str:
     """Return the influence and interest matrix (1 to 5 each) of a gated residency as SVG.
 
-
     Actors without both values are listed under the grid. Same accessibility as the map:
     ``role="img"``, a ``<title>``, a ``<desc>`` listing who sits where, real ``<text>``.
     """

@@ -530,6 +530,27 @@ def test_write_report_replaces_its_own_output_only(minimal: Path, tmp_path: Path
     assert (other / "report.html").read_text(encoding="utf-8") == "<p>mine</p>"
 
 
+def test_write_report_failing_page_keeps_the_previous_report(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    report = _render(minimal)
+    write_report(report, out)
+    (out / "assets" / "previous.txt").write_text("old", encoding="utf-8")
+    before = (out / "report.html").read_bytes()
+
+    def fail(path: Path, data: bytes | str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("residence.render.html.write_atomic", fail)
+    with pytest.raises(OSError):
+        write_report(report, out)
+    # The page and its assets stay the previous report's, whole; no temporary folder is left.
+    assert (out / "report.html").read_bytes() == before
+    assert (out / "assets" / "previous.txt").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["assets", "report.html"]
+
+
 def test_every_css_and_font_link_resolves(minimal: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_report(_render(minimal), out)
@@ -638,18 +659,20 @@ def test_render_html_example_renders(example_report: tuple[Residency, RenderedRe
 
 def test_every_report_label_has_a_french_translation() -> None:
     from residence.i18n import _catalog
-    from residence.render.context import LICENCES
+    from residence.licences import LICENCE_IDS, licence
     from residence.resources import templates_dir
 
     root = Path(__file__).parent.parent / "src" / "residence" / "render"
     sources = [
         *(templates_dir() / "report").glob("*.j2"),
-        *(root / name for name in ("context.py", "charts.py", "uses.py")),
+        *sorted((root / "context").glob("*.py")),
+        *(root / name for name in ("charts.py", "uses.py")),
     ]
     single = re.compile(r"""(?:\b_|gettext)\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
     plural = re.compile(r"""ngettext\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
     # Licence names in English need a French name (the French ones are already French).
-    wanted = {n for n, _ in LICENCES.values() if n.startswith(("Creative", "European"))}
+    titles = (licence(spdx).title for spdx in LICENCE_IDS)
+    wanted = {n for n in titles if n.startswith(("Creative", "European"))}
     for path in sources:
         text = re.sub(r'"\s*\n\s*"', "", path.read_text(encoding="utf-8"))
         wanted.update(m.group(2) for m in single.finditer(text))

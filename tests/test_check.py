@@ -478,7 +478,26 @@ def test_check_consent_given_twice(minimal: Path) -> None:
         path.read_text(encoding="utf-8") + "  - actor: jeanne-martin\n    scope: none\n",
         encoding="utf-8",
     )
-    assert codes(run_check(minimal)) == ["consent-twice"]
+    problems = run_check(minimal)
+    assert codes(problems) == ["consent-twice"]
+    assert "the one without a date (line 6), scope 'none', counts" in problems[0].message
+    assert "give each record its date" in problems[0].message
+
+
+def test_check_says_the_most_recent_consent_counts(minimal: Path) -> None:
+    path = minimal / "private" / "consent.yaml"
+    path.write_text(
+        "consents:\n"
+        "  - actor: jeanne-martin\n    scope: none\n    date: 2025-03-20\n"
+        "  - actor: jeanne-martin\n    scope: public\n    date: 2025-03-04\n",
+        encoding="utf-8",
+    )
+    (problem,) = run_check(minimal)
+    assert problem.code == "consent-twice" and problem.line == 5
+    assert problem.message == (
+        "'jeanne-martin' has more than one consent record: the one of 2025-03-20 (line 2), "
+        "scope 'none', counts (the most recent by date)"
+    )
 
 
 # -- prototypes and files ----------------------------------------------------------------

@@ -153,8 +153,9 @@ def base_files() -> dict[str, Any]:
     consents = {
         "consents": [
             {"actor": "mathilde", "scope": "internal"},
-            {"actor": "nadia-ferrand", "scope": "none"},
-            {"actor": "nadia-ferrand", "scope": "public"},  # the last record counts
+            {"actor": "nadia-ferrand", "scope": "public", "date": "2025-01-20"},
+            # The most recent by date counts, not the last in the file.
+            {"actor": "nadia-ferrand", "scope": "none", "date": "2025-01-06"},
             {"actor": "lina-traore", "scope": "public"},  # a minor, without guardians
         ]
     }
@@ -566,8 +567,32 @@ def test_edition_public_carries_no_consent_nor_raw_file(source: Residency) -> No
         ([{"scope": "public", "guardians": True}], True, False),
         ([{"scope": "internal", "guardians": True}], True, True),
         ([{"scope": "public"}, {"scope": "internal"}], False, True),
-        ([{"scope": "none"}, {"scope": "public"}], False, False),
+        # Records that cannot be ordered give way to the most restrictive.
+        ([{"scope": "none"}, {"scope": "public"}], False, True),
         ([{"scope": "public", "guardians": True}, {"scope": "public"}], True, True),
+        # The most recent by date counts, whatever the order of the file.
+        (
+            [{"scope": "none", "date": "2026-01-10"}, {"scope": "public", "date": "2026-02-01"}],
+            False,
+            False,
+        ),
+        (
+            [{"scope": "public", "date": "2026-02-01"}, {"scope": "none", "date": "2026-01-10"}],
+            False,
+            False,
+        ),
+        (
+            [{"scope": "none", "date": "2026-03-01"}, {"scope": "public", "date": "2026-02-01"}],
+            False,
+            True,
+        ),
+        (
+            [{"scope": "public", "date": "2026-02-01"}, {"scope": "none", "date": "2026-02-01"}],
+            False,
+            True,
+        ),
+        # A withdrawal without a date is never overruled by an older dated consent.
+        ([{"scope": "public", "date": "2026-02-01"}, {"scope": "none"}], False, True),
     ],
 )
 def test_edition_consent_decides_who_is_protected(

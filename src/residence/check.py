@@ -412,12 +412,27 @@ class _Checker:
                     "(set 'personal: true' in actors.yaml if this is an individual)",
                 )
             if seen[consent.actor] == 2:
+                counts = self.r.consent_for(actor.id)
+                assert counts is not None
+                which = self.r.consents.index(counts)
+                node = self.r.nodes.get(path)
+                line = locate(node, ["consents", which])[0] if node is not None else None
+                when = f"of {counts.date.isoformat()}" if counts.date else "without a date"
+                at = f" (line {line})" if line else ""
+                undated = any(c.actor == actor.id and c.date is None for c in self.r.consents)
+                hint = (
+                    ": records without a date cannot be ordered, so the most restrictive "
+                    "counts — give each record its date"
+                    if undated
+                    else ""
+                )
                 self.add(
                     path,
                     ["consents", i, "actor"],
                     "warning",
                     "consent-twice",
-                    f"'{actor.id}' has more than one consent record: the last one counts",
+                    f"'{actor.id}' has more than one consent record: the one {when}{at}, "
+                    f"scope '{counts.scope}', counts{hint or ' (the most recent by date)'}",
                 )
             if actor.minor and consent.scope == "public" and not consent.guardians:
                 self.add(

@@ -8,7 +8,7 @@ from typing import Any
 
 from residence.models.actors import Actor, Relation
 from residence.models.common import Model
-from residence.models.consent import Consent
+from residence.models.consent import SCOPES, Consent
 from residence.models.journal import Entry
 from residence.models.method import Method
 from residence.models.prototype import Prototype
@@ -74,6 +74,19 @@ class Residency:
         return next((a for a in self.actors if a.id == actor_id), None)
 
     def consent_for(self, actor_id: str) -> Consent | None:
-        """Return the most permissive-last consent record of an actor (the last one wins)."""
+        """Return the consent record that counts for an actor: the most recent by date.
+
+        A withdrawal dated after a public consent withdraws it, whatever the order of the
+        file. Records that cannot be ordered — of the same date, or without a date — give
+        way to the most restrictive of them (none, then internal, then public): a missed
+        withdrawal cannot be unpublished, a missed consent only hides a name.
+        """
         found = [c for c in self.consents if c.actor == actor_id]
-        return found[-1] if found else None
+        if not found:
+            return None
+        unordered = [c for c in found if c.date is None]
+        dated = [c for c in found if c.date is not None]
+        if dated:
+            latest = max(c.date for c in dated if c.date is not None)
+            unordered += [c for c in dated if c.date == latest]
+        return min(unordered, key=lambda c: (SCOPES.index(c.scope), c.guardians))

@@ -12,9 +12,7 @@ them, all at once, only when everything was rendered.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from residence.errors import Problem, ResidenceError
-from residence.fsutil import write_atomic
+from residence.fsutil import replace_folder, write_atomic
 from residence.i18n import translator
 from residence.models import Residency
 from residence.resources import templates_dir
@@ -244,10 +242,11 @@ def write_report(report: RenderedReport, out: Path) -> Path:
     if problem:
         raise ResidenceError(problem, usage=True)
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".assets-", dir=out))
-    assets = out / "assets"
-    old: Path | None = None
-    try:
+
+    def write_page() -> None:
+        write_atomic(out / "report.html", report.html)
+
+    with replace_folder(out / "assets", after=write_page) as staging:
         for rel, content in report.assets.items():
             if not rel.startswith("assets/") or ".." in Path(rel).parts:
                 raise ValueError(f"asset outside assets/: {rel}")
@@ -261,20 +260,4 @@ def write_report(report: RenderedReport, out: Path) -> Path:
             "This folder is written by 'residence render' and replaced at each render.\n",
             encoding="utf-8",
         )
-        os.chmod(staging, 0o755)
-        if assets.exists():
-            old = Path(tempfile.mkdtemp(prefix=".assets-old-", dir=out))
-            os.replace(assets, old / "assets")
-        try:
-            os.replace(staging, assets)
-            write_atomic(out / "report.html", report.html)
-        except BaseException:
-            if old is not None and not assets.exists():
-                os.replace(old / "assets", assets)  # put the previous assets back
-            raise
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     return out / "report.html"

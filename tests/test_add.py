@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shlex
 import stat
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner  # noqa: TID251
@@ -21,6 +23,7 @@ from residence.check import check_residency
 from residence.cli import app
 from residence.errors import ResidenceError
 from residence.load import NON_PRINTABLE, load_residency, parse_yaml
+from residence.resources import locale_dir
 
 
 @pytest.fixture(autouse=True)
@@ -1082,3 +1085,24 @@ def test_add_into_the_commented_files_of_a_fresh_scaffold(tmp_path: Path) -> Non
         added = len(new) - len(old)
         assert new[:start] == old[:start] and new[start + added :] == old[start:]
     assert [p for p in problems_of(folder) if ": error:" in p] == []
+
+
+def test_add_catalogue_translates_every_line_of_ours() -> None:
+    path = locale_dir() / "fr" / "LC_MESSAGES" / "add.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    assert list(catalog.check()) == []
+    french = {str(m.id): str(m.string) for m in catalog if m.id}
+    assert french and all(french.values())
+    for msgid, msgstr in french.items():  # a translation may leave a value out, not add one
+        assert set(re.findall(r"\{\w+\}", msgstr)) <= set(re.findall(r"\{\w+\}", msgid))
+
+
+@pytest.mark.parametrize("kind", sorted(core.KINDS))
+def test_template_in_french_has_no_english_line_of_ours(minimal: Path, kind: str) -> None:
+    ctx = core.load_context(minimal)
+    assert ctx.language == "fr"
+    template = core.render_template(ctx, kind, {})
+    assert template.startswith(f"# residence add {kind} : un")  # un, une nouvelle…
+    for english in ("a new", "Fill in the fields", "Lines starting", "Known:", "Write the text"):
+        assert english not in template

@@ -559,6 +559,25 @@ def test_scaffold_title_with_quotes_and_colons_round_trips(tmp_path: Path) -> No
     assert residency.residence.id == "l-accueil-ici-la-pas-un-gabarit"
 
 
+@pytest.mark.parametrize(
+    ("title", "line"),
+    [
+        ("Null", 'id: "null"'),
+        ("2026", 'id: "2026"'),
+        ("Yes", 'id: "yes"'),
+        ("2026 en résidence", "id: 2026-en-residence"),
+        ("Été au guichet", "id: ete-au-guichet"),
+    ],
+)
+def test_scaffold_id_is_quoted_only_when_a_reader_could_mistake_it(title: str, line: str) -> None:
+    files = scaffold.render_files(
+        title=title, start=START, weeks=1, language="en", programme="territoires-en-residences"
+    )
+    text = files["residence.yaml"].decode("utf-8")
+    assert f"\n{line}\n" in text
+    assert yaml.safe_load(text)["id"] == scaffold.residency_id(title)  # typed reader: text too
+
+
 # -- the French catalogue of descriptions -----------------------------------------------------
 
 

@@ -196,7 +196,8 @@ def clean_title(title: str) -> str:
     return clean
 
 
-def _schema_comment(rel: str, kind: str) -> str:
+def schema_comment(rel: str, kind: str) -> str:
+    """Return the comment that tells editors which JSON Schema checks the file at ``rel``."""
     depth = len(PurePosixPath(rel).parts) - 1
     target = "../" * depth + f"schemas/{SCHEMA_FILES[kind]}"
     return f"# yaml-language-server: $schema={target}"
@@ -248,7 +249,7 @@ def render_files(
     files: dict[str, bytes] = {}
     for rel, (kind, template) in yaml_files.items():
         text = env.get_template(f"{language}/{template}").render(
-            context, schema_comment=_schema_comment(rel, kind)
+            context, schema_comment=schema_comment(rel, kind)
         )
         files[rel] = text.encode("utf-8")
     for rel, template in other_files.items():
@@ -475,4 +476,5 @@ __all__ = [
     "render_files",
     "residency_id",
     "scaffold_environment",
+    "schema_comment",
 ]

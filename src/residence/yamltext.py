@@ -47,7 +47,7 @@ _SPECIAL = re.compile(
 # -- scalars -----------------------------------------------------------------------------
 
 
-def plain_ok(text: str, flow: bool = False) -> bool:
+def _plain_ok(text: str, flow: bool = False) -> bool:
     """Tell whether a text can be written without quotes and still read back as itself."""
     if not text or text != text.strip() or _SPECIAL.match(text):
         return False
@@ -89,7 +89,7 @@ def scalar(value: Any, style: str | None = None, flow: bool = False) -> str:
     text = str(value)
     if style == "'" and "\n" not in text and not NON_PRINTABLE.search(text):
         return "'" + text.replace("'", "''") + "'"
-    if style != '"' and plain_ok(text, flow):
+    if style != '"' and _plain_ok(text, flow):
         return text
     return double_quoted(text)
 

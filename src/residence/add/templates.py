@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, TestDraft, field_info
@@ -135,11 +135,13 @@ def render_template(ctx: Context, kind: str, data: Mapping[str, Any]) -> str:
 
 def file_header(kind: str, language: str, rel: str, root: Path) -> str:
     """Return the first lines of a new file: its JSON Schema (if the folder has them), its kind."""
+    from residence.scaffold import schema_comment
+    from residence.schema import SCHEMA_FILES
+
     lines = []
     schema = KINDS[kind].home.name
-    if (root / "schemas" / f"{schema}.schema.json").is_file():
-        depth = len(PurePosixPath(rel).parts) - 1
-        lines.append(f"# yaml-language-server: $schema={'../' * depth}schemas/{schema}.schema.json")
+    if (root / "schemas" / SCHEMA_FILES[schema]).is_file():
+        lines.append(schema_comment(rel, schema))
     tr = _tr(language)
     lines.append(
         f"# {tr.gettext(_HEADERS[kind])} — {tr.gettext('see the format reference (docs/)')}"

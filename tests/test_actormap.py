@@ -179,6 +179,34 @@ def test_text_width_grows_with_text() -> None:
     assert text_width("漢字") > 0
 
 
+# -- translations --------------------------------------------------------------------------
+
+
+def test_every_label_of_the_map_has_a_french_translation() -> None:
+    from residence.i18n import _catalog
+    from residence.render.actormap import vocabulary
+
+    wanted: set[str] = set()
+    for table in (
+        vocabulary.SECTOR_NAMES,
+        vocabulary.CIRCLE_NAMES,
+        vocabulary.RING_NAMES,
+        vocabulary.SECTOR_LABELS,
+        vocabulary.RELATION_NAMES,
+        vocabulary.KIND_NAMES,
+        vocabulary.SHAPE_NAMES,
+    ):
+        wanted.update(table.values())
+    call = re.compile(r"""gettext\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
+    package = Path(vocabulary.__file__).parent
+    for path in package.glob("*.py"):
+        text = re.sub(r'"\s*\n\s*"', "", path.read_text(encoding="utf-8"))
+        wanted.update(m.group(2) for m in call.finditer(text))
+    assert len(wanted) > 40
+    french = _catalog("report", "fr")
+    assert sorted(w for w in wanted if w not in french) == []
+
+
 # -- the font widths ------------------------------------------------------------------------
 
 

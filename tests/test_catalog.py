@@ -23,6 +23,7 @@ from residence.catalog import (
     Catalog,
     CatalogError,
     Filters,
+    Outcome,
     add_paths,
     default_catalog_path,
     fts_query,
@@ -269,7 +270,7 @@ def test_catalog_add_paths_in_order_refusals_included(
     (broken / "actors.yaml").write_text("actors: [\n", encoding="utf-8")
     last = variant(minimal, tmp_path, "derniere", title="Dernière résidence")
     paths = [first, broken, last, first]
-    outcomes = []
+    outcomes: list[Outcome] = []
     for outcome in add_paths(catalog, paths):
         # Between two outcomes nothing is being written: the catalogue can be read.
         assert catalog.count() == sum(
@@ -586,6 +587,50 @@ def test_catalog_render_refuses_a_folder_it_did_not_make(catalog: Catalog, tmp_p
     with pytest.raises(ResidenceError, match="not empty"):
         render_site(catalog, out)
     assert (out / "thesis.odt").read_text(encoding="utf-8") == "precious"
+
+
+def test_catalog_render_failure_keeps_the_previous_site(
+    catalog: Catalog, minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(catalog, minimal)
+    out = tmp_path / "public" / "site"
+    render_site(catalog, out, "fr")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    add(catalog, variant(minimal, tmp_path, "transfo-2023", programme="la-transfo", year=2023))
+
+    def disk_full(*args: object) -> bool:
+        raise OSError(28, "No space left on device")
+
+    # The listings are written, then the first residency's report fails.
+    monkeypatch.setattr("residence.catalog.site._write_report", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        render_site(catalog, out, "fr")
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.parent.iterdir()] == ["site"]  # no temporary folder left
+
+
+def test_catalog_method_sheet_links_entries_whose_names_make_the_same_slug(
+    catalog: Catalog, minimal: Path, tmp_path: Path
+) -> None:
+    """Two journal files whose names slug alike get the report's anchors -…, -…-2."""
+    journal = minimal / "journal"
+    text = (journal / "2025-03-04-entretien-jeanne.yaml").read_text(encoding="utf-8")
+    (journal / "2025-03-04-entretien_jeanne.yaml").write_text(
+        text.replace("Entretien avec Jeanne", "Second entretien avec Jeanne"), encoding="utf-8"
+    )
+    add(catalog, minimal)
+    out = tmp_path / "site"
+    render_site(catalog, out, "fr")
+    sheet = (out / "methods/mairie-annexe/entretien-guichet.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a href="[^"#]*report\.html#(entry-[^"]+)">([^<]+)</a>', sheet))
+    assert set(links) == {
+        "entry-2025-03-04-entretien-jeanne",
+        "entry-2025-03-04-entretien-jeanne-2",
+    }
+    report = (out / "residencies/mairie-annexe/report.html").read_text(encoding="utf-8")
+    for anchor, title in links.items():
+        assert f'<h5 id="{anchor}">{title}</h5>' in report
 
 
 def test_catalog_render_without_the_origin_still_works(

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """The catalogue of past residencies: one SQLite file, full-text search and a static site.
 
 - ``store``: the catalogue file (schema, ``Catalog``, ``open_catalog``), search and filters;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """Reading residency folders and archives for the catalogue, and adding them (``add_paths``).
 
 Only public editions enter the catalogue: a residency folder goes through
@@ -35,6 +36,19 @@ def is_archive(path: Path) -> bool:
     return (path / "bagit.txt").is_file()
 
 
+def _load_checked(folder: Path) -> tuple[Residency, list[Problem]]:
+    """Load and check a residency folder; raise ResidenceError with its errors if it has any."""
+    from residence.check import check_residency
+    from residence.errors import has_errors, sort_problems
+    from residence.load import load_residency
+
+    residency, problems = load_residency(folder)
+    problems = sort_problems([*problems, *check_residency(residency)])
+    if has_errors(problems):
+        raise ResidenceError([p for p in problems if p.severity == "error"])
+    return residency, problems
+
+
 @contextmanager
 def read_for_catalog(path: Path) -> Iterator[Candidate]:
     """Yield the public edition of a residency folder or archive, ready to be catalogued.
@@ -43,23 +57,15 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
     (ResidenceError). Media stay readable until the block ends (archives are unpacked in
     a temporary folder).
     """
-    from residence.check import check_residency
-    from residence.errors import has_errors, sort_problems
-    from residence.load import load_residency
-
     origin = str(path.resolve())
     if not is_archive(path):
         from residence.edition import select_edition
 
-        residency, problems = load_residency(path)
-        problems = sort_problems([*problems, *check_residency(residency)])
-        if has_errors(problems):
-            raise ResidenceError([p for p in problems if p.severity == "error"])
+        residency, problems = _load_checked(path)
         yield Candidate(select_edition(residency, "public"), origin, problems)
         return
 
-    from residence.archive import SOURCES
-    from residence.verify import bag_edition, open_bag, verify_bag
+    from residence.archive import SOURCES, bag_edition, open_bag, verify_bag
 
     with open_bag(path) as root:
         edition = bag_edition(root)
@@ -78,10 +84,7 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
         folder = root / "data" / SOURCES
         if not (folder / "residence.yaml").is_file():
             raise ResidenceError(f"{path.name} holds no residency (no data/{SOURCES}/)")
-        residency, problems = load_residency(folder)
-        problems = sort_problems([*problems, *check_residency(residency)])
-        if has_errors(problems):
-            raise ResidenceError([p for p in problems if p.severity == "error"])
+        residency, problems = _load_checked(folder)
         # The archive's sources already are the public edition (pseudonyms applied, private
         # and team-only material gone): they are catalogued as they are.
         residency.edition = "public"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """What the catalogue keeps of a residency: its public edition packed as JSON, its searchable items.
 
 ``prepare_rows`` turns a public edition into the rows ``Catalog.write`` stores: the
@@ -30,9 +31,9 @@ from residence.models import (
     Residence,
     Residency,
     Scenario,
-    slugify,
 )
 from residence.models.residency import entry_stem, set_source, source_of
+from residence.text import slugify
 
 # -- the stored public edition ---------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """The catalogue's static site: listings by year, territory and programme, method sheets, reports.
 
 ``render_site`` writes every page from the public editions the catalogue file keeps
@@ -8,18 +9,21 @@ archive) while it can still be read.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from residence.catalog.ingest import is_archive
 from residence.catalog.store import Catalog, Summary
 from residence.errors import Problem, ResidenceError
-from residence.models import Entry, Method, Prototype, Residency, slugify
+from residence.fsutil import replace_folder
+from residence.models import Entry, Method, Prototype, Residency
+from residence.models.method import Phase
 from residence.models.residency import entry_stem
+from residence.render.anchors import entry_anchor_by_stem
+from residence.text import slugify
 
 SITE_MARKER = ".made-by-residence-catalog"
 PROGRAMME_NAMES = {
@@ -27,7 +31,8 @@ PROGRAMME_NAMES = {
     "la-transfo": "La Transfo",
     "la-pointeuse": "La Pointeuse",
 }
-PHASES = ("immersion", "analysis", "prototyping", "testing", "transfer")
+#: The phases of a method, in the order of a residency (the commons' sections).
+PHASES: tuple[str, ...] = get_args(Phase)
 
 
 @dataclass
@@ -57,9 +62,11 @@ class _Labels:
 
     def __init__(self, language: str) -> None:
         from residence.i18n import translator
+        from residence.render.charts import stage_labels
 
         self.t = translator(language, "report")
         self.language = self.t.language
+        self.stages = stage_labels(self.t)
 
     def programme(self, value: str) -> str:
         return PROGRAMME_NAMES.get(value) or self.t.gettext("Other programmes")
@@ -72,11 +79,7 @@ class _Labels:
         return self.t.gettext(names.get(value or "", "Other methods"))
 
     def stage(self, value: str) -> str:
-        names = {
-            "idea": "Idea", "sketch": "Sketch", "mock-up": "Mock-up", "live-test": "Live test",
-            "adopted": "Adopted", "abandoned": "Abandoned",
-        }  # fmt: skip
-        return self.t.gettext(names.get(value, value))
+        return self.stages.get(value, value)
 
     def period(self, start: str | None, end: str | None) -> str:
         if not start or not end:
@@ -107,43 +110,42 @@ def _environment(labels: _Labels) -> Any:
 
 
 @contextmanager
-def _media_root(origin: str, residency_id: str) -> Iterator[Path | None]:
+def _media_root(origin: str) -> Iterator[Path | None]:
     """Yield the folder the media of a catalogued residency can be read from, if it still exists.
 
     A folder origin is used as it is; an archive is unpacked (safely) into a temporary folder.
     """
-    from residence.archive import SOURCES
+    from residence.archive import SOURCES, open_bag
 
     path = Path(origin)
-    try:
+    with ExitStack() as stack:
+        folder: Path | None = None
         if path.is_dir() and not is_archive(path):
-            yield path
-            return
-        if path.exists():
-            from residence.verify import open_bag
-
-            with open_bag(path) as root:
-                folder = root / "data" / SOURCES
-                yield folder if folder.is_dir() else None
-            return
-    except ResidenceError:
-        pass
-    yield None
+            folder = path
+        elif path.exists():
+            try:
+                folder = stack.enter_context(open_bag(path)) / "data" / SOURCES
+            except ResidenceError:  # damaged or gone: the report goes without its photos
+                folder = None
+        # Only opening the origin is guarded: an error in the caller's block is its own.
+        yield folder if folder is None or folder.is_dir() else None
 
 
-def _uses(published: Residency, method: Method) -> list[dict[str, Any]]:
-    """Return where a method was used in its residency: entries and prototypes, in order."""
+def _uses(published: Residency, method: Method, anchors: dict[str, str]) -> list[dict[str, Any]]:
+    """Return where a method was used in its residency: entries and prototypes, in order.
+
+    ``anchors`` is ``entry_anchor_by_stem(published.entries)``: the report's own anchors.
+    """
     stems = {entry_stem(e): e for e in published.entries}
     protos = {p.id: p for p in published.prototypes}
     found: dict[tuple[str, str], dict[str, Any]] = {}
 
     def entry_use(entry: Entry) -> dict[str, Any]:
-        # The report's anchors: entry-<journal file name>, prototype-<id>.
         return {
             "kind": "entry",
             "title": entry.title,
             "date": entry.date,
-            "anchor": f"entry-{slugify(entry_stem(entry))}",
+            "anchor": anchors[entry_stem(entry)],
         }
 
     def proto_use(proto: Prototype) -> dict[str, Any]:
@@ -175,36 +177,22 @@ def render_site(catalog: Catalog, out: Path, language: str = "fr") -> Site:
 
     Pages: residencies by year, by territory and by programme; the commons of every method
     sheet with where each was used; one page per residency and, through the HTML renderer,
-    its full report. The site is built in a temporary folder and swapped in at the end.
+    its full report. The site is built in a temporary folder that replaces ``out`` whole at
+    the end (``replace_folder``): an error on the way leaves the previous site as it was. The
+    files inside that folder are plain writes: no one sees them before the swap.
     """
-    import shutil
-    import tempfile
-
     problem = check_site_output(out)
     if problem:
         raise ResidenceError(problem, usage=True)
     labels = _Labels(language)
     env = _environment(labels)
     site = Site(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with replace_folder(out) as staging:
         _build_site(catalog, staging, labels, env, site)
         (staging / SITE_MARKER).write_text(
             "This folder is written by 'residence catalog render' and replaced at each render.\n",
             encoding="utf-8",
         )
-        os.chmod(staging, 0o755)
-        old: Path | None = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            os.replace(out, old / "site")
-        os.replace(staging, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return site
 
 
@@ -280,7 +268,7 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
 
     commons: dict[str, list[dict[str, Any]]] = {}
     for s in summaries:
-        with _media_root(s.origin, s.id) as media_root:
+        with _media_root(s.origin) as media_root:
             root = media_root or folder / ".no-media"
             published = catalog.content(s.id, root)
             sheets = _residency_pages(published, s, folder, labels, env, site, chrome, row)
@@ -334,9 +322,10 @@ def _residency_pages(
     report = _write_report(published, folder / base_dir, site)
     sheets: list[tuple[str, dict[str, Any]]] = []
     methods = []
+    anchors = entry_anchor_by_stem(published.entries)
     for method in published.methods:
         rel = f"methods/{s.id}/{method.id}.html"
-        uses = _uses(published, method)
+        uses = _uses(published, method, anchors)
         sheet_page = {
             "site": chrome("../../", None),
             "method": method,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """The catalogue file: its SQLite schema, the Catalog class, full-text search and filters.
 
 The file holds one row per residency (with its public edition, compressed: see
@@ -27,7 +28,8 @@ from typing import Any
 
 from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
 from residence.errors import ResidenceError
-from residence.models import Residency, slugify
+from residence.models import Residency
+from residence.text import slugify
 
 SCHEMA_VERSION = 1
 #: PRAGMA application_id of a catalogue file ("RSDC"), so another program's database is

@@ -4,37 +4,68 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import jsonschema
 import pytest
 from PIL import Image
 from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 
-from residence.archive import (
-    OUTPUT_PRODUCERS,
-    build_time,
-    datacite_record,
-    licence,
-    zenodo_metadata,
-)
+from conftest import copy_project
+from residence.archive import OUTPUT_PRODUCERS, datacite_record, payload, zenodo_metadata
 from residence.check import check_residency
 from residence.cli import app
+from residence.clock import build_time
 from residence.edition import find_leaks, kept_names, protected_names, select_edition
-from residence.errors import has_errors
+from residence.errors import Problem, has_errors
+from residence.licences import licence
 from residence.load import load_residency
+from residence.models import Residency
 
 EPOCH = "1750000000"  # 2025-06-15T15:06:40Z
 
+Producer = Callable[[Residency], tuple[dict[str, bytes], list[Problem]]]
 
-def archive(folder: Path, out: Path, *args: str, epoch: str = EPOCH) -> tuple[int, str, str]:
-    """Run `residence archive`; return (exit code, stdout, stderr)."""
-    result = CliRunner().invoke(
-        app, ["archive", str(folder), "--out", str(out), *args], env={"SOURCE_DATE_EPOCH": epoch}
-    )
+
+def report_html(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+    """Produce report.html and its assets only: the archive's outputs without a PDF."""
+    from residence.render.html import render_html
+
+    report = render_html(published)
+    files = {"report.html": report.html.encode("utf-8")}
+    for path, content in report.assets.items():
+        files[path] = content if isinstance(content, bytes) else content.read_bytes()
+    return files, list(report.problems)
+
+
+#: What the archives of these tests hold besides their sources: nothing, the HTML report
+#: (fast), or every rendered output with the PDFs (FULL: slow, tests marked ``pdf``).
+NO_OUTPUTS: list[Producer] = []
+HTML: list[Producer] = [report_html]
+FULL: list[Producer] | None = None
+
+
+def archive(
+    folder: Path,
+    out: Path | None,
+    *args: str,
+    epoch: str = EPOCH,
+    outputs: list[Producer] | None = NO_OUTPUTS,
+) -> tuple[int, str, str]:
+    """Run `residence archive` (``out`` None: its default path); return (code, stdout, stderr)."""
+    where = ["--out", str(out)] if out is not None else []
+    with pytest.MonkeyPatch.context() as patch:
+        if outputs is not None:
+            patch.setattr(payload, "OUTPUT_PRODUCERS", outputs)
+        result = CliRunner().invoke(
+            app, ["archive", str(folder), *where, *args], env={"SOURCE_DATE_EPOCH": epoch}
+        )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -62,13 +93,86 @@ def add_team_entry(folder: Path) -> None:
     )
 
 
-@pytest.fixture
-def zipped(minimal: Path, tmp_path: Path) -> Path:
-    """The public archive of the minimal residency."""
-    out = tmp_path / "out" / "minimal.zip"
-    code, _, stderr = archive(minimal, out)
+def add_media(folder: Path, name: str, data: bytes, alt: str) -> None:
+    """Add a media file, shown in the first journal entry."""
+    (folder / "media" / name).write_bytes(data)
+    entry = folder / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + f'  - file: media/{name}\n    alt: "{alt}"\n',
+        encoding="utf-8",
+    )
+
+
+def photo_with_exif() -> bytes:
+    """Return a JPEG photo whose EXIF data names its author and camera."""
+    exif = Image.Exif()
+    exif[0x013B] = "Artiste Secretissime"  # Artist
+    exif[0x010F] = "Marque Secretissime"  # Make
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def hostile_minimal(tmp_path: Path) -> Path:
+    """A copy of the minimal residency with what an archive must leave out or change.
+
+    Jeanne Martin without a public consent, a team-only entry, a private file, a media file
+    no one refers to, a photo with EXIF data, a file name with spaces and a method sheet
+    under another licence than the residency's.
+    """
+    folder = copy_project("minimal", tmp_path)
+    protect_jeanne(folder)
+    add_team_entry(folder)
+    (folder / "private" / "scan-formulaire.txt").write_text("secretprive", encoding="utf-8")
+    hall = (folder / "media" / "hall.svg").read_bytes()
+    (folder / "media" / "unused.svg").write_bytes(hall)
+    add_media(folder, "photo.jpg", photo_with_exif(), "Un aplat orange.")
+    add_media(folder, "plan du hall.svg", hall, "Le plan.")
+    method = folder / "methods" / "entretien-guichet.yaml"
+    method.write_text(
+        method.read_text(encoding="utf-8").replace("license: CC-BY-SA-4.0", "license: CC-BY-4.0"),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _archive_once(factory: pytest.TempPathFactory, outputs: list[Producer] | None) -> Path:
+    tmp = factory.mktemp("archive")
+    out = tmp / "out" / "minimal.zip"
+    code, _, stderr = archive(hostile_minimal(tmp), out, outputs=outputs)
     assert code == 0, stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def _html_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public archive of ``hostile_minimal`` with the HTML report, made once."""
+    return _archive_once(tmp_path_factory, HTML)
+
+
+@pytest.fixture(scope="module")
+def _full_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public archive of ``hostile_minimal`` with every rendered output, made once."""
+    return _archive_once(tmp_path_factory, FULL)
+
+
+@pytest.fixture
+def zipped(_html_archive: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the public archive with the HTML report."""
+    return Path(shutil.copy(_html_archive, tmp_path / "minimal.zip"))
+
+
+@pytest.fixture
+def full_zipped(_full_archive: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the public archive with the PDF report and method sheets."""
+    return Path(shutil.copy(_full_archive, tmp_path / "minimal.zip"))
+
+
+@pytest.fixture(params=["html", pytest.param("full", marks=pytest.mark.pdf)])
+def any_zipped(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Each public archive in turn: with the HTML report, then with every output."""
+    made = request.getfixturevalue(f"_{request.param}_archive")
+    return Path(shutil.copy(made, tmp_path / "minimal.zip"))
 
 
 def test_archive_renderer_is_registered() -> None:
@@ -108,28 +212,25 @@ def test_archive_holds_a_bag_with_sources_report_and_crate(zipped: Path) -> None
     assert names == sorted(names)
 
 
-def test_archive_same_epoch_gives_the_same_bytes(minimal: Path, tmp_path: Path) -> None:
-    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
-    assert archive(minimal, first)[0] == 0
-    assert archive(minimal, second)[0] == 0
-    assert first.read_bytes() == second.read_bytes()
-    with zipfile.ZipFile(first) as z:
+@pytest.mark.pdf
+def test_archive_same_epoch_gives_the_same_bytes(full_zipped: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.zip"
+    code, _, stderr = archive(hostile_minimal(tmp_path), again, outputs=FULL)
+    assert code == 0, stderr
+    assert again.read_bytes() == full_zipped.read_bytes()
+    with zipfile.ZipFile(again) as z:
         infos = z.infolist()
     assert {i.date_time for i in infos} == {(2025, 6, 15, 15, 6, 40)}
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
-def test_archive_another_epoch_changes_only_the_dates(minimal: Path, tmp_path: Path) -> None:
-    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
-    assert archive(minimal, first)[0] == 0
-    assert archive(minimal, second, epoch="1767225600")[0] == 0  # 2026-01-01
-    info = members(second)["bag-info.txt"].decode()
+def test_archive_another_epoch_changes_only_the_dates(zipped: Path, tmp_path: Path) -> None:
+    later = tmp_path / "later.zip"
+    assert archive(hostile_minimal(tmp_path), later, epoch="1767225600")[0] == 0  # 2026-01-01
+    info = members(later)["bag-info.txt"].decode()
     assert "Bagging-Date: 2026-01-01" in info
-    a, b = members(first), members(second)
-    assert (
-        a["data/residency/journal/2025-03-03-premier-jour.yaml"]
-        == (b["data/residency/journal/2025-03-03-premier-jour.yaml"])
-    )
+    entry = "data/residency/journal/2025-03-03-premier-jour.yaml"
+    assert members(zipped)[entry] == members(later)[entry]
 
 
 def test_archive_bag_info_tags(zipped: Path) -> None:
@@ -176,77 +277,54 @@ def test_archive_sources_load_back_without_error(zipped: Path, tmp_path: Path) -
     assert "license: CC-BY-SA-4.0" in text
 
 
-def test_archive_pseudonymises_people_without_consent(minimal: Path, tmp_path: Path) -> None:
-    protect_jeanne(minimal)
-    source, _ = load_residency(minimal)
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
+def test_archive_pseudonymises_people_without_consent(any_zipped: Path, tmp_path: Path) -> None:
+    source, _ = load_residency(hostile_minimal(tmp_path))
     names, kept = protected_names(source), kept_names(source)
     assert "Jeanne" in names
-    for name, data in members(out).items():
+    files = members(any_zipped)
+    for name, data in files.items():
         assert not find_leaks(name, names, kept), name
         leaks = find_leaks(data.decode("utf-8", errors="replace"), names, kept)
         assert not leaks, f"{name}: {leaks}"
-    actors = members(out)["data/residency/actors.yaml"].decode()
-    assert "Personne A" in actors
+    assert "Personne A" in files["data/residency/actors.yaml"].decode()
 
 
-def test_archive_leaves_out_team_entries_and_private_files(minimal: Path, tmp_path: Path) -> None:
-    add_team_entry(minimal)
-    (minimal / "private" / "scan-formulaire.txt").write_text("secretprive", encoding="utf-8")
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
-    files = members(out)
+def test_archive_leaves_out_team_entries_and_private_files(any_zipped: Path) -> None:
+    files = members(any_zipped)
     assert not any("note-interne" in n or "private" in n for n in files)
     for data in files.values():
         assert b"confidentielxyz" not in data
         assert b"secretprive" not in data
 
 
-def test_archive_copies_only_the_media_still_referenced(minimal: Path, tmp_path: Path) -> None:
-    (minimal / "media" / "unused.svg").write_text(
-        (minimal / "media" / "hall.svg").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
-    files = members(out)
+def test_archive_copies_only_the_media_still_referenced(zipped: Path) -> None:
+    files = members(zipped)
     assert "data/residency/media/hall.svg" in files
     assert "data/residency/media/unused.svg" not in files
 
 
-def test_archive_strips_photo_metadata(minimal: Path, tmp_path: Path) -> None:
-    exif = Image.Exif()
-    exif[0x013B] = "Artiste Secretissime"  # Artist
-    exif[0x010F] = "Marque Secretissime"  # Make
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG", exif=exif)
-    (minimal / "media" / "photo.jpg").write_bytes(buffer.getvalue())
-    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8")
-        + '  - file: media/photo.jpg\n    alt: "Un aplat orange."\n',
-        encoding="utf-8",
-    )
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
-    photo = members(out)["data/residency/media/photo.jpg"]
-    assert b"Secretissime" not in photo
+def test_archive_strips_photo_metadata(any_zipped: Path) -> None:
+    files = members(any_zipped)
+    photo = files["data/residency/media/photo.jpg"]
     assert not dict(Image.open(io.BytesIO(photo)).getexif())
+    for data in files.values():
+        assert b"Secretissime" not in data
 
 
-def test_archive_team_edition_holds_everything_and_says_so(minimal: Path, tmp_path: Path) -> None:
-    add_team_entry(minimal)
-    protect_jeanne(minimal)
+def test_archive_team_edition_holds_everything_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "team.zip"
-    code, _, stderr = archive(minimal, out, "--edition", "team")
+    code, _, stderr = archive(hostile_minimal(tmp_path), out, "--edition", "team", outputs=HTML)
     assert code == 0, stderr
     assert "TEAM EDITION" in stderr
     with zipfile.ZipFile(out) as z:
         assert z.namelist()[0].startswith("mairie-annexe-team/")
     files = members(out)
     assert "data/residency/private/consent.yaml" in files
+    assert "data/residency/private/scan-formulaire.txt" in files
     assert "data/residency/journal/2025-03-05-note-interne.yaml" in files
+    assert "data/residency/media/unused.svg" in files
     assert b"Jeanne Martin" in files["data/residency/actors.yaml"]
+    assert b"confidentielxyz" in files["data/report.html"]
     info = files["bag-info.txt"].decode()
     assert "Residence-Edition: team\n" in info
     assert "Internal-Sender-Description: Team edition" in info
@@ -269,26 +347,18 @@ def test_archive_refuses_an_invalid_residency(minimal: Path, tmp_path: Path) -> 
 
 
 def test_archive_default_path_and_usage_errors(minimal: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["archive", str(minimal)])
-    assert result.exit_code == 0, result.stderr
+    code, _, stderr = archive(minimal, None)
+    assert code == 0, stderr
     assert (minimal / "_build" / "mairie-annexe.zip").is_file()
-    assert CliRunner().invoke(app, ["archive", str(tmp_path / "nowhere")]).exit_code == 2
-    result = CliRunner().invoke(app, ["archive", str(minimal), "--out", str(tmp_path)])
-    assert result.exit_code == 2
-    result = CliRunner().invoke(app, ["archive", str(minimal)], env={"SOURCE_DATE_EPOCH": "x"})
-    assert result.exit_code == 2
-    assert "SOURCE_DATE_EPOCH" in result.stderr
+    assert archive(tmp_path / "nowhere", None)[0] == 2
+    assert archive(minimal, tmp_path)[0] == 2
+    code, _, stderr = archive(minimal, None, epoch="x")
+    assert code == 2
+    assert "SOURCE_DATE_EPOCH" in stderr
 
 
-def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Path) -> None:
-    method = minimal / "methods" / "entretien-guichet.yaml"
-    method.write_text(
-        method.read_text(encoding="utf-8").replace("license: CC-BY-SA-4.0", "license: CC-BY-4.0"),
-        encoding="utf-8",
-    )
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
-    files = members(out)
+def test_archive_crate_describes_every_payload_file(zipped: Path) -> None:
+    files = members(zipped)
     crate = json.loads(files["data/ro-crate-metadata.json"])
     assert crate["@context"] == "https://w3id.org/ro/crate/1.1/context"
     graph = {e["@id"]: e for e in crate["@graph"]}
@@ -320,7 +390,7 @@ def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Pat
     assert root["keywords"] == ["accueil", "guichet"]
     payload = {n.removeprefix("data/") for n in files if n.startswith("data/")}
     parts = {p["@id"] for p in root["hasPart"]}
-    assert parts == payload - {"ro-crate-metadata.json"}
+    assert parts == {quote(p) for p in payload} - {"ro-crate-metadata.json"}
     for part in parts:
         assert graph[part]["@type"] == "File"
         assert graph[part]["encodingFormat"]
@@ -329,33 +399,26 @@ def test_archive_crate_describes_every_payload_file(minimal: Path, tmp_path: Pat
     assert graph["https://creativecommons.org/licenses/by/4.0/"]["identifier"] == "CC-BY-4.0"
     assert "license" not in graph["residency/residence.yaml"]
     assert graph["report.html"]["encodingFormat"] == "text/html"
-    # The rendered outputs: the PDF report and the method sheet under its own licence.
+
+
+@pytest.mark.pdf
+def test_archive_holds_the_pdf_report_and_the_method_sheets(full_zipped: Path) -> None:
+    files = members(full_zipped)
+    graph = {e["@id"]: e for e in json.loads(files["data/ro-crate-metadata.json"])["@graph"]}
     assert graph["report.pdf"]["encodingFormat"] == "application/pdf"
     assert files["data/report.pdf"].startswith(b"%PDF-")
+    # The method sheet made from a method under its own licence carries that licence.
     for suffix in ("pdf", "html", "md"):
         card = graph[f"methods/entretien-guichet.{suffix}"]
         assert card["license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
     assert "data/methods/booklet.pdf" in files
 
 
-def test_archive_crate_ids_of_odd_file_names_are_percent_encoded(
-    minimal: Path, tmp_path: Path
-) -> None:
-    (minimal / "media" / "plan du hall.svg").write_bytes(
-        (minimal / "media" / "hall.svg").read_bytes()
-    )
-    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8") + "  - file: media/plan du hall.svg\n"
-        '    alt: "Le plan."\n',
-        encoding="utf-8",
-    )
-    out = tmp_path / "p.zip"
-    assert archive(minimal, out)[0] == 0
-    crate = json.loads(members(out)["data/ro-crate-metadata.json"])
+def test_archive_crate_ids_of_odd_file_names_are_percent_encoded(zipped: Path) -> None:
+    crate = json.loads(members(zipped)["data/ro-crate-metadata.json"])
     ids = {e["@id"] for e in crate["@graph"]}
     assert "residency/media/plan%20du%20hall.svg" in ids
-    assert CliRunner().invoke(app, ["verify", str(out)]).exit_code == 0
+    assert CliRunner().invoke(app, ["verify", str(zipped)]).exit_code == 0
 
 
 # -- deposit metadata ------------------------------------------------------------------------

@@ -11,22 +11,32 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 
-from residence import verify as verify_module
-from residence.archive import write_archive
+from conftest import copy_project
+from residence.archive import open_bag, unpack, verify_archive, verify_bag, write_archive
 from residence.cli import app
 from residence.edition import select_edition
 from residence.errors import ResidenceError
 from residence.load import load_residency
-from residence.verify import open_bag, verify_archive, verify_bag
+
+
+def public_archive(folder: Path, out: Path) -> Path:
+    """Write the public archive of a residency folder, without rendered outputs (faster)."""
+    residency, _ = load_residency(folder)
+    write_archive(out, select_edition(residency, "public"), {})
+    return out
+
+
+@pytest.fixture(scope="module")
+def _archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public archive of the minimal residency, made once for the module."""
+    tmp = tmp_path_factory.mktemp("verify")
+    return public_archive(copy_project("minimal", tmp), tmp / "archive.zip")
 
 
 @pytest.fixture
-def zipped(minimal: Path, tmp_path: Path) -> Path:
-    """A public archive of the minimal residency (without rendered outputs: faster)."""
-    residency, _ = load_residency(minimal)
-    out = tmp_path / "archive.zip"
-    write_archive(out, select_edition(residency, "public"), {})
-    return out
+def zipped(_archive: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the archive."""
+    return Path(shutil.copy(_archive, tmp_path / "archive.zip"))
 
 
 @pytest.fixture
@@ -121,6 +131,28 @@ def test_verify_crate_must_match_the_payload(bag: Path) -> None:
     assert ("data/residency/gone.yaml", "crate") in messages
 
 
+def test_verify_a_file_name_with_a_percent_sign_is_intact(minimal: Path, tmp_path: Path) -> None:
+    """RFC 8493 writes '%' as '%25' in a manifest; bagit-python does not decode it (#157)."""
+    (minimal / "media" / "plan 100%.svg").write_bytes((minimal / "media" / "hall.svg").read_bytes())
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + '  - file: media/plan 100%.svg\n    alt: "Le plan."\n',
+        encoding="utf-8",
+    )
+    archive = public_archive(minimal, tmp_path / "percent.zip")
+    with zipfile.ZipFile(archive) as z:
+        manifest = z.read("mairie-annexe/manifest-sha256.txt").decode()
+    assert "data/residency/media/plan 100%25.svg" in manifest
+    result = verify_archive(archive)
+    assert result.intact, result.problems
+    with open_bag(archive) as root:
+        plan = root / "data" / "residency" / "media" / "plan 100%.svg"
+        plan.write_bytes(plan.read_bytes().replace(b"<svg", b"<SVG", 1))
+        result = verify_bag(root)
+    assert result.problems[0].path == "data/residency/media/plan 100%.svg"
+    assert "checksum" in result.problems[0].message
+
+
 def test_verify_cli_exit_codes(zipped: Path, bag: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["verify", str(zipped)])
     assert result.exit_code == 0
@@ -192,11 +224,11 @@ def test_verify_refuses_a_zip_bomb(tmp_path: Path) -> None:
 def test_verify_refuses_too_many_members_or_bytes(
     zipped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(verify_module, "MAX_MEMBERS", 5)
+    monkeypatch.setattr(unpack, "MAX_MEMBERS", 5)
     with pytest.raises(ResidenceError, match="more than the 5"):
         verify_archive(zipped)
-    monkeypatch.setattr(verify_module, "MAX_MEMBERS", 200_000)
-    monkeypatch.setattr(verify_module, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setattr(unpack, "MAX_MEMBERS", 200_000)
+    monkeypatch.setattr(unpack, "MAX_TOTAL_BYTES", 1000)
     with pytest.raises(ResidenceError, match="would expand"):
         verify_archive(zipped)
 

@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The BagIt (RFC 8493) side of an archive: bagit.txt, bag-info.txt, manifests, tag manifests.
+
+Written here (``bag_files``) and read back here (``read_tags``, ``read_manifest``) for
+``verify``, so that the two sides of the format share one reading of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path, PurePosixPath
+
+from residence import __version__
+from residence.archive.crate import CRATE, build_crate
+from residence.archive.payload import TEAM_WARNING, Payload
+from residence.models import Residency
+from residence.text import format_size
+
+#: Checksum algorithms of the manifests, in the order they are written.
+ALGORITHMS = ("sha256", "sha512")
+#: The bag-info.txt tag that says which edition a bag holds.
+EDITION_TAG = "Residence-Edition"
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def encode_manifest_path(path: str) -> str:
+    """Percent-encode the characters a manifest line cannot hold (RFC 8493, section 2.1.3)."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def tag_line(name: str, value: str) -> str:
+    """Return one tag line, folded at 79 characters with indented continuation lines."""
+    words = " ".join(value.split()).split(" ")
+    lines: list[str] = []
+    line = f"{name}:"
+    for word in words:
+        if len(line) + 1 + len(word) > 79 and line.strip() and not line.endswith(":"):
+            lines.append(line)
+            line = "  " + word
+        else:
+            line = f"{line} {word}"
+    lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def bag_info(published: Residency, files: dict[str, bytes], when: dt.datetime) -> dict[str, str]:
+    """Return the bag-info.txt tags of a bag (Payload-Oxum included), in the written order."""
+    from residence.render.markdown import to_plain_text
+
+    res = published.residence
+    assert res is not None
+    total = sum(len(data) for data in files.values())
+    question = to_plain_text(res.question, lang=res.language).strip()
+    info = {
+        "Source-Organization": res.host,
+        "External-Identifier": res.id,
+        "External-Description": f"{res.title}. {question}",
+        "Bagging-Date": when.date().isoformat(),
+        "Bag-Software-Agent": f"residence {__version__}",
+        "Payload-Oxum": f"{total}.{len(files)}",
+        "Bag-Size": format_size(total),
+        EDITION_TAG: published.edition if published.edition == "team" else "public",
+    }
+    if published.edition == "team":
+        info["Internal-Sender-Description"] = TEAM_WARNING
+    return info
+
+
+def bag_files(published: Residency, payload: Payload, when: dt.datetime) -> dict[str, bytes]:
+    """Return every file of the bag, tag files and ``data/...``, as {path: bytes}."""
+    data = dict(payload.files)
+    data[CRATE] = build_crate(published, payload, when)
+    files = {f"data/{path}": content for path, content in data.items()}
+    bag: dict[str, bytes] = {"bagit.txt": BAGIT_TXT}
+    info = bag_info(published, files, when)
+    bag["bag-info.txt"] = "".join(tag_line(k, v) for k, v in info.items()).encode("utf-8")
+    for alg in ALGORITHMS:
+        lines = [
+            f"{hashlib.new(alg, files[path]).hexdigest()}  {encode_manifest_path(path)}\n"
+            for path in sorted(files)
+        ]
+        bag[f"manifest-{alg}.txt"] = "".join(lines).encode("utf-8")
+    tags = sorted(bag)
+    for alg in ALGORITHMS:
+        lines = [f"{hashlib.new(alg, bag[t]).hexdigest()}  {t}\n" for t in tags]
+        bag[f"tagmanifest-{alg}.txt"] = "".join(lines).encode("utf-8")
+    bag.update(files)
+    return bag
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_tags(path: Path) -> dict[str, list[str]]:
+    """Return the tags of a tag file (bagit.txt, bag-info.txt), folded lines joined."""
+    tags: dict[str, list[str]] = {}
+    name: str | None = None
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line[0] in " \t" and name is not None:
+            tags[name][-1] = f"{tags[name][-1]} {line.strip()}"
+            continue
+        if ":" not in line:
+            raise ValueError(f"'{line[:40]}' is not a 'Name: value' line")
+        name, _, value = line.partition(":")
+        name = name.strip()
+        tags.setdefault(name, []).append(value.strip())
+    return tags
+
+
+def first_tag(tags: dict[str, list[str]], name: str) -> str | None:
+    """Return the first value of a tag, or None."""
+    values = tags.get(name)
+    return values[0] if values else None
+
+
+def decode_manifest_path(path: str) -> str:
+    """Undo ``encode_manifest_path`` (upper or lower case hex digits)."""
+    return (
+        path.replace("%0A", "\n")
+        .replace("%0a", "\n")
+        .replace("%0D", "\r")
+        .replace("%0d", "\r")
+        .replace("%25", "%")
+    )
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """Return {file path: checksum} of a manifest; raise ValueError for a bad line."""
+    entries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        digest, sep, name = line.partition(" ")
+        name = name.lstrip(" ").lstrip("*")
+        if not sep or not name:
+            raise ValueError(f"line {number} is not 'checksum  path'")
+        name = decode_manifest_path(name)
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in name:
+            raise ValueError(f"line {number} names an unsafe path '{name}'")
+        if name in entries:
+            raise ValueError(f"line {number} lists '{name}' twice")
+        entries[name] = digest.lower()
+    return entries
+
+
+def bag_edition(root: Path) -> str | None:
+    """Return the edition a bag says it holds (bag-info.txt Residence-Edition), if any."""
+    try:
+        info = read_tags(root / "bag-info.txt")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return first_tag(info, EDITION_TAG)

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The RO-Crate 1.1 JSON-LD of an archive: what every payload file is, who made it, its licence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from residence.archive.payload import TEAM_WARNING, Payload
+from residence.errors import ResidenceError
+from residence.licences import Licence, licence
+from residence.models import Residency
+
+CRATE = "ro-crate-metadata.json"
+RO_CRATE_VERSION = "1.1"
+
+#: Media types by file suffix: a fixed table, so that the crate is the same on every machine.
+MEDIA_TYPES = {
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".toml": "application/toml",
+    ".graphml": "application/graphml+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+
+
+def media_type(path: str) -> str:
+    """Return the media type (MIME) of a file from its suffix."""
+    return MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+
+
+def crate_id(path: str) -> str:
+    """Return the crate id of a payload file: its path, percent-encoded as a URI reference."""
+    return quote(path, safe="/-._~")
+
+
+def build_crate(published: Residency, payload: Payload, when: dt.datetime) -> bytes:
+    """Return ``ro-crate-metadata.json`` (RO-Crate 1.1) describing every payload file."""
+    from residence.render.markdown import to_plain_text
+
+    res = published.residence
+    if res is None:
+        raise ResidenceError("residence.yaml is missing: there is nothing to archive")
+    main = licence(res.license)
+    graph: list[dict[str, Any]] = [
+        {
+            "@id": CRATE,
+            "@type": "CreativeWork",
+            "conformsTo": {"@id": f"https://w3id.org/ro/crate/{RO_CRATE_VERSION}"},
+            "about": {"@id": "./"},
+        }
+    ]
+    authors = [m for m in res.team if m.role in {"resident", "agent"}] or list(res.team)
+    others = [m for m in res.team if m not in authors]
+    licences: dict[str, Licence] = {main.spdx: main}
+    for spdx in payload.licences.values():
+        licences.setdefault(spdx, licence(spdx))
+    parts = sorted(payload.files)
+    root: dict[str, Any] = {
+        "@id": "./",
+        "@type": "Dataset",
+        "identifier": res.id,
+        "name": res.title,
+        "description": to_plain_text(res.question, lang=res.language).strip(),
+        "datePublished": when.date().isoformat(),
+        "inLanguage": res.language,
+        "license": {"@id": main.url},
+        "author": [{"@id": f"#{m.id}"} for m in authors],
+        "publisher": {"@id": "#host"},
+        "contentLocation": {"@id": "#site"},
+        "temporalCoverage": [f"{w.start.isoformat()}/{w.end.isoformat()}" for w in res.weeks],
+        "keywords": list(res.keywords),
+        "hasPart": [{"@id": crate_id(p)} for p in parts],
+    }
+    if others:
+        root["contributor"] = [{"@id": f"#{m.id}"} for m in others]
+    if res.theme:
+        root["about"] = res.theme
+    if published.edition == "team":
+        root["conditionsOfAccess"] = TEAM_WARNING
+    graph.append(root)
+    for spdx, lic in sorted(licences.items()):
+        graph.append(
+            {"@id": lic.url, "@type": "CreativeWork", "identifier": spdx, "name": lic.name}
+        )
+    organisations: dict[str, str] = {}
+    for member in res.team:
+        person: dict[str, Any] = {"@id": f"#{member.id}", "@type": "Person", "name": member.name}
+        if member.discipline:
+            person["jobTitle"] = member.discipline
+        if member.organisation:
+            org_id = f"#org-{len(organisations) + 1}"
+            org_id = organisations.setdefault(member.organisation, org_id)
+            person["affiliation"] = {"@id": org_id}
+        graph.append(person)
+    for name, org_id in organisations.items():
+        graph.append({"@id": org_id, "@type": "Organization", "name": name})
+    graph.append({"@id": "#host", "@type": "Organization", "name": res.host})
+    place: dict[str, Any] = {"@id": "#site", "@type": "Place", "name": res.site}
+    if res.territory:
+        place["address"] = res.territory
+    graph.append(place)
+    for path in parts:
+        entity: dict[str, Any] = {
+            "@id": crate_id(path),
+            "@type": "File",
+            "encodingFormat": media_type(path),
+            "contentSize": str(len(payload.files[path])),
+        }
+        if path in payload.names:
+            entity["name"] = payload.names[path]
+        if path in payload.licences:
+            entity["license"] = {"@id": licences[payload.licences[path]].url}
+        graph.append(entity)
+    crate = {"@context": f"https://w3id.org/ro/crate/{RO_CRATE_VERSION}/context", "@graph": graph}
+    return (json.dumps(crate, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1123,3 +1123,70 @@ def test_quick_search_skips_texts_naming_nobody() -> None:
     assert pseudonymise_text("Jeanne Dupont et Jeanne", [("Jeanne Kerbrat", "P")],
                              ["Jeanne Dupont"]) == "Jeanne Dupont et P"  # fmt: skip
     assert pseudonymise_text("Œdipe et STRASSE", [("Oedipe Straße", "P")]) == "P et P"
+
+
+# -- names in every form a text can hide them (issue 17) ---------------------------------------
+
+PROTECTED = [
+    ("Solange Vermeersch", "Personne A"),
+    ("Fiona Griffith", "Personne B"),
+    ("Gaëlle Fouquet", "Personne C"),
+    ("Charles d'Artagnan", "Personne D"),
+    ("Jean-Pierre Kérouac", "Personne E"),
+]
+KEPT = ["Marc Solange"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # glued to letters, digits or punctuation
+        ("Vermeersch2 a répondu", "Personne A a répondu"),
+        ("SolangeVermeersch était là", "Personne A était là"),
+        ("écrire à svermeersch@lycee.fr.", "écrire à Personne A@lycee.fr."),
+        ("tag #GriffithFiona !", "tag #Personne B !"),
+        ("tag #griffithfiona", "tag #Personne B"),
+        ("suivre @fiona_griffith", "suivre @Personne B"),
+        ("le dArtagnan du lycée", "le Personne D du lycée"),
+        # split by Markdown, or across a line break
+        ("Ver*meer*sch vient", "Personne A vient"),
+        ("Sol**ange** vient", "Personne A vient"),
+        ("**Solange Vermeersch** vient", "**Personne A** vient"),
+        ("Solange\nVermeersch vient", "Personne A vient"),
+        # invisible and look-alike characters
+        ("Sol\u034fange vient", "Personne A vient"),
+        ("Sol\ufe0fange vient", "Personne A vient"),
+        ("Sol\u180bange vient", "Personne A vient"),
+        ("Sol\u17b4ange vient", "Personne A vient"),
+        ("Sol\u3164ange vient", "Personne A vient"),
+        ("S\u043el\u0430ng\u0435 vient", "Personne A vient"),  # Cyrillic о, а, е
+        # %-encoded in a link target
+        ("[fiche](https://x.org/Sol%61nge-Verme%65rsch)", "[fiche](https://x.org/Personne A)"),
+        # an initial with a surname
+        ("G. Fouquet arrive", "Personne C arrive"),
+        ("J.-P. Kérouac et J. Kérouac", "Personne E et Personne E"),
+        ("Fouquet G. arrive", "Personne C arrive"),
+        # a kept team member whose name overlaps a protected one
+        ("Marc Solange et Solange Vermeersch", "Marc Solange et Personne A"),
+        ("MarcSolange et Solange", "MarcSolange et Personne A"),
+    ],
+)
+def test_gate_catches_names_in_every_form(text: str, expected: str) -> None:
+    assert pseudonymise_text(text, PROTECTED, KEPT) == expected
+    names = [n for n, _ in PROTECTED]
+    assert find_leaks(expected, names, KEPT) == []
+    assert find_leaks(text, names, KEPT) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les élèves de Léard visitent la roseraie.",
+        "Le Marché du Solangeais",  # a longer word is not a name…
+        "contact@lycee.fr, #accueil, @lycee",
+        "Marc Solange signe le rapport.",  # a team member keeps their name
+        "version2 du prototype",
+    ],
+)
+def test_gate_leaves_words_that_only_contain_a_name(text: str) -> None:
+    assert pseudonymise_text(text, PROTECTED, KEPT) == text

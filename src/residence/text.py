@@ -27,12 +27,37 @@ _LETTERS = str.maketrans(
 )  # fmt: skip
 
 
+#: Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): characters
+#: that show nothing, so they can hide inside a word — not only the format characters (Cf),
+#: but also the combining grapheme joiner, variation selectors, Mongolian free variation
+#: selectors, Khmer inherent vowels and the Hangul fillers.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
+
+def is_default_ignorable(char: str) -> bool:
+    """Tell whether a character is one that shows nothing (Default_Ignorable_Code_Point)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
+
+
 def _fold_char(char: str) -> str:
     """Return one character without case, accent or ligature ("" for marks and invisibles)."""
+    if is_default_ignorable(char):
+        return ""
     text = unicodedata.normalize("NFKD", char.translate(_LETTERS)).casefold()
     text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(
-        c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        c
+        for c in text
+        if not unicodedata.combining(c)
+        and unicodedata.category(c) != "Cf"
+        and not is_default_ignorable(c)
     )
 
 

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -41,9 +43,45 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # -- normalisation ---------------------------------------------------------------------------
 
 
+@cache
+def _lookalikes() -> dict[str, str]:
+    """Return {character: the Latin letter or digit it looks like} (Cyrillic a -> a…).
+
+    From the Unicode confusables data (UTS #39) that confusable-homoglyphs ships: each
+    character another script draws like one ASCII letter or digit. A name written with
+    Cyrillic a and e (U+0430, U+0435) reads as the Latin name, so it is matched as one.
+    """
+    from confusable_homoglyphs.confusables import confusables_data
+
+    found: dict[str, str] = {}
+    for char, entries in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii()]
+        latin = [c for c in latin if c.isalnum()]
+        if latin:
+            found[char] = latin[0].lower()
+    return found
+
+
+class _GateFoldTable(dict[int, str]):
+    """residence.text's fold, then the Latin letter each remaining look-alike stands for."""
+
+    def __missing__(self, code: int) -> str:
+        folded = FOLD_TABLE[code]
+        if not folded.isascii():
+            lookalikes = _lookalikes()
+            folded = "".join(lookalikes.get(c, c) for c in folded)
+        self[code] = folded
+        return folded
+
+
+GATE_FOLD = _GateFoldTable()
+
+
 def _fold(text: str) -> str:
-    """Return text with each character folded as residence.text.fold does (entities kept)."""
-    return text.translate(FOLD_TABLE)
+    """Return text folded for name matching, character by character (entities kept)."""
+    return text.translate(GATE_FOLD)
 
 
 def normalise(text: str) -> str:
@@ -51,16 +89,25 @@ def normalise(text: str) -> str:
     return _normalise(text)[0]
 
 
+#: What the quick paths of :func:`_normalise` cannot read: an HTML entity, a %-encoded
+#: byte, or Markdown emphasis or code marks inside a word ("Ver*meer*sch").
+_ENCODED = re.compile(r"[&%]|[^\W_][*~`]+[^\W_]")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_INSIDE_MARKS = frozenset("*~`")
+
+
 def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """Return (folded text, start and end in ``text`` of each folded character).
 
-    The maps are None when folding keeps every character in place (plain ASCII text).
+    The text is read as a reader sees it: HTML entities and %-encoded bytes are decoded,
+    and Markdown emphasis or code marks inside a word are dropped ("Sol**ange**" reads
+    "Solange"). The maps are None when folding keeps every character in place.
     """
-    if "&" not in text:
+    if not _ENCODED.search(text):
         if text.isascii():
             return text.lower(), None, None
         if not _quick_fold().special.search(text):
-            return text.translate(FOLD_TABLE), None, None  # each character folds to one
+            return text.translate(GATE_FOLD), None, None  # each character folds to one
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -71,7 +118,21 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
             entity = _ENTITY.match(text, i)
             if entity and (decoded := html.unescape(entity.group())) != entity.group():
                 unit, j = decoded, entity.end()
-        folded = FOLD_TABLE[ord(unit)] if len(unit) == 1 else unit.translate(FOLD_TABLE)
+        elif unit == "%":
+            encoded = _PERCENT.match(text, i)
+            if encoded:
+                decoded = urllib.parse.unquote(encoded.group(), errors="replace")
+                if decoded != encoded.group():
+                    unit, j = decoded, encoded.end()
+        elif unit in _INSIDE_MARKS and chars and chars[-1].isalnum():
+            k = i
+            while k < size and text[k] in _INSIDE_MARKS:
+                k += 1
+            if k < size and _fold(text[k]).isalnum():
+                ends[-1] = k  # marks inside a word belong to the letter before
+                i = k
+                continue
+        folded = GATE_FOLD[ord(unit)] if len(unit) == 1 else unit.translate(GATE_FOLD)
         if folded:
             for c in folded:
                 chars.append(c)
@@ -133,7 +194,24 @@ def name_forms(name: str) -> list[tuple[str, ...]]:
             for end in range(start, min(len(tokens), start + MAX_RUN)):
                 if tokens[end] in identifying:
                     forms.add(tuple(tokens[start : end + 1]))
+    forms.update(_initial_forms(name, identifying))
     return sorted(forms, key=lambda f: (-len(f), -sum(map(len, f)), f))
+
+
+def _initial_forms(name: str, identifying: set[str]) -> set[tuple[str, ...]]:
+    """Return the forms that write the first names as initials: "G. Fouquet", "J.-P. Kérouac",
+    "Fouquet G." — so that the initial goes with the surname, never "G. Personne A".
+    """
+    words = [w for w in name.split() if _tokens(w)]
+    forms: set[tuple[str, ...]] = set()
+    for k in range(1, len(words)):
+        initials = tuple(t[0] for w in words[:k] for t in _tokens(w))
+        rest = tuple(t for w in words[k:] for t in _tokens(w))
+        if not identifying.intersection(rest) or len(rest) > MAX_RUN:
+            continue
+        for first in {initials, initials[:1]}:
+            forms.update({(*first, *rest), (*rest, *first)})
+    return forms
 
 
 def _contains(long: Sequence[str], short: Sequence[str]) -> bool:
@@ -190,6 +268,7 @@ class _QuickFold:
     unsafe: re.Pattern[str]  # a character the quick search cannot follow
     expanding: re.Pattern[str]  # a character to write out before searching
     special: re.Pattern[str]  # either (one search tells whether a text is plain)
+    glued: re.Pattern[str]  # where a word may glue a name to more (see _camel_or_digits)
 
 
 @cache
@@ -219,11 +298,29 @@ def _quick_fold() -> _QuickFold:
         unsafe=re.compile(f"[^{_class_body([*one_to_one, *expand])}]"),
         expanding=re.compile(f"[{_class_body(expand)}]"),
         special=re.compile(f"[^{_class_body(one_to_one)}]"),
+        glued=_glued_pattern(),
     )
 
 
-def _quick_pattern(keys: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+def _glued_pattern() -> re.Pattern[str]:
+    """Return the search for what :func:`_camel_or_digits` looks for, or an @ or a #.
+
+    Exact for the characters the quick search follows (the others go to the exact search
+    anyway): a lowercase letter before a capital, a letter next to a digit.
+    """
+    chars = [chr(c) for low, high in _QUICK_BLOCKS for c in range(low, high + 1)]
+    lower = _class_body(c for c in chars if c.islower())
+    upper = _class_body(c for c in chars if c.isupper())
+    letter = _class_body(c for c in chars if c.isalpha())
+    digit = _class_body(c for c in chars if c.isdigit())
+    return re.compile(f"[@#]|[{lower}][{upper}]|[{letter}][{digit}]|[{digit}][{letter}]")
+
+
+def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.Pattern[str] | None:
     """Return the quick search for names (token sequences), or None if there is none.
+
+    ``bounded=False`` also finds a name glued inside a longer word (for the e-mail
+    addresses, hashtags and handles, where a name is searched as a run of letters).
 
     A name written only with characters that the quick search does not read (another
     script) gets no alternative: the texts that may hold it have such characters, and
@@ -245,17 +342,52 @@ def _quick_pattern(keys: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
         firsts.add(first)
         # The first letter is matched by the opening class (so that the regular-expression
         # engine skips fast to the places where a name may start); the rest checks it.
-        rest = f"[{fold.separators}]+".join([letters[0][len(first) + 2 :], *letters[1:]])
+        between = f"[.{fold.separators}]*" if not bounded else f"[.{fold.separators}]+"
+        rest = between.join([letters[0][len(first) + 2 :], *letters[1:]])
         alternatives.append(f"(?<=[{first}]){rest}")
     if not shortest:
         return None
     if not alternatives:
         return re.compile("(?!)")  # matches nothing
     opening = "".join(sorted(firsts))
+    if not bounded:
+        return re.compile(f"[{opening}](?:{'|'.join(alternatives)})")
     return re.compile(f"[{opening}](?<![^\\W_].)(?:{'|'.join(alternatives)}){_AFTER}")
 
 
 # -- the matcher -----------------------------------------------------------------------------
+
+
+#: A word that may hold a name glued to other characters: an e-mail address, a hashtag, a
+#: handle, camel case, or letters and digits together (see :meth:`_Matcher.glued_spans`).
+_TOKEN = re.compile(r"[^\s<>()\[\]{}\"'«»,;!?]+")
+_EMAIL = re.compile(r"([^@\s]+)@[^@\s]+\.[^@\s]+")
+_TAG = re.compile(r"[#@]([^\W_][\w.\-]*)")
+
+
+def _camel_or_digits(token: str) -> bool:
+    """Tell whether a word glues parts together: "SolangeVermeersch", "dArtagnan", "Li2"."""
+    return any(
+        (a.islower() and b.isupper())
+        or (a.isalpha() and b.isdigit())
+        or (a.isdigit() and b.isalpha())
+        for a, b in itertools.pairwise(token)
+    )
+
+
+def _split_glued(token: str) -> tuple[str, list[int]]:
+    """Return the word with a space between its glued parts, and where each character was."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(token):
+        if i and c.isalnum() and token[i - 1].isalnum():
+            before = token[i - 1]
+            if (before.islower() and c.isupper()) or before.isdigit() != c.isdigit():
+                chars.append(" ")
+                where.append(i)
+        chars.append(c)
+        where.append(i)
+    return "".join(chars), where
 
 
 @dataclass(frozen=True)
@@ -265,28 +397,48 @@ class _Matcher:
     pattern: re.Pattern[str] | None
     table: dict[tuple[str, ...], str | None]  # tokens -> pseudonym, None for a kept name
     quick: re.Pattern[str] | None = None  # the quick search for the protected names
+    quick_inside: re.Pattern[str] | None = None  # the same, inside longer words too
+    inside: re.Pattern[str] | None = None  # names as runs of letters, for addresses and tags
+    kept_inside: re.Pattern[str] | None = None  # kept full names as runs of letters
 
     def may_name(self, text: str) -> bool:
         """Tell whether a text may hold a protected name (False: it certainly does not)."""
         if self.quick is None or not text:
             return False
-        if "&" in text:
+        if _ENCODED.search(text):
             return True
+        fold = _quick_fold()
+        glued = fold.glued.search(text) is not None
         if not text.isascii():
-            fold = _quick_fold()
             if fold.special.search(text):
                 if fold.unsafe.search(text):
                     return True
                 text = fold.expanding.sub(lambda m: fold.expand[m.group()], text)
-        return self.quick.search(text) is not None
+        if self.quick.search(text) is not None:
+            return True
+        return glued and self.quick_inside is not None and bool(self.quick_inside.search(text))
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str | None]]:
-        """Yield (start, end, pseudonym or None) of every name found in text, in order."""
+        """Yield (start, end, pseudonym or None) of every name found in text, in order.
+
+        Names glued inside a longer word (see :meth:`glued_spans`) come first; the names
+        found between word boundaries fill the rest.
+        """
         if self.pattern is None or not text:
             return
+        glued = list(self.glued_spans(text))
+        found: list[tuple[int, int, str | None]] = [*glued]
+        for start, end, pseudonym in self._bounded_spans(text):
+            if not any(s < end and start < e for s, e, _ in glued):
+                found.append((start, end, pseudonym))
+        yield from sorted(found)
+
+    def _bounded_spans(self, text: str) -> Iterator[tuple[int, int, str | None]]:
+        """Yield the names that stand between word boundaries, as written in text."""
+        assert self.pattern is not None
         # Most texts name nobody: a search on the folded text alone (no position maps)
         # settles that cheaply. It folds exactly as _normalise does, entities aside.
-        if "&" not in text and not text.isascii():
+        if not _ENCODED.search(text) and not text.isascii():
             if not self.pattern.search(_fold(text)):
                 return
         folded, starts, ends = _normalise(text)
@@ -297,6 +449,52 @@ class _Matcher:
                 start, end = starts[start], ends[end - 1]
             yield start, end, self.table.get(key)
 
+    def glued_spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Yield the protected names glued inside longer words, with what replaces them.
+
+        Caught: in an e-mail address (its local part), a hashtag or a handle, a name as a
+        run of letters anywhere in it ("svermeersch@…", "#griffithfiona"), so the whole
+        local part or tag goes; in camel case or letters glued to digits, a name that is
+        one of the glued parts ("SolangeVermeersch", "dArtagnan", "Vermeersch2"), so those
+        parts go. A plain substring search everywhere would also hide every word that
+        happens to contain a short name ("Léa" in "léard", "Marie" in "mariée").
+        """
+        for token_match in _TOKEN.finditer(text):
+            token = token_match.group().rstrip(".:")
+            base = token_match.start()
+            body = _EMAIL.fullmatch(token) or _TAG.fullmatch(token)
+            if body is not None:
+                pseudonym = self._inside(body.group(1))
+                if pseudonym is not None:
+                    yield base + body.start(1), base + body.end(1), pseudonym
+                    continue
+            if _camel_or_digits(token):
+                spaced, where = _split_glued(token)
+                for start, end, pseudonym in self._bounded_spans(spaced):
+                    if pseudonym is not None:
+                        start, end = where[start], where[end - 1] + 1
+                        # The digits glued to a name go with it: "Vermeersch2".
+                        while start and token[start - 1].isdigit():
+                            start -= 1
+                        while end < len(token) and token[end].isdigit():
+                            end += 1
+                        yield base + start, base + end, pseudonym
+
+    def _inside(self, word: str) -> str | None:
+        """Return the pseudonym of a protected name written anywhere in a word, or None."""
+        if self.inside is None:
+            return None
+        folded = "".join(c for c in _normalise(word)[0] if c.isalnum())
+        if self.kept_inside is not None:
+            folded = self.kept_inside.sub(" ", folded)
+        match = self.inside.search(folded)
+        if match is None:
+            return None
+        return next(
+            (p for key, p in self.table.items() if p is not None and "".join(key) == match.group()),
+            None,
+        )
+
     def replace(self, text: str, slug: bool = False) -> str:
         """Return text with every protected name replaced by its pseudonym (or its slug)."""
         if not self.may_name(text):
@@ -304,8 +502,9 @@ class _Matcher:
         pieces: list[str] = []
         last = 0
         for start, end, pseudonym in self.spans(text):
-            if pseudonym is None:
+            if pseudonym is None or start < last:
                 continue
+            start, end = _with_marks(text, start, end)
             pieces += [text[last:start], slugify(pseudonym) if slug else pseudonym]
             last = end
         if not pieces:
@@ -322,6 +521,25 @@ class _Matcher:
             if pseudonym is not None:
                 seen.setdefault(text[start:end], None)
         return list(seen)
+
+
+_MARK_RUN = re.compile(r"[*~`]+")
+
+
+def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a name's span over the Markdown mark that closes (or opens) one inside it.
+
+    "Sol**ange**" is found as "Sol**ange": its replacement takes the closing "**" too, so
+    that no lone mark is left to show.
+    """
+    runs = _MARK_RUN.findall(text, start, end)
+    if len(runs) % 2 == 0:
+        return start, end
+    after = _MARK_RUN.match(text, end)
+    if after is not None:
+        return start, after.end()
+    before = re.search(r"[*~`]+\Z", text[:start])
+    return (before.start() if before is not None else start), end
 
 
 def _build_matcher(protected: Sequence[tuple[str, str]], kept: Iterable[str] = ()) -> _Matcher:
@@ -346,9 +564,41 @@ def _build_matcher(protected: Sequence[tuple[str, str]], kept: Iterable[str] = (
     if not table:
         return _Matcher(None, {})
     keys = sorted(table, key=lambda f: (-len(f), -sum(map(len, f)), f))
-    alternatives = "|".join(_SEPARATOR.join(re.escape(t) for t in key) for key in keys)
-    quick = _quick_pattern(key for key, pseudonym in table.items() if pseudonym is not None)
-    return _Matcher(re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), table, quick)
+    alternatives = "|".join(_form_pattern(key) for key in keys)
+    named = [key for key, pseudonym in table.items() if pseudonym is not None]
+    # Inside an e-mail address, a hashtag or a handle, a name is searched as a plain run of
+    # letters: the whole name glued ("griffithfiona"), else each identifying part.
+    inside = sorted({"".join(key) for key in named}, key=lambda k: (-len(k), k))
+    kept_inside = sorted(
+        {"".join(key) for key, pseudonym in table.items() if pseudonym is None and len(key) > 1},
+        key=lambda k: (-len(k), k),
+    )
+    return _Matcher(
+        re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"),
+        table,
+        _quick_pattern(named),
+        _quick_pattern(named, bounded=False),
+        re.compile("|".join(map(re.escape, inside))) if inside else None,
+        re.compile("|".join(map(re.escape, kept_inside))) if kept_inside else None,
+    )
+
+
+def _form_pattern(key: tuple[str, ...]) -> str:
+    """Return the regular expression of one form: its parts with separators between them.
+
+    An initial (a part of one letter) may be followed by a full stop: "G. Fouquet",
+    "J.-P. Kérouac", "G.Fouquet".
+    """
+    pieces = []
+    for index, token in enumerate(key):
+        piece = re.escape(token)
+        if index < len(key) - 1:
+            after = f"(?:\\.{_SEPARATOR}?|{_SEPARATOR})" if len(token) == 1 else _SEPARATOR
+            piece += after
+        elif len(token) == 1 and len(key) > 1:
+            piece += "\\.?"
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 @cache

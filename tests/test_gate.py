@@ -1159,7 +1159,7 @@ KEPT = ["Marc Solange"]
         ("Sol\u180bange vient", "Personne A vient"),
         ("Sol\u17b4ange vient", "Personne A vient"),
         ("Sol\u3164ange vient", "Personne A vient"),
-        ("S\u043el\u0430ng\u0435 vient", "Personne A vient"),  # Cyrillic о, а, е
+        ("S\u043el\u0430ng\u0435 vient", "Personne A vient"),  # Cyrillic o, a, ie
         # %-encoded in a link target
         ("[fiche](https://x.org/Sol%61nge-Verme%65rsch)", "[fiche](https://x.org/Personne A)"),
         # an initial with a surname

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from residence.cycles import no_cycle_collection
 from residence.errors import Problem, sort_problems
+from residence.gcpause import no_cycle_collection
 from residence.layout import FOLDERS, KINDS, YAML_SUFFIXES, first_existing
 from residence.models import (
     ActorsFile,

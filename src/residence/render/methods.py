@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -34,11 +35,13 @@ from residence.render.markdown import render_markdown, to_plain_text, typography
 from residence.render.uses import citations, more_entries
 from residence.resources import templates_dir
 
+if TYPE_CHECKING:
+    from residence.render.pdf.log import ProgressCallback
+
 FORMATS = ("pdf", "html", "md")
 FOLDER = "methods"
 BOOKLET = "booklet.pdf"
 #: (what is being done, fraction done from 0 to 1)
-ProgressCallback = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -356,7 +359,7 @@ def render_methods(
     Paths are relative to ``out``: ``methods/<id>.pdf|.html|.md``, ``methods/booklet.pdf``
     (with ``pdf``), and ``methods/assets/`` (style sheet and fonts, with ``html``).
     """
-    from residence.render.pdf import build_time
+    from residence.clock import build_time
 
     wanted = [f for f in FORMATS if f in set(formats)]
     unknown = sorted(set(formats) - set(FORMATS))

@@ -23,7 +23,6 @@ internals, each with what it relies on).
 
 from __future__ import annotations
 
-from residence.clock import build_time
 from residence.render.pdf.fonts import print_ready
 from residence.render.pdf.log import ProgressCallback
 from residence.render.pdf.metadata import PdfInfo, attached_sources, pdf_info
@@ -52,7 +51,6 @@ __all__ = [
     "ProgressCallback",
     "RenderedPdf",
     "attached_sources",
-    "build_time",
     "make_pdf",
     "paper_page",
     "pdf_info",

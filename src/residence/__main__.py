@@ -1,5 +1,7 @@
+# SPDX-License-Identifier: EUPL-1.2
 """Allow ``python -m residence``."""
 
 from residence.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-"""The `residence status` dashboard: rich renderables made from a Status (cli.py prints them).
+# SPDX-License-Identifier: EUPL-1.2
+"""The `residence status` dashboard: rich renderables made from a Status (output prints them).
 
 Everything is laid out to fit 80 columns. Colours are styles only, so that a console that is
 not a terminal (a pipe, a file) prints the same figures as plain text.
@@ -13,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from residence.cli.output import plural
 from residence.status import CIRCLES, KINDS, SECTORS, STAGES, Status
 
 WIDTH = 80
@@ -63,10 +65,6 @@ def _table(*columns: tuple[str, str] | tuple[str, str, int]) -> Table:
     return table
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def render_dashboard(status: Status) -> RenderableType:
     """Return the dashboard of a residency: timeline, journal, actors, prototypes, missing."""
     data = status.as_dict()
@@ -83,13 +81,13 @@ def _title(data: dict[str, Any]) -> list[RenderableType]:
     weeks = data["weeks"]
     facts = [res["id"] or "?"]
     if weeks:
-        facts.append(f"{_plural(len(weeks), 'week')}, {res['start']} → {res['end']}")
+        facts.append(f"{plural(len(weeks), 'week')}, {res['start']} → {res['end']}")
     facts.append(f"today {data['today']}")
     check = data["check"]
     line = Text(" · ".join(facts))
     verdict = Text(
-        f"residence check: {_plural(check['errors'], 'error')}, "
-        f"{_plural(check['warnings'], 'warning')}",
+        f"residence check: {plural(check['errors'], 'error')}, "
+        f"{plural(check['warnings'], 'warning')}",
         style="red" if check["errors"] else "green" if not check["warnings"] else "yellow",
     )
     return [title, line, verdict]
@@ -102,7 +100,7 @@ def _journal(data: dict[str, Any]) -> list[RenderableType]:
         extra.append(f"{journal['team_only']} team-only")
     if journal["outside_weeks"]:
         extra.append(f"{journal['outside_weeks']} outside the weeks")
-    head = f"Journal: {_plural(journal['entries'], 'entry', 'entries')}"
+    head = f"Journal: {plural(journal['entries'], 'entry', 'entries')}"
     parts: list[RenderableType] = [_heading(head + (f" ({', '.join(extra)})" if extra else ""))]
     weeks = data["weeks"]
     if not weeks:
@@ -160,8 +158,8 @@ def _actors(data: dict[str, Any]) -> list[RenderableType]:
     actors = data["actors"]
     head = (
         f"Actors: {actors['total']} ({actors['personal']} personal, "
-        f"{_plural(actors['minors'], 'minor')}), "
-        f"{_plural(actors['relations'], 'relation')}"
+        f"{plural(actors['minors'], 'minor')}), "
+        f"{plural(actors['relations'], 'relation')}"
     )
     table = _table(("circle", "left"), *((s, "right") for s in SECTORS), ("total", "right"))
     for circle in CIRCLES:
@@ -174,7 +172,7 @@ def _actors(data: dict[str, Any]) -> list[RenderableType]:
 
 def _prototypes(data: dict[str, Any]) -> list[RenderableType]:
     protos = data["prototypes"]
-    head = f"Prototypes: {protos['total']}, {_plural(protos['tests'], 'test session')}"
+    head = f"Prototypes: {protos['total']}, {plural(protos['tests'], 'test session')}"
     parts: list[RenderableType] = [_heading(head)]
     by_stage = protos["by_stage"]
     top = max(by_stage.values(), default=0)
@@ -205,7 +203,7 @@ def _consent(data: dict[str, Any]) -> list[RenderableType]:
     if not consent["personal"]:
         return [_heading("Consent"), Text("No personal actor: nobody to ask for consent.")]
     lines = [
-        f"{_plural(consent['personal'], 'personal actor')}: "
+        f"{plural(consent['personal'], 'personal actor')}: "
         f"{consent['public']} may be named in public, {consent['internal']} internal only, "
         f"{consent['none']} refused, {len(consent['no_record'])} without a record.",
         f"Pseudonymised in public editions: {consent['pseudonymised']}.",

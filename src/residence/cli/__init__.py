@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The `residence` command line: parse, call the core (residence.pipeline), print, exit.
+
+One module per group of commands (authoring, checking, rendering, archiving, catalog,
+schema); ``output`` is the one that prints, and holds the one error handler every command
+goes through (the root group's ``invoke``). Exit codes (CLI.md): 0 success, 1 the residency
+has errors, 2 wrong usage. Heavy modules are imported inside the commands, so that
+``residence --help`` and ``residence check`` start fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from residence import __version__
+from residence.cli import archiving, authoring, catalog, checking, output, rendering, schema
+
+__all__ = ["COMMAND_ORDER", "app", "main"]
+
+#: The commands in the order a team meets them: start, write, look, publish, keep.
+COMMAND_ORDER = (
+    "new", "add", "status", "check", "render", "methods", "map", "archive", "verify",
+    "catalog", "schema",
+)  # fmt: skip
+
+
+class _Residence(TyperGroup):
+    """The root command: lists the commands in COMMAND_ORDER (any other after them), not
+    as registered (Typer puts groups last), and runs each through the one error handler.
+    """
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = super().list_commands(ctx)
+        return sorted(
+            names,
+            key=lambda n: COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER),
+        )
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        with output.handling_errors():
+            return super().invoke(ctx)
+
+
+app = typer.Typer(
+    name="residence",
+    cls=_Residence,
+    help="Scaffold, check, render and archive public-innovation residencies.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        output.echo(f"residence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Scaffold, check, render and archive public-innovation residencies."""
+
+
+app.command()(authoring.new)
+app.add_typer(authoring.add_app, name="add")
+app.command()(checking.status)
+app.command()(checking.check)
+app.command()(rendering.render)
+app.command()(rendering.methods)
+app.command("map")(rendering.map_)
+app.command()(archiving.archive)
+app.command()(archiving.verify)
+app.add_typer(catalog.catalog_app, name="catalog")
+app.command()(schema.schema)
+
+
+def main() -> None:
+    """Run the command line (the console script)."""
+    app()

@@ -1,0 +1,522 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`residence new` and `residence add …`: start a residency, add items to it.
+
+An item comes from the options, or is written in the user's text editor on a commented
+draft (the terminal part lives here: running the editor, asking to open it again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from residence import pipeline
+from residence.cli import output
+from residence.cli.options import FRENCH, TERRITOIRES, DirArg, Language, Programme
+
+if TYPE_CHECKING:
+    from residence.add import Plan
+
+
+def new(
+    folder: Annotated[Path, typer.Argument(help="The folder to create.", show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="Title of the residency.")],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="First day of week 1, YYYY-MM-DD (default: next Monday).",
+            show_default=False,
+        ),
+    ] = None,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, max=60, help="How many weeks of immersion.")
+    ] = 3,
+    language: Annotated[
+        Language, typer.Option("--language", help="Language of the files and the reports.")
+    ] = FRENCH,
+    programme: Annotated[
+        Programme, typer.Option("--programme", help="The programme.")
+    ] = TERRITOIRES,
+) -> None:
+    """Create a residency folder with commented starter files, schemas and licences.
+
+    The folder must not exist, or be empty: nothing already there is ever touched.
+    """
+    from residence.scaffold import create_residency
+
+    first_day = None
+    if start is not None:
+        try:
+            first_day = dt.date.fromisoformat(start)
+        except ValueError:
+            raise pipeline.usage_error(
+                f"--start '{start}' is not a date: write it as YYYY-MM-DD"
+            ) from None
+    written = create_residency(
+        folder,
+        title=title,
+        start=first_day,
+        weeks=weeks,
+        language=language.value,
+        programme=programme.value,
+    )
+    output.say(f"Created {folder} ({output.plural(len(written), 'file')}).")
+    output.say(f"Next: edit {folder / 'residence.yaml'}, then run: residence check {folder}")
+
+
+# -- add ---------------------------------------------------------------------------------
+
+add_app = typer.Typer(
+    name="add",
+    help="Add a journal entry, an actor, a relation, a prototype, a test session, a scenario "
+    "or a method sheet, from options or in your text editor. Never overwrites anything.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EditOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--edit/--no-edit",
+        help="Open the editor (EDITOR, then VISUAL) on a commented template, or never open it. "
+        "Default: open it when a required field or the main text is missing.",
+        show_default=False,
+    ),
+]
+DraftOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--draft",
+        help="Finish a draft kept by an earlier attempt (DIR/.residence/drafts/…).",
+        show_default=False,
+    ),
+]
+
+
+def _opt(name: str, help: str) -> Any:
+    return typer.Option(name, help=help, show_default=False)
+
+
+def _add(
+    folder: Path, kind: str, values: dict[str, Any], edit: bool | None, draft: Path | None
+) -> None:
+    """Add one item: from the options, or through the editor; exit 1 if it is invalid."""
+    step = pipeline.start_add(folder, kind, values, edit=edit, draft=draft)
+    if isinstance(step, pipeline.Draft):
+        try:
+            plan = _edit_loop(step)
+        except KeyboardInterrupt:
+            output.say(f"\nInterrupted: nothing was written. Your draft is kept in {step.path}")
+            raise typer.Exit(code=130) from None
+    else:
+        plan = step
+    _added(plan)
+
+
+def _added(plan: Plan) -> None:
+    from residence.add import KINDS
+
+    what = KINDS[plan.kind].what
+    output.print_problems(plan.warnings)
+    if plan.note:
+        output.say(f"Note: {plan.note}.")
+    verb = "Created" if plan.before is None else "Updated"
+    name = "" if plan.kind == "note" else f" '{plan.ident}'"
+    output.say(f"{verb} {plan.path}: added the {what}{name}.")
+    output.echo(str(plan.path))
+
+
+def _run_editor(draft: pipeline.Draft) -> None:
+    command = pipeline.editor_command(draft)
+    try:
+        result = subprocess.run([*command, str(draft.path)], check=False)
+    except OSError as exc:
+        raise pipeline.DraftKept(
+            f"cannot start the editor '{command[0]}' ({exc.strerror or exc}): "
+            "set the EDITOR variable, for example EDITOR=nano",
+            draft.path,
+            usage=True,
+        ) from None
+    if result.returncode != 0:
+        output.say(
+            f"The editor stopped with an error (status {result.returncode}): nothing was "
+            f"written. Your draft is kept in {draft.path}"
+        )
+        raise typer.Exit(code=1)
+
+
+def _edit_loop(draft: pipeline.Draft) -> Plan:
+    """Open the editor on the draft until it gives a valid item; return its plan."""
+    from residence.add import is_interactive
+
+    while True:
+        if draft.edit:
+            _run_editor(draft)
+        attempt = pipeline.finish_draft(draft)
+        if attempt.plan is not None:
+            return attempt.plan
+        if attempt.abandoned:
+            why = "empty" if attempt.abandoned == "empty" else "left as it was"
+            output.say(f"Nothing was added: the draft was {why}.")
+            raise typer.Exit(code=1)
+        output.print_problems(attempt.problems)
+        output.say(f"Nothing was written. Your draft is kept in {draft.path}")
+        if (
+            draft.edit
+            and is_interactive()
+            and typer.confirm("Open the editor again to fix it?", default=True, err=True)
+        ):
+            continue
+        output.say(
+            f"To finish it later: residence add {draft.kind} {draft.folder} --draft {draft.path}"
+        )
+        raise typer.Exit(code=1)
+
+
+@add_app.command("note")
+def add_note(
+    folder: DirArg = Path("."),
+    title: Annotated[str | None, _opt("--title", "A short title.")] = None,
+    kind: Annotated[
+        str | None, _opt("--kind", "observation, interview, workshop, meeting, test or reflection.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        _opt("--date", "Day of the entry, YYYY-MM-DD (default: today; 'yesterday' works)."),
+    ] = None,
+    time: Annotated[str | None, _opt("--time", "Time of day, HH:MM.")] = None,
+    author: Annotated[
+        list[str] | None,
+        _opt(
+            "--author",
+            "Id of a team member who wrote it; repeat for several (default: the "
+            "RESIDENCE_AUTHOR variable).",
+        ),
+    ] = None,
+    place: Annotated[str | None, _opt("--place", "Where it happened.")] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor met or concerned; repeat for several.")
+    ] = None,
+    prototype: Annotated[
+        list[str] | None, _opt("--prototype", "Id of a prototype concerned; repeat for several.")
+    ] = None,
+    method: Annotated[
+        list[str] | None, _opt("--method", "Id of a method used; repeat for several.")
+    ] = None,
+    tag: Annotated[list[str] | None, _opt("--tag", "A free tag; repeat for several.")] = None,
+    team_only: Annotated[
+        bool, typer.Option("--team-only", help="Keep the entry inside the team: never published.")
+    ] = False,
+    body: Annotated[
+        str | None,
+        _opt(
+            "--body",
+            "The entry itself (Markdown); '-' reads it from standard input. Without "
+            "it, your editor opens.",
+        ),
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add a journal entry: journal/YYYY-MM-DD-title.yaml.
+
+    Example: residence add note --title "Visite du hall" --kind observation --author claire
+    --actor patients --tag accueil --body "…". Without --body, your editor opens on a
+    commented template; the entry is checked as 'residence check' would before it is
+    written, and an invalid draft is kept, never lost.
+    """
+    values = {
+        "title": title,
+        "kind": kind,
+        "date": date,
+        "time": time,
+        "authors": author,
+        "place": place,
+        "actors": actor,
+        "prototypes": prototype,
+        "methods": method,
+        "tags": tag,
+        "visibility": "team" if team_only else None,
+        "body": body,
+    }
+    _add(folder, "note", values, edit, draft)
+
+
+@add_app.command("actor")
+def add_actor(
+    folder: DirArg = Path("."),
+    name: Annotated[str | None, _opt("--name", "The actor's name.")] = None,
+    id: Annotated[str | None, _opt("--id", "A short id (default: made from the name).")] = None,
+    kind: Annotated[
+        str | None,
+        _opt(
+            "--kind",
+            "institution, service, elected, agent, association, company, inhabitant, "
+            "user or person.",
+        ),
+    ] = None,
+    sector: Annotated[
+        str | None, _opt("--sector", "public, private, civil-society or users.")
+    ] = None,
+    circle: Annotated[
+        str | None, _opt("--circle", "Distance to the question: core, direct or indirect.")
+    ] = None,
+    influence: Annotated[str | None, _opt("--influence", "From 1 (low) to 5 (high).")] = None,
+    interest: Annotated[str | None, _opt("--interest", "From 1 (low) to 5 (high).")] = None,
+    stake: Annotated[
+        list[str] | None, _opt("--stake", "One of the actor's stakes; repeat for several.")
+    ] = None,
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal", help="An identifiable person: named in public only with consent."
+        ),
+    ] = False,
+    minor: Annotated[bool, typer.Option("--minor", help="A person under 18.")] = False,
+    description: Annotated[
+        str | None,
+        _opt("--description", "Who they are (Markdown); '-' reads it from standard input."),
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add an actor at the end of the actors of actors.yaml, keeping the file as it is."""
+    values = {
+        "id": id,
+        "name": name,
+        "kind": kind,
+        "sector": sector,
+        "circle": circle,
+        "influence": influence,
+        "interest": interest,
+        "stakes": stake,
+        "personal": True if personal else None,
+        "minor": True if minor else None,
+        "description": description,
+    }
+    _add(folder, "actor", values, edit, draft)
+
+
+@add_app.command("relation")
+def add_relation(
+    folder: DirArg = Path("."),
+    from_: Annotated[str | None, _opt("--from", "Id of the first actor.")] = None,
+    to: Annotated[str | None, _opt("--to", "Id of the second actor.")] = None,
+    kind: Annotated[
+        str | None,
+        _opt("--kind", "cooperation, tension, funding, authority, information or service."),
+    ] = None,
+    note: Annotated[str | None, _opt("--note", "What the link is about.")] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add a relation between two actors at the end of the relations of actors.yaml."""
+    values = {"from": from_, "to": to, "kind": kind, "note": note}
+    _add(folder, "relation", values, edit, draft)
+
+
+@add_app.command("prototype")
+def add_prototype(
+    folder: DirArg = Path("."),
+    title: Annotated[str | None, _opt("--title", "The prototype's name.")] = None,
+    id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
+    hypothesis: Annotated[
+        str | None, _opt("--hypothesis", 'What it tests: "si … alors …" (if … then …).')
+    ] = None,
+    stage: Annotated[
+        str | None,
+        _opt("--stage", "idea (default), sketch, mock-up, live-test, adopted or abandoned."),
+    ] = None,
+    fidelity: Annotated[str | None, _opt("--fidelity", "low, medium or high.")] = None,
+    created: Annotated[
+        str | None, _opt("--created", "When the idea was born, YYYY-MM-DD (default: today).")
+    ] = None,
+    team: Annotated[
+        list[str] | None,
+        _opt(
+            "--team",
+            "Id of a team member on it; repeat for several (default: the "
+            "RESIDENCE_AUTHOR variable).",
+        ),
+    ] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor concerned; repeat for several.")
+    ] = None,
+    method: Annotated[
+        list[str] | None, _opt("--method", "Id of a method used; repeat for several.")
+    ] = None,
+    problem: Annotated[
+        str | None,
+        _opt("--problem", "The problem it answers (Markdown); '-' reads standard input."),
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add a prototype: prototypes/<id>.yaml."""
+    values = {
+        "id": id,
+        "title": title,
+        "hypothesis": hypothesis,
+        "stage": stage,
+        "fidelity": fidelity,
+        "created": created,
+        "team": team,
+        "actors": actor,
+        "methods": method,
+        "problem": problem,
+    }
+    _add(folder, "prototype", values, edit, draft)
+
+
+@add_app.command("test")
+def add_test(
+    folder: DirArg = Path("."),
+    prototype: Annotated[str | None, _opt("--prototype", "Id of the prototype tested.")] = None,
+    date: Annotated[
+        str | None, _opt("--date", "Day of the test, YYYY-MM-DD (default: today).")
+    ] = None,
+    place: Annotated[str | None, _opt("--place", "Where the test took place.")] = None,
+    participants: Annotated[
+        str | None, _opt("--participants", 'Who took part, for example "12 patients, 3 agents".')
+    ] = None,
+    protocol: Annotated[str | None, _opt("--protocol", "How the test was run.")] = None,
+    observations: Annotated[
+        str | None,
+        _opt(
+            "--observations",
+            "What was seen (Markdown); '-' reads standard input. Without it, your editor opens.",
+        ),
+    ] = None,
+    learnings: Annotated[str | None, _opt("--learnings", "What was learned.")] = None,
+    decision: Annotated[
+        str | None, _opt("--decision", "iterate, adopt, abandon or continue.")
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add a test session at the end of a prototype's tests, keeping its file as it is."""
+    values = {
+        "prototype": prototype,
+        "date": date,
+        "place": place,
+        "participants": participants,
+        "protocol": protocol,
+        "observations": observations,
+        "learnings": learnings,
+        "decision": decision,
+    }
+    _add(folder, "test", values, edit, draft)
+
+
+@add_app.command("scenario")
+def add_scenario(
+    folder: DirArg = Path("."),
+    title: Annotated[str | None, _opt("--title", "The scenario's title.")] = None,
+    id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
+    persona: Annotated[
+        str | None, _opt("--persona", "A fictional or pseudonymised person, in a sentence.")
+    ] = None,
+    today: Annotated[str | None, _opt("--today", "The situation now (Markdown).")] = None,
+    tomorrow: Annotated[
+        str | None,
+        _opt(
+            "--tomorrow",
+            "The situation with the proposed service (Markdown); '-' reads standard input.",
+        ),
+    ] = None,
+    step: Annotated[list[str] | None, _opt("--step", "A step; repeat for several.")] = None,
+    actor: Annotated[
+        list[str] | None, _opt("--actor", "Id of an actor involved; repeat for several.")
+    ] = None,
+    prototype: Annotated[
+        list[str] | None, _opt("--prototype", "Id of a prototype it relies on; repeat for several.")
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add a usage scenario: scenarios/<id>.yaml."""
+    values = {
+        "id": id,
+        "title": title,
+        "persona": persona,
+        "today": today,
+        "tomorrow": tomorrow,
+        "steps": step,
+        "actors": actor,
+        "prototypes": prototype,
+    }
+    _add(folder, "scenario", values, edit, draft)
+
+
+@add_app.command("method")
+def add_method(
+    folder: DirArg = Path("."),
+    title: Annotated[str | None, _opt("--title", "The method's name.")] = None,
+    id: Annotated[str | None, _opt("--id", "A short id (default: made from the title).")] = None,
+    summary: Annotated[
+        str | None, _opt("--summary", "What the method is, in two or three sentences.")
+    ] = None,
+    purpose: Annotated[str | None, _opt("--purpose", "What it is for.")] = None,
+    phase: Annotated[
+        str | None, _opt("--phase", "immersion, analysis, prototyping, testing or transfer.")
+    ] = None,
+    duration: Annotated[str | None, _opt("--duration", 'How long it takes, e.g. "2 h".')] = None,
+    participants: Annotated[
+        str | None, _opt("--participants", "Who takes part, and how many.")
+    ] = None,
+    material: Annotated[
+        list[str] | None, _opt("--material", "Something to bring; repeat for several.")
+    ] = None,
+    step: Annotated[
+        list[str] | None, _opt("--step", "A step, in order; repeat for several.")
+    ] = None,
+    tip: Annotated[list[str] | None, _opt("--tip", "Advice; repeat for several.")] = None,
+    example: Annotated[
+        list[str] | None,
+        _opt(
+            "--example",
+            "A journal entry (file name without .yaml) or a prototype id where it "
+            "was used; repeat for several.",
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        _opt(
+            "--author",
+            "Who wrote the sheet (a name); repeat for several (default: the name of "
+            "RESIDENCE_AUTHOR).",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, _opt("--source", "Where the method comes from, for attribution.")
+    ] = None,
+    license: Annotated[
+        str | None, _opt("--license", "SPDX id of the sheet's licence (default: the residency's).")
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    """Add an open method sheet: methods/<id>.yaml."""
+    values = {
+        "id": id,
+        "title": title,
+        "summary": summary,
+        "purpose": purpose,
+        "phase": phase,
+        "duration": duration,
+        "participants": participants,
+        "materials": material,
+        "steps": step,
+        "tips": tip,
+        "examples": example,
+        "authors": author,
+        "source": source,
+        "license": license,
+    }
+    _add(folder, "method", values, edit, draft)

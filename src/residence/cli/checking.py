@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`residence check` and `residence status`: what is wrong, and where the residency stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from residence import pipeline
+from residence.cli import output
+from residence.cli.options import TEXT, DirArg, OutputFormat
+
+
+def check(
+    folder: DirArg = Path("."),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="text: lines on stderr; json: a list on stdout."),
+    ] = TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check a residency folder and explain every mistake as file:line:column: message.
+
+    Exit status: 0 when there is no error (warnings are allowed unless --strict), 1 when the
+    residency has errors, 2 on wrong usage.
+    """
+    report = pipeline.check(folder, strict=strict)
+    if fmt.value == "json":
+        output.print_json([p.as_dict() for p in report.problems])
+    else:
+        output.print_problems(report.problems)
+    files = output.plural(report.files, "file")
+    if not report.problems:
+        output.say(f"No problem in {files}.")
+    else:
+        errors, warnings = (
+            output.plural(report.errors, "error"),
+            output.plural(report.warnings, "warning"),
+        )
+        output.say(f"{errors}, {warnings} in {files}.")
+    if report.errors:
+        raise typer.Exit(code=1)
+
+
+def status(
+    folder: DirArg = Path("."),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="text: a dashboard; json: the same figures, for scripts."),
+    ] = TEXT,
+) -> None:
+    """Show where the residency stands: the weeks day by day, entries per author and per
+    kind, actors by circle and sector, prototypes by stage, consent, and what is missing.
+    """
+    figures = pipeline.status(folder)
+    if fmt.value == "json":
+        output.print_json(figures.as_dict())
+        return
+    from residence.cli.dashboard import WIDTH, render_dashboard
+
+    output.print_rich(render_dashboard(figures), WIDTH)

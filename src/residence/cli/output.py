@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Everything the command line prints: problems, counts, notices, progress, and errors.
+
+Results go to stdout, everything else to stderr. :func:`handling_errors` is the one place
+where a ResidenceError becomes what the user reads and an exit code (CLI.md): 1 when the
+files have problems, 2 when the command was misused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from residence.errors import Problem, ResidenceError
+from residence.pipeline import DraftKept, Notices, Progress, Refused
+
+#: What a command that refuses a residency with errors says after its problems.
+REFUSALS = {
+    "render": "nothing was rendered. Fix them, then run residence render again.",
+    "methods": "no sheet was written. Fix them, then run residence methods again.",
+    "map": "no map was drawn. Fix them, then run residence map again.",
+    "archive": "nothing was archived. Fix them, then run residence archive again.",
+}
+
+#: The warning a team edition carries, per command.
+TEAM_BANNERS = {
+    "render": "TEAM EDITION: this report shows team-only notes and real names. "
+    "Keep it inside the team; never publish it.",
+    "methods": "TEAM EDITION: these sheets may cite team-only notes. Keep them inside the team.",
+    "map": "TEAM EDITION: these files show real names. Keep them inside the "
+    "team; never publish them.",
+    "archive": "TEAM EDITION: this archive holds private material (consent "
+    "records, team-only notes, real names). Keep it inside the team; "
+    "never publish it.",
+}
+
+
+def echo(text: str) -> None:
+    """Print a result on stdout."""
+    typer.echo(text)
+
+
+def say(text: str) -> None:
+    """Print a message on stderr."""
+    typer.echo(text, err=True)
+
+
+def print_json(value: Any) -> None:
+    """Print a JSON result on stdout, indented, non-ASCII kept."""
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def plural(n: int, word: str, plural: str | None = None) -> str:
+    """Return "1 file", "2 files" (or the plural given)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def size(n: int) -> str:
+    """Return a size in bytes as people read it ("12.3 KB")."""
+    from residence.text import format_size
+
+    return format_size(n)
+
+
+def color(text: str, severity: str) -> str:
+    """Colour a line for stderr by severity, unless stderr is not a terminal or NO_COLOR."""
+    if not sys.stderr.isatty() or os.environ.get("NO_COLOR"):
+        return text
+    return typer.style(text, fg="red" if severity == "error" else "yellow")
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Print problems on stderr, one a line: path:line:col: severity: message."""
+    for problem in problems:
+        text = str(problem) if problem.path else f"{problem.severity}: {problem.message}"
+        say(color(text, problem.severity))
+
+
+def print_notices(notices: Notices, command: str, folder: Path) -> None:
+    """Print what a command met: problems, the residency's warnings, the team banner."""
+    print_problems(notices.problems)
+    if notices.warnings:
+        say(f"{plural(notices.warnings, 'warning')} in the residency: see residence check {folder}")
+    if notices.team:
+        say(color(TEAM_BANNERS[command], "warning"))
+
+
+def print_rich(renderable: Any, width: int) -> None:
+    """Print a rich renderable on stdout, at most ``width`` columns wide, as it is."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.width = min(console.width, width)
+    console.print(renderable)
+
+
+@contextlib.contextmanager
+def progress(label: str) -> Iterator[Progress | None]:
+    """Show a progress bar on stderr when it is a terminal; nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(what: str, fraction: float) -> None:
+            bar.update(task, completed=max(0.0, min(fraction, 1.0)), description=f"{label}: {what}")
+
+        yield update
+
+
+def report_error(exc: ResidenceError) -> int:
+    """Print why work stopped; return the exit code (2: misused, 1: problems)."""
+    if exc.usage:
+        say(f"Error: {exc.problems[0].message}")
+    else:
+        print_problems(exc.problems)
+    if isinstance(exc, Refused):
+        if exc.command == "add":
+            if any(p.code == "missing-field" for p in exc.problems):
+                say(
+                    "Give the missing fields as options, or set EDITOR to write them "
+                    "in your text editor."
+                )
+            say("Nothing was written.")
+        else:
+            say(f"The residency has errors: {REFUSALS[exc.command]}")
+    if isinstance(exc, DraftKept):
+        say(f"Your draft is kept in {exc.draft}")
+    return 2 if exc.usage else 1
+
+
+@contextlib.contextmanager
+def handling_errors() -> Iterator[None]:
+    """The one error handler: a ResidenceError is printed and exits 1 or 2, no traceback."""
+    try:
+        yield
+    except ResidenceError as exc:
+        raise typer.Exit(code=report_error(exc)) from None

@@ -1,0 +1,665 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What each command does, step by step, without printing: the core under the command line.
+
+A function here checks what it was given, loads and checks the residency, makes the
+outputs in their order and writes them, then returns what happened (paths, counts, what to
+mention) for the command line to word and print. Work that cannot go on raises
+ResidenceError: ``usage=True`` for a misused command (exit 2), else the problems (exit 1);
+``Refused`` names the command that refused a residency with errors. Heavy modules are
+imported inside the functions, so that importing this one stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
+
+from residence.errors import Problem, ResidenceError, has_errors, sort_problems
+
+if TYPE_CHECKING:
+    from residence.add import Plan
+    from residence.catalog import Hit, Outcome, Site, Summary
+    from residence.edition import Edition
+    from residence.models import Residency
+    from residence.status import Status
+    from residence.verify import Verification
+
+#: How a command prints its result (--format): text for people, json for scripts.
+OutputFormat = Literal["text", "json"]
+#: What `residence render` makes (--to).
+ReportFormat = Literal["html", "pdf"]
+#: What `residence map` makes (--to).
+MapFormat = Literal["svg", "graphml", "csv"]
+#: The PDF variants of the report (--pdf-variant): accessible, or for archives.
+PdfVariant = Literal["pdf/ua-1", "pdf/a-3u"]
+
+T = TypeVar("T")
+
+REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
+MAP_FORMATS: tuple[str, ...] = get_args(MapFormat)
+
+#: (what is being done, fraction done from 0 to 1)
+Progress = Callable[[str, float], None]
+#: Opens a progress display for a label; it gives the callback, or None (nothing shown).
+ProgressDisplay = Callable[[str], AbstractContextManager[Progress | None]]
+
+
+def no_progress(label: str) -> AbstractContextManager[Progress | None]:
+    """Show no progress (the default of every function that can report some)."""
+    return nullcontext(None)
+
+
+class Refused(ResidenceError):
+    """A command refused to make anything: ``problems`` say why, ``command`` says which."""
+
+    def __init__(self, problems: Sequence[Problem] | str, command: str) -> None:
+        super().__init__(problems)
+        self.command = command  # render, methods, map, archive, add
+
+
+class DraftKept(ResidenceError):
+    """The editor could not be used; the draft it was to open is kept at ``draft``."""
+
+    def __init__(self, problems: Sequence[Problem] | str, draft: Path, *, usage: bool) -> None:
+        super().__init__(problems, usage=usage)
+        self.draft = draft
+
+
+def usage_error(message: str) -> ResidenceError:
+    """Return the error of a misused command (exit 2)."""
+    return ResidenceError(message, usage=True)
+
+
+@contextmanager
+def _os_errors(what: str) -> Iterator[None]:
+    """Turn an OSError into a usage error: "<what>: <reason>"."""
+    try:
+        yield
+    except OSError as exc:
+        raise usage_error(f"{what}: {exc.strerror or exc}") from None
+
+
+# -- the residency -----------------------------------------------------------------------
+
+
+def residency_folder(folder: Path) -> Path:
+    """Return ``folder`` if it can be a residency folder; a usage error if not."""
+    if not folder.exists():
+        raise usage_error(f"no folder '{folder}'")
+    if not folder.is_dir():
+        raise usage_error(f"'{folder}' is a file, not a residency folder")
+    return folder
+
+
+def load_checked(folder: Path) -> tuple[Residency, list[Problem]]:
+    """Load a residency and check it; return it with its problems, sorted."""
+    from residence.check import check_residency
+    from residence.load import load_residency
+
+    residency, problems = load_residency(folder)
+    return residency, sort_problems([*problems, *check_residency(residency)])
+
+
+def load_valid(
+    folder: Path, command: str, *, errors_only: bool = False
+) -> tuple[Residency, list[Problem]]:
+    """Load and check a residency; raise Refused if it has errors (only those with
+    ``errors_only``). Return the residency and its problems (warnings only, then).
+    """
+    residency, problems = load_checked(folder)
+    if has_errors(problems):
+        shown = [p for p in problems if p.severity == "error"] if errors_only else problems
+        raise Refused(shown, command)
+    return residency, problems
+
+
+def parse_formats(to: str, allowed: Sequence[str]) -> list[str]:
+    """Return the formats of a comma-separated --to value; a usage error on an unknown one."""
+    choices = ", ".join(allowed)
+    formats = [part.strip().lower() for part in to.split(",") if part.strip()]
+    if not formats:
+        raise usage_error(f"--to needs a format: {choices}")
+    for name in formats:
+        if name not in allowed:
+            raise usage_error(
+                f"--to {name}: unknown format; use {choices} or a list like "
+                f"{allowed[0]},{allowed[1]}"
+            )
+    return formats
+
+
+def out_folder(out: Path | None, folder: Path) -> Path:
+    """Return the output folder (default DIR/_build); a usage error when it is a file."""
+    dest = out if out is not None else folder / "_build"
+    if dest.exists() and not dest.is_dir():
+        raise usage_error(f"--out '{dest}' is a file, not a folder")
+    return dest
+
+
+@dataclass
+class Notices:
+    """What a command mentions beside its outputs."""
+
+    problems: list[Problem] = field(default_factory=list)  # met making the outputs
+    warnings: int = 0  # the residency's own warnings: "see residence check"
+    team: bool = False  # the team edition: private material, never to publish
+
+
+def _notices(
+    problems: Sequence[Problem], residency_problems: Sequence[Problem], edition: str
+) -> Notices:
+    return Notices(
+        sort_problems(problems),
+        sum(p.severity == "warning" for p in residency_problems),
+        edition == "team",
+    )
+
+
+# -- check and status --------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    """What `residence check` found: the problems and how many files were read."""
+
+    problems: list[Problem]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return len(self.problems) - self.errors
+
+
+def check(folder: Path, *, strict: bool = False) -> CheckReport:
+    """Check a residency folder; with ``strict``, warnings become errors."""
+    from residence.check import strict as make_strict
+
+    residency_folder(folder)
+    residency, problems = load_checked(folder)
+    if strict:
+        problems = make_strict(problems)
+    return CheckReport(problems, len(residency.files))
+
+
+def status(folder: Path) -> Status:
+    """Return the figures of `residence status`; a usage error for a non-residency folder."""
+    from residence.check import check_residency
+    from residence.load import load_residency
+    from residence.status import compute_status
+
+    residency_folder(folder)
+    residency, problems = load_residency(folder)
+    if residency.residence is None and not any(
+        (folder / f"residence{s}").is_file() for s in (".yaml", ".yml")
+    ):
+        raise usage_error(f"'{folder}' is not a residency folder (there is no residence.yaml)")
+    problems = sort_problems([*problems, *check_residency(residency)])
+    return compute_status(residency, problems)
+
+
+# -- render, methods, map ----------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    """What `residence render` wrote."""
+
+    notices: Notices
+    edition: str
+    dest: Path
+    page: Path | None = None  # report.html, if made
+    assets: int = 0
+    pdf: Path | None = None  # report.pdf, if made
+    pages: int = 0
+    size: int = 0  # of the PDF, in bytes
+
+
+def render(
+    folder: Path,
+    to: str,
+    *,
+    edition: Edition,
+    out: Path | None,
+    variant: PdfVariant,
+    progress: ProgressDisplay = no_progress,
+) -> Rendered:
+    """Render the report of a residency: report.html with its assets, then report.pdf."""
+    from residence.clock import build_time
+    from residence.edition import select_edition
+    from residence.render.html import check_output, render_html, write_report
+
+    residency_folder(folder)
+    formats = parse_formats(to, REPORT_FORMATS)
+    dest = out if out is not None else folder / "_build"
+    problem = check_output(dest)
+    if problem:
+        raise usage_error(problem)
+    residency, problems = load_valid(folder, "render")
+    result = Rendered(Notices(), edition, dest)
+    pdf_problems: list[Problem] = []
+    with _os_errors(f"cannot write into '{dest}'"):
+        published = select_edition(residency, edition)
+        report = render_html(published)
+        pdf = None
+        if "pdf" in formats:
+            from residence.render.pdf import render_pdf
+
+            when = build_time()
+            with progress("report.pdf") as update:
+                pdf = render_pdf(
+                    report, published, out=dest, variant=variant, when=when, progress=update
+                )
+            pdf_problems = pdf.problems
+        if "html" in formats:
+            result.page = write_report(report, dest)
+            result.assets = len(report.assets)
+        if pdf is not None:
+            from residence.fsutil import write_atomic
+
+            write_atomic(dest / "report.pdf", pdf.data)
+            result.pdf, result.pages, result.size = dest / "report.pdf", pdf.pages, len(pdf.data)
+    result.notices = _notices([*report.problems, *pdf_problems], problems, edition)
+    return result
+
+
+@dataclass
+class Sheets:
+    """What `residence methods` wrote (nothing when the residency has no sheet at all)."""
+
+    notices: Notices
+    dest: Path
+    found: bool = False  # the residency has method sheets
+    methods: int = 0  # sheets in the edition
+    formats: list[str] = field(default_factory=list)  # in the order of render.methods.FORMATS
+    written: list[Path] = field(default_factory=list)  # the sheets, not their assets
+
+
+def methods(
+    folder: Path,
+    to: str,
+    *,
+    edition: Edition,
+    out: Path | None,
+    progress: ProgressDisplay = no_progress,
+) -> Sheets:
+    """Export every method sheet of a residency (pdf, html, md and the booklet)."""
+    from residence.clock import build_time
+    from residence.edition import select_edition
+    from residence.render.methods import FORMATS, render_methods, write_methods
+
+    residency_folder(folder)
+    formats = parse_formats(to, FORMATS)
+    dest = out_folder(out, folder)
+    residency, _ = load_valid(folder, "methods")
+    result = Sheets(Notices(team=edition == "team"), dest)
+    if not residency.methods:
+        return result
+    with _os_errors(f"cannot write into '{dest}'"):
+        published = select_edition(residency, edition)
+        with progress("methods") as update:
+            sheets = render_methods(
+                published, formats=formats, out=dest, when=build_time(), progress=update
+            )
+        written = write_methods(sheets, dest)
+    result.notices.problems = sort_problems(sheets.problems)
+    result.found = True
+    result.methods = len(published.methods)
+    result.formats = [f for f in FORMATS if f in formats]
+    result.written = [p for p in written if "assets" not in p.relative_to(dest).parts]
+    return result
+
+
+@dataclass
+class Drawn:
+    """What `residence map` wrote."""
+
+    notices: Notices
+    edition: str
+    written: list[Path]
+    actors: int
+    relations: int
+
+
+def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> Drawn:
+    """Draw the actor map and the matrix (svg) and export the actors (graphml, csv)."""
+    from residence.edition import select_edition
+    from residence.fsutil import write_atomic
+    from residence.i18n import translator
+    from residence.render.actormap import (
+        render_actor_map_svg,
+        render_matrix_svg,
+        to_graphml,
+        to_kumu_csv,
+    )
+
+    residency_folder(folder)
+    formats = parse_formats(to, MAP_FORMATS)
+    dest = out_folder(out, folder)
+    residency, problems = load_valid(folder, "map")
+    published = select_edition(residency, edition)
+    t = translator(published.language, "report")
+    files: dict[str, str] = {}
+    if "svg" in formats:
+        files["actor-map.svg"] = render_actor_map_svg(published, t)
+        files["actor-matrix.svg"] = render_matrix_svg(published, t)
+    if "graphml" in formats:
+        files["actor-map.graphml"] = to_graphml(published)
+    if "csv" in formats:
+        elements, connections = to_kumu_csv(published, t)
+        files["actors-elements.csv"] = elements
+        files["actors-connections.csv"] = connections
+    with _os_errors(f"cannot write into '{dest}'"):
+        for name, text in files.items():
+            write_atomic(dest / name, text)
+    return Drawn(
+        _notices([], problems, edition),
+        edition,
+        [dest / name for name in files],
+        len(published.actors),
+        len(published.relations),
+    )
+
+
+# -- archive and verify ------------------------------------------------------------------
+
+
+@dataclass
+class Archived:
+    """What `residence archive` wrote."""
+
+    notices: Notices
+    edition: str
+    dest: Path
+    deposit: list[Path]  # the Zenodo and DataCite records, with --zenodo
+    files: int
+    size: int  # bytes
+
+
+def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -> Archived:
+    """Package a residency as a BagIt zip with RO-Crate metadata (and deposit records)."""
+    from residence.archive import (
+        default_archive_path,
+        render_outputs,
+        write_archive,
+        write_deposit_metadata,
+    )
+    from residence.clock import build_time
+    from residence.edition import select_edition
+
+    residency_folder(folder)
+    if zenodo and edition == "team":
+        raise usage_error("--zenodo makes a public deposit: it cannot be used with --edition team")
+    residency, problems = load_valid(folder, "archive", errors_only=True)
+    dest = out or default_archive_path(folder, residency, edition)
+    if dest.is_dir():
+        raise usage_error(f"--out '{dest}' is a folder: give the path of the zip to write")
+    with _os_errors(f"cannot write '{dest}'"):
+        when = build_time()
+        published = select_edition(residency, edition)
+        outputs, rendered = render_outputs(published)
+        summary = write_archive(dest, published, outputs, when=when)
+        deposit = write_deposit_metadata(dest, published, when) if zenodo else ()
+    return Archived(
+        _notices([*rendered, *summary.problems], problems, edition),
+        edition,
+        dest,
+        list(deposit),
+        summary.files,
+        summary.size,
+    )
+
+
+def verify(path: Path) -> Verification:
+    """Check an archive (a zip or a bag folder); return its Verification.
+
+    An archive that cannot be opened is an error about the archive itself (exit 1).
+    """
+    from residence.verify import verify_archive
+
+    if not path.exists():
+        raise usage_error(f"no file or folder '{path}'")
+    with _os_errors(f"cannot read '{path}'"):
+        try:
+            return verify_archive(path)
+        except ResidenceError as exc:
+            raise ResidenceError(
+                [Problem(path.name, None, None, "error", p.code, p.message) for p in exc.problems]
+            ) from None
+
+
+# -- the catalogue -----------------------------------------------------------------------
+
+
+def catalog_file(option: Path | None) -> Path:
+    """Return the catalogue file: the one given (--catalog), else the user's default."""
+    from residence.catalog import default_catalog_path
+
+    return option if option is not None else default_catalog_path()
+
+
+def _not_in_catalogue(ident: str, path: Path) -> ResidenceError:
+    return usage_error(
+        f"no residency '{ident}' in the catalogue {path} (see: residence catalog list)"
+    )
+
+
+def catalog_add(paths: Sequence[Path], catalog: Path | None) -> tuple[Path, Iterator[Outcome]]:
+    """Return the catalogue file and the outcomes of adding each path, as they come."""
+    from residence.catalog import add_paths, open_catalog
+
+    for path in paths:
+        if not path.exists():
+            raise usage_error(f"no file or folder '{path}'")
+    where = catalog_file(catalog)
+    opened = open_catalog(where, create=True)
+
+    def outcomes() -> Iterator[Outcome]:
+        with opened as cat:
+            yield from add_paths(cat, paths)
+
+    return where, outcomes()
+
+
+@dataclass
+class Found(Generic[T]):
+    """What a catalogue listing or search found (``items`` is None: no catalogue yet)."""
+
+    path: Path
+    items: list[T] | None
+
+
+def catalog_list(
+    catalog: Path | None, *, programme: str | None, territory: str | None, year: int | None
+) -> Found[Summary]:
+    """List the catalogue's residencies (Summary), the most recent first."""
+    from residence.catalog import Filters, open_catalog
+
+    path = catalog_file(catalog)
+    if not path.exists():
+        return Found(path, None)
+    with open_catalog(path, create=False) as cat:
+        return Found(path, cat.summaries(Filters(programme, territory, year)))
+
+
+def catalog_search(
+    query: str,
+    catalog: Path | None,
+    *,
+    programme: str | None,
+    territory: str | None,
+    year: int | None,
+    kind: str | None,
+    limit: int,
+) -> Found[Hit]:
+    """Search every residency of the catalogue (Hit), the best matches first."""
+    from residence.catalog import Filters, open_catalog
+
+    path = catalog_file(catalog)
+    if not path.exists():
+        return Found(path, None)
+    with open_catalog(path, create=False) as cat:
+        return Found(path, cat.search(query, Filters(programme, territory, year, kind), limit))
+
+
+def catalog_show(ident: str, catalog: Path | None) -> Summary:
+    """Return one residency of the catalogue; a usage error if it is not there."""
+    from residence.catalog import open_catalog
+
+    path = catalog_file(catalog)
+    found = None
+    if path.exists():
+        with open_catalog(path, create=False) as cat:
+            found = cat.get(ident)
+    if found is None:
+        raise _not_in_catalogue(ident, path)
+    return found
+
+
+def catalog_remove(ident: str, catalog: Path | None) -> Path:
+    """Remove a residency from the catalogue; return the catalogue file."""
+    from residence.catalog import open_catalog
+
+    path = catalog_file(catalog)
+    removed = False
+    if path.exists():
+        with open_catalog(path, create=False) as cat:
+            removed = cat.remove(ident)
+    if not removed:
+        raise _not_in_catalogue(ident, path)
+    return path
+
+
+def catalog_render(out: Path, language: str, catalog: Path | None) -> Site:
+    """Write the catalogue's static website into ``out``."""
+    from residence.catalog import open_catalog, render_site
+
+    with open_catalog(catalog_file(catalog), create=False) as cat:
+        return render_site(cat, out, language)
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write one JSON Schema per file kind into ``out``; return the files written."""
+    from residence.fsutil import write_atomic
+    from residence.schema import build_schemas
+
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"'{out}' is a file, not a folder")
+    written = []
+    for name, text in build_schemas().items():
+        write_atomic(out / name, text)
+        written.append(out / name)
+    return written
+
+
+# -- add ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """An item being written in a text editor, as a draft file in the residency."""
+
+    folder: Path
+    kind: str
+    path: Path
+    template: str | None  # the text it started from; None: resumed with --draft
+    edit: bool = True  # open the editor on it (before each attempt)
+    reference: str | None = None  # what "left as it was" and template comments compare to
+
+    def __post_init__(self) -> None:
+        if self.reference is None:
+            self.reference = self.template
+
+
+@dataclass
+class Attempt:
+    """What finishing a draft gave: the item added, its problems, or an abandoned draft."""
+
+    plan: Plan | None = None
+    problems: list[Problem] = field(default_factory=list)
+    abandoned: str | None = None  # "empty" or "unchanged"
+
+
+def start_add(
+    folder: Path, kind: str, values: dict[str, Any], *, edit: bool | None, draft: Path | None
+) -> Plan | Draft:
+    """Add one item from option values: write it and return its plan, or return the draft
+    to finish in the editor (a missing field or text, --edit, or --draft).
+
+    Raises Refused (command "add") when the values are invalid: nothing is written.
+    """
+    from residence import add as core
+
+    residency_folder(folder)
+    ctx = core.load_context(folder)
+    if draft is not None:
+        return Draft(folder, kind, core.draft_path(ctx, draft), None, edit=edit is not False)
+    values = core.given_values(values)
+    text_key = core.KINDS[kind].text
+    if text_key and values.get(text_key) == "-":
+        values[text_key] = sys.stdin.read()
+    data, origins = core.build_item(ctx, kind, values, author=os.environ.get("RESIDENCE_AUTHOR"))
+    problems = core.check_values(ctx, kind, data, origins)
+    if has_errors(problems):
+        raise Refused(problems, "add")
+    use_editor = edit
+    if use_editor is None:
+        has_editor = any(os.environ.get(v, "").strip() for v in ("EDITOR", "VISUAL"))
+        use_editor = core.needs_editor(kind, data) and (has_editor or core.is_interactive())
+    if not use_editor:
+        try:
+            plan = core.plan_from_data(ctx, kind, data)
+            core.write_plan(plan)
+        except ResidenceError as exc:
+            raise Refused(exc.problems, "add") from None
+        return plan
+    template = core.render_template(ctx, kind, data)
+    return Draft(folder, kind, core.start_draft(folder, kind, template), template)
+
+
+def editor_command(draft: Draft) -> list[str]:
+    """Return the editor to open the draft with; DraftKept if there is none."""
+    from residence.add import editor_command as find_editor
+
+    try:
+        return find_editor()
+    except ResidenceError as exc:
+        raise DraftKept(exc.problems, draft.path, usage=True) from None
+
+
+def finish_draft(draft: Draft) -> Attempt:
+    """Check a draft as edited and add its item; the draft is removed unless it is invalid."""
+    from residence import add as core
+
+    ctx = core.load_context(draft.folder)
+    if draft.reference is None:  # a resumed draft is cleaned with a fresh template
+        draft.reference = core.render_template(ctx, draft.kind, {})
+    try:
+        plan = core.plan_from_draft(
+            ctx,
+            draft.kind,
+            draft.path,
+            draft.reference,
+            abandon_unchanged=draft.template is not None,
+        )
+        core.write_plan(plan)
+    except core.DraftAbandoned as exc:
+        draft.path.unlink(missing_ok=True)
+        return Attempt(abandoned=exc.reason)
+    except ResidenceError as exc:
+        return Attempt(problems=list(exc.problems))
+    draft.path.unlink(missing_ok=True)
+    return Attempt(plan=plan)

@@ -299,3 +299,47 @@ def test_cli_schema_refuses_a_file_as_out(tmp_path: Path) -> None:
     result = invoke("schema", "--out", target)
     assert result.exit_code == 2
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+# -- the one error handler ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("usage", "code", "line"), [(False, 1, ".: error: boom"), (True, 2, "Error: boom")]
+)
+def test_cli_every_command_goes_through_the_one_error_handler(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, usage: bool, code: int, line: str
+) -> None:
+    from residence.errors import ResidenceError
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ResidenceError("boom", usage=usage)
+
+    monkeypatch.setattr("residence.pipeline.check", boom)
+    monkeypatch.setattr("residence.pipeline.catalog_show", boom)
+    for args in (("check", minimal), ("catalog", "show", "x")):
+        result = invoke(*args)
+        assert result.exit_code == code
+        assert result.stderr == line + "\n"
+        assert "Traceback" not in result.output
+
+
+def test_cli_commands_catch_no_residence_error_themselves() -> None:
+    import residence.cli
+
+    folder = Path(residence.cli.__file__).parent
+    catching = sorted(
+        p.name for p in folder.glob("*.py") if "except ResidenceError" in p.read_text("utf-8")
+    )
+    assert catching == ["output.py"]
+
+
+def test_cli_runs_as_a_module() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "residence", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout == f"residence {__version__}\n"

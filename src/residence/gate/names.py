@@ -91,7 +91,18 @@ def normalise(text: str) -> str:
 
 #: What the quick paths of :func:`_normalise` cannot read: an HTML entity, a %-encoded
 #: byte, or Markdown emphasis or code marks inside a word ("Ver*meer*sch").
-_ENCODED = re.compile(r"[&%]|[^\W_][*~`]+[^\W_]")
+_MARKS_INSIDE = re.compile(r"(?<=[^\W_])[*~`]+(?=[^\W_])")
+
+
+def _encoded(text: str) -> bool:
+    """Tell whether text holds what the quick paths cannot read (see _normalise)."""
+    return (
+        "&" in text
+        or "%" in text
+        or (("*" in text or "~" in text or "`" in text) and bool(_MARKS_INSIDE.search(text)))
+    )
+
+
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _INSIDE_MARKS = frozenset("*~`")
 
@@ -103,7 +114,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     and Markdown emphasis or code marks inside a word are dropped ("Sol**ange**" reads
     "Solange"). The maps are None when folding keeps every character in place.
     """
-    if not _ENCODED.search(text):
+    if not _encoded(text):
         if text.isascii():
             return text.lower(), None, None
         if not _quick_fold().special.search(text):
@@ -268,7 +279,8 @@ class _QuickFold:
     unsafe: re.Pattern[str]  # a character the quick search cannot follow
     expanding: re.Pattern[str]  # a character to write out before searching
     special: re.Pattern[str]  # either (one search tells whether a text is plain)
-    glued: re.Pattern[str]  # where a word may glue a name to more (see _camel_or_digits)
+    lower: str  # class body of the lowercase letters it follows
+    upper: str  # class body of the capitals it follows
 
 
 @cache
@@ -288,8 +300,9 @@ def _quick_fold() -> _QuickFold:
                 and _is_word(char)
                 and _is_word(folded)
                 and all(_fold(c) == c for c in folded)
+                and all(c.lower() != c.upper() for c in folded)  # cased letters: camel case holds
             ):
-                expand[char] = folded
+                expand[char] = folded.upper() if char.isupper() else folded  # keeps camel case
     one_to_one = [c for chars in variants.values() for c in chars]
     return _QuickFold(
         variants={f: _class_body(chars) for f, chars in variants.items()},
@@ -298,22 +311,9 @@ def _quick_fold() -> _QuickFold:
         unsafe=re.compile(f"[^{_class_body([*one_to_one, *expand])}]"),
         expanding=re.compile(f"[{_class_body(expand)}]"),
         special=re.compile(f"[^{_class_body(one_to_one)}]"),
-        glued=_glued_pattern(),
+        lower=_class_body(c for chars in variants.values() for c in chars if c.islower()),
+        upper=_class_body(c for chars in variants.values() for c in chars if c.isupper()),
     )
-
-
-def _glued_pattern() -> re.Pattern[str]:
-    """Return the search for what :func:`_camel_or_digits` looks for, or an @ or a #.
-
-    Exact for the characters the quick search follows (the others go to the exact search
-    anyway): a lowercase letter before a capital, a letter next to a digit.
-    """
-    chars = [chr(c) for low, high in _QUICK_BLOCKS for c in range(low, high + 1)]
-    lower = _class_body(c for c in chars if c.islower())
-    upper = _class_body(c for c in chars if c.isupper())
-    letter = _class_body(c for c in chars if c.isalpha())
-    digit = _class_body(c for c in chars if c.isdigit())
-    return re.compile(f"[@#]|[{lower}][{upper}]|[{letter}][{digit}]|[{digit}][{letter}]")
 
 
 def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.Pattern[str] | None:
@@ -342,7 +342,8 @@ def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.
         firsts.add(first)
         # The first letter is matched by the opening class (so that the regular-expression
         # engine skips fast to the places where a name may start); the rest checks it.
-        between = f"[.{fold.separators}]*" if not bounded else f"[.{fold.separators}]+"
+        # Parts may be glued ("SolangeVermeersch", "0A"): glued_spans() splits them.
+        between = f"[.{fold.separators}]*"
         rest = between.join([letters[0][len(first) + 2 :], *letters[1:]])
         alternatives.append(f"(?<=[{first}]){rest}")
     if not shortest:
@@ -352,7 +353,13 @@ def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.
     opening = "".join(sorted(firsts))
     if not bounded:
         return re.compile(f"[{opening}](?:{'|'.join(alternatives)})")
-    return re.compile(f"[{opening}](?<![^\\W_].)(?:{'|'.join(alternatives)}){_AFTER}")
+    # A name stands between word boundaries, or is glued to digits ("Vermeersch2"), or is
+    # a part of camel case ("SolangeVermeersch"): glued_spans() finds those.
+    # One look-behind at the letter before and the first one: refused only when a letter
+    # comes before a first letter that is neither a capital nor a digit.
+    before = f"(?<![^\\W\\d_][^{fold.upper}0-9])"
+    after = f"(?:(?![^\\W\\d_])|(?<=[{fold.lower}])(?=[{fold.upper}])|(?<=\\d)(?=[^\\W\\d_]))"
+    return re.compile(f"[{opening}]{before}(?:{'|'.join(alternatives)}){after}")
 
 
 # -- the matcher -----------------------------------------------------------------------------
@@ -365,12 +372,20 @@ _EMAIL = re.compile(r"([^@\s]+)@[^@\s]+\.[^@\s]+")
 _TAG = re.compile(r"[#@]([^\W_][\w.\-]*)")
 
 
+_GLUED_ASCII = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
+
+
+def _may_glue(text: str) -> bool:
+    """Tell whether text may hold a word that glues a name to more (False: certainly not)."""
+    return "@" in text or "#" in text or not text.isascii() or bool(_GLUED_ASCII.search(text))
+
+
 def _camel_or_digits(token: str) -> bool:
     """Tell whether a word glues parts together: "SolangeVermeersch", "dArtagnan", "Li2"."""
     return any(
         (a.islower() and b.isupper())
-        or (a.isalpha() and b.isdigit())
-        or (a.isdigit() and b.isalpha())
+        or (a.isalpha() and b.isdecimal())
+        or (a.isdecimal() and b.isalpha())
         for a, b in itertools.pairwise(token)
     )
 
@@ -382,7 +397,7 @@ def _split_glued(token: str) -> tuple[str, list[int]]:
     for i, c in enumerate(token):
         if i and c.isalnum() and token[i - 1].isalnum():
             before = token[i - 1]
-            if (before.islower() and c.isupper()) or before.isdigit() != c.isdigit():
+            if (before.islower() and c.isupper()) or before.isdecimal() != c.isdecimal():
                 chars.append(" ")
                 where.append(i)
         chars.append(c)
@@ -405,10 +420,10 @@ class _Matcher:
         """Tell whether a text may hold a protected name (False: it certainly does not)."""
         if self.quick is None or not text:
             return False
-        if _ENCODED.search(text):
+        if _encoded(text):
             return True
         fold = _quick_fold()
-        glued = fold.glued.search(text) is not None
+        original = text
         if not text.isascii():
             if fold.special.search(text):
                 if fold.unsafe.search(text):
@@ -416,7 +431,11 @@ class _Matcher:
                 text = fold.expanding.sub(lambda m: fold.expand[m.group()], text)
         if self.quick.search(text) is not None:
             return True
-        return glued and self.quick_inside is not None and bool(self.quick_inside.search(text))
+        return (
+            ("@" in original or "#" in original)
+            and self.quick_inside is not None
+            and self.quick_inside.search(text) is not None
+        )
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str | None]]:
         """Yield (start, end, pseudonym or None) of every name found in text, in order.
@@ -426,7 +445,7 @@ class _Matcher:
         """
         if self.pattern is None or not text:
             return
-        glued = list(self.glued_spans(text))
+        glued = list(self.glued_spans(text)) if _may_glue(text) else []
         found: list[tuple[int, int, str | None]] = [*glued]
         for start, end, pseudonym in self._bounded_spans(text):
             if not any(s < end and start < e for s, e, _ in glued):
@@ -438,7 +457,7 @@ class _Matcher:
         assert self.pattern is not None
         # Most texts name nobody: a search on the folded text alone (no position maps)
         # settles that cheaply. It folds exactly as _normalise does, entities aside.
-        if not _ENCODED.search(text) and not text.isascii():
+        if not _encoded(text) and not text.isascii():
             if not self.pattern.search(_fold(text)):
                 return
         folded, starts, ends = _normalise(text)
@@ -468,15 +487,17 @@ class _Matcher:
                 if pseudonym is not None:
                     yield base + body.start(1), base + body.end(1), pseudonym
                     continue
+            if token.isalpha() and (token[1:].islower() or token.isupper()):
+                continue  # a plain word, capitalised or in capitals
             if _camel_or_digits(token):
                 spaced, where = _split_glued(token)
                 for start, end, pseudonym in self._bounded_spans(spaced):
                     if pseudonym is not None:
                         start, end = where[start], where[end - 1] + 1
                         # The digits glued to a name go with it: "Vermeersch2".
-                        while start and token[start - 1].isdigit():
+                        while start and token[start - 1].isdecimal():
                             start -= 1
-                        while end < len(token) and token[end].isdigit():
+                        while end < len(token) and token[end].isdecimal():
                             end += 1
                         yield base + start, base + end, pseudonym
 

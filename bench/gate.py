@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from render_html import write_residency  # noqa: E402
+from render_html import write_residency
 
 PEOPLE = [
     ("Solange Vermeersch", None),

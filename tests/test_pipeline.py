@@ -281,7 +281,7 @@ def test_pipeline_add_without_an_editor_keeps_the_draft(
 
 
 def test_pipeline_literals_match_the_core_they_stand_for() -> None:
-    from residence.edition import Edition
+    from residence.gate import Edition
     from residence.models.common import Visibility
     from residence.render.methods import FORMATS
     from residence.render.pdf import VARIANTS

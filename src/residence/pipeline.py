@@ -23,11 +23,11 @@ from residence.errors import Problem, ResidenceError, has_errors, sort_problems
 
 if TYPE_CHECKING:
     from residence.add import Plan
+    from residence.archive import Verification
     from residence.catalog import Hit, Outcome, Site, Summary
-    from residence.edition import Edition
+    from residence.gate import Edition
     from residence.models import Residency
     from residence.status import Status
-    from residence.verify import Verification
 
 #: How a command prints its result (--format): text for people, json for scripts.
 OutputFormat = Literal["text", "json"]
@@ -236,7 +236,7 @@ def render(
 ) -> Rendered:
     """Render the report of a residency: report.html with its assets, then report.pdf."""
     from residence.clock import build_time
-    from residence.edition import select_edition
+    from residence.gate import select_edition
     from residence.render.html import check_output, render_html, write_report
 
     residency_folder(folder)
@@ -295,7 +295,7 @@ def methods(
 ) -> Sheets:
     """Export every method sheet of a residency (pdf, html, md and the booklet)."""
     from residence.clock import build_time
-    from residence.edition import select_edition
+    from residence.gate import select_edition
     from residence.render.methods import FORMATS, render_methods, write_methods
 
     residency_folder(folder)
@@ -333,8 +333,8 @@ class Drawn:
 
 def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> Drawn:
     """Draw the actor map and the matrix (svg) and export the actors (graphml, csv)."""
-    from residence.edition import select_edition
     from residence.fsutil import write_atomic
+    from residence.gate import select_edition
     from residence.i18n import translator
     from residence.render.actormap import (
         render_actor_map_svg,
@@ -395,7 +395,7 @@ def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -
         write_deposit_metadata,
     )
     from residence.clock import build_time
-    from residence.edition import select_edition
+    from residence.gate import select_edition
 
     residency_folder(folder)
     if zenodo and edition == "team":
@@ -425,7 +425,7 @@ def verify(path: Path) -> Verification:
 
     An archive that cannot be opened is an error about the archive itself (exit 1).
     """
-    from residence.verify import verify_archive
+    from residence.archive import verify_archive
 
     if not path.exists():
         raise usage_error(f"no file or folder '{path}'")

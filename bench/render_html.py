@@ -229,7 +229,7 @@ def residence_cmd() -> list[str]:
 
 def profile_render(folder: Path, limit: int) -> None:
     """Render in this process under cProfile; print the costliest functions."""
-    from residence.edition import select_edition
+    from residence.gate import select_edition
     from residence.load import load_residency
     from residence.render.html import render_html
 

@@ -366,7 +366,7 @@ def main() -> None:
 
 def _page_as_given(folder: Path, out: Path) -> Path:
     """Write the exact page residence lays out (print style sheet, chart styles) with assets."""
-    from residence.edition import select_edition
+    from residence.gate import select_edition
     from residence.load import load_residency
     from residence.render.html import render_html, write_report
     from residence.render.pdf import PRINT_HREF, paper_page, print_page, print_stylesheet

@@ -43,6 +43,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(time, "tzset"):
         time.tzset()
     config.update_golden = config.getoption("--update-golden")  # type: ignore[attr-defined]
+    if os.environ.get("RESIDENCE_TESTS_NO_PDF"):
+        _refuse_pdf_layout()
+
+
+def _refuse_pdf_layout() -> None:
+    """Make any PDF layout fail (``make test-fast``), so that a test which lays out a PDF
+    without its ``pdf`` mark is found at once rather than slowing the fast loop."""
+    import weasyprint
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("this test lays out a PDF: mark it @pytest.mark.pdf")
+
+    weasyprint.HTML.render = refuse
+    weasyprint.HTML.write_pdf = refuse
 
 
 def copy_project(name: str, tmp_path: Path) -> Path:

@@ -19,8 +19,8 @@ import pytest
 
 from conftest import copy_project
 from residence.check import check_residency
-from residence.edition import select_edition
 from residence.errors import has_errors
+from residence.gate import select_edition
 from residence.load import load_residency
 from residence.render.html import render_html, write_report
 

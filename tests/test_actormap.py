@@ -14,7 +14,7 @@ from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 
 from conftest import copy_project
 from residence.cli import app
-from residence.edition import select_edition
+from residence.gate import select_edition
 from residence.i18n import translator
 from residence.load import load_residency
 from residence.models.actors import Actor, Relation

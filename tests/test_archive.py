@@ -22,8 +22,8 @@ from residence.archive import OUTPUT_PRODUCERS, datacite_record, payload, zenodo
 from residence.check import check_residency
 from residence.cli import app
 from residence.clock import build_time
-from residence.edition import find_leaks, kept_names, protected_names, select_edition
 from residence.errors import Problem, has_errors
+from residence.gate import find_leaks, kept_names, protected_names, select_edition
 from residence.licences import licence
 from residence.load import load_residency
 from residence.models import Residency

@@ -34,8 +34,8 @@ from residence.catalog import (
     unpack_residency,
 )
 from residence.cli import app
-from residence.edition import select_edition
 from residence.errors import ResidenceError
+from residence.gate import select_edition
 from residence.load import load_residency
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from residence.check import check_residency
-from residence.edition import select_edition
 from residence.errors import has_errors
+from residence.gate import select_edition
 from residence.load import load_residency
 from residence.render.html import ASSETS_MARKER, render_html, write_report
 

@@ -282,9 +282,9 @@ def test_pipeline_add_without_an_editor_keeps_the_draft(
 
 def test_pipeline_literals_match_the_core_they_stand_for() -> None:
     from residence.gate import Edition
-    from residence.models.common import Visibility
     from residence.render.methods import FORMATS
     from residence.render.pdf import VARIANTS
+    from residence.vocabulary import Visibility
 
     assert get_args(pipeline.PdfVariant) == tuple(VARIANTS)
     assert get_args(Visibility) == get_args(Edition)  # the CLI's --edition reads Visibility
@@ -294,8 +294,8 @@ def test_pipeline_literals_match_the_core_they_stand_for() -> None:
 def test_cli_choices_are_the_values_of_the_core_literals() -> None:
     from residence.catalog.store import ITEM_KINDS
     from residence.cli import catalog, options, rendering
-    from residence.models.journal import EntryKind
-    from residence.models.residence import Programme, Residence
+    from residence.models.residence import Residence
+    from residence.vocabulary import EntryKind, Programme
 
     def values(enum: type[options.Choice]) -> tuple[str, ...]:
         return tuple(member.value for member in enum)

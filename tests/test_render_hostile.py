@@ -27,8 +27,8 @@ from PIL import Image
 
 from conftest import copy_project
 from residence.check import check_residency
-from residence.edition import find_leaks, kept_names, protected_names, select_edition
 from residence.errors import has_errors
+from residence.gate import find_leaks, kept_names, protected_names, select_edition
 from residence.load import load_residency
 from residence.render.html import render_html, write_report
 

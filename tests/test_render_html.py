@@ -14,8 +14,8 @@ from typer.testing import CliRunner  # noqa: TID251 - the render command's own t
 
 from residence.check import check_residency
 from residence.cli import app
-from residence.edition import find_leaks, kept_names, protected_names, select_edition
 from residence.errors import ResidenceError
+from residence.gate import find_leaks, kept_names, protected_names, select_edition
 from residence.load import load_residency
 from residence.models import Residency
 from residence.render.context import accent_palette, contrast

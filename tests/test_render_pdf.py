@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner  # noqa: TID251
 
 from residence.cli import app
-from residence.edition import select_edition
+from residence.gate import select_edition
 from residence.load import load_residency
 from residence.models import Residency
 from residence.render.fetcher import RefusedResource, SafeFetcher, locate_request

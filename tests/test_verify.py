@@ -14,8 +14,8 @@ from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 from conftest import copy_project
 from residence.archive import open_bag, unpack, verify_archive, verify_bag, write_archive
 from residence.cli import app
-from residence.edition import select_edition
 from residence.errors import ResidenceError
+from residence.gate import select_edition
 from residence.load import load_residency
 
 

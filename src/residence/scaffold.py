@@ -26,10 +26,10 @@ from residence.errors import ResidenceError
 from residence.fsutil import write_atomic
 from residence.i18n import translator
 from residence.load import NON_PRINTABLE
-from residence.models.residence import Programme
 from residence.resources import templates_dir
 from residence.schema import SCHEMA_FILES, build_schemas
 from residence.text import slugify
+from residence.vocabulary import Programme
 from residence.yamltext import comment, double_quoted, scalar
 
 LANGUAGES = ("fr", "en")

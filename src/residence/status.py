@@ -16,9 +16,7 @@ from typing import Any, get_args
 
 from residence.errors import Problem
 from residence.models import Residency
-from residence.models.actors import Circle, Sector
-from residence.models.journal import EntryKind
-from residence.models.prototype import Stage
+from residence.vocabulary import Circle, EntryKind, Sector, Stage
 
 #: Version of the JSON structure; raised only when a key changes meaning or disappears.
 STATUS_FORMAT = 1

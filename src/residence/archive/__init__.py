@@ -43,7 +43,6 @@ from residence.archive.unpack import open_bag
 from residence.archive.verify import Verification, verify_archive, verify_bag
 
 # Until every caller imports it from residence.clock.
-from residence.clock import build_time
 
 __all__ = [
     "ALGORITHMS",
@@ -60,7 +59,6 @@ __all__ = [
     "bag_files",
     "bag_info",
     "build_crate",
-    "build_time",
     "datacite_record",
     "default_archive_path",
     "gather_payload",

@@ -59,7 +59,7 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
     """
     origin = str(path.resolve())
     if not is_archive(path):
-        from residence.edition import select_edition
+        from residence.gate import select_edition
 
         residency, problems = _load_checked(path)
         yield Candidate(select_edition(residency, "public"), origin, problems)

@@ -20,10 +20,10 @@ from residence.catalog.store import Catalog, Summary
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import replace_folder
 from residence.models import Entry, Method, Prototype, Residency
-from residence.models.method import Phase
 from residence.models.residency import entry_stem
 from residence.render.anchors import entry_anchor_by_stem
 from residence.text import slugify
+from residence.vocabulary import Phase
 
 SITE_MARKER = ".made-by-residence-catalog"
 PROGRAMME_NAMES = {

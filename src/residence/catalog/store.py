@@ -24,12 +24,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
 from residence.errors import ResidenceError
 from residence.models import Residency
 from residence.text import slugify
+from residence.vocabulary import ItemKind
 
 SCHEMA_VERSION = 1
 #: PRAGMA application_id of a catalogue file ("RSDC"), so another program's database is
@@ -40,7 +41,7 @@ CATALOG_FILE = "catalog.sqlite"
 ENV_VAR = "RESIDENCE_CATALOG"
 
 #: The kinds of searchable item; any other --kind (interview, workshop…) is an entry's kind.
-ITEM_KINDS = ("residency", "entry", "prototype", "scenario", "method")
+ITEM_KINDS: tuple[str, ...] = get_args(ItemKind)
 #: Markers put around matched words in snippets (the CLI turns them into bold or brackets).
 MARK_START = "\x02"
 MARK_END = "\x03"

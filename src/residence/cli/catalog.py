@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING, Annotated, get_args
 import typer
 
 from residence import pipeline
-from residence.catalog.store import ITEM_KINDS
 from residence.cli import output
 from residence.cli.options import FRENCH, TEXT, Language, OutputFormat, Programme, choices
-from residence.models.journal import EntryKind
+from residence.vocabulary import EntryKind, ItemKind
 
 if TYPE_CHECKING:
     from residence.cli.options import Choice as CatalogKind
 else:  # an item kind, or a journal entry's kind
-    CatalogKind = choices("CatalogKind", (*ITEM_KINDS, *get_args(EntryKind)))
+    CatalogKind = choices("CatalogKind", (*get_args(ItemKind), *get_args(EntryKind)))
 
 catalog_app = typer.Typer(
     help="The catalogue of past residencies: one SQLite file, full-text search, a static site.",

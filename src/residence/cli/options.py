@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, cast, get_args
 import typer
 
 from residence import pipeline
-from residence.models.common import Visibility
-from residence.models.residence import Programme as ProgrammeName
-from residence.models.residence import Residence
+from residence.vocabulary import Language as LanguageName
+from residence.vocabulary import Programme as ProgrammeName
+from residence.vocabulary import Visibility
 
 
 class Choice(str, Enum):
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # every choice is a Choice; the values are known when the pro
     Edition = Choice
 else:
     OutputFormat = choices("OutputFormat", get_args(pipeline.OutputFormat))
-    Language = choices("Language", get_args(Residence.model_fields["language"].annotation))
+    Language = choices("Language", get_args(LanguageName))
     Programme = choices("Programme", get_args(ProgrammeName))
     # An edition shows what has that visibility (public) or any (team): the same values as
     # residence.gate.Edition, read from the models, which every command loads anyway.

@@ -66,7 +66,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -82,6 +82,7 @@ from residence.gate.people import (
 from residence.gate.public import _PublicGate
 from residence.models import Model, Residency
 from residence.models.residency import source_of
+from residence.vocabulary import Visibility
 
 __all__ = [
     "EDITIONS",
@@ -102,7 +103,8 @@ __all__ = [
     "select_edition",
 ]
 
-Edition = Literal["public", "team"]
+#: An edition shows what has that visibility (public), or everything (team).
+Edition = Visibility
 EDITIONS: tuple[str, ...] = ("public", "team")
 
 

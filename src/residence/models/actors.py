@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from residence.models.common import Markdown, Model, Scale, Slug
-
-ActorKind = Literal[
-    "institution",
-    "service",
-    "elected",
-    "agent",
-    "association",
-    "company",
-    "inhabitant",
-    "user",
-    "person",
-]
-Sector = Literal["public", "private", "civil-society", "users"]
-Circle = Literal["core", "direct", "indirect"]
-RelationKind = Literal["cooperation", "tension", "funding", "authority", "information", "service"]
+from residence.vocabulary import ActorKind, Circle, RelationKind, Sector
 
 
 class Actor(Model):

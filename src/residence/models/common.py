@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -107,7 +107,6 @@ Time = Annotated[
 ]
 Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 Text = str
-Visibility = Literal["public", "team"]
 Scale = Annotated[int, Field(ge=1, le=5)]
 
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import typing
-from typing import Literal
-
 from pydantic import Field
 
 from residence.models.common import Date, Model, Slug
-
-Scope = Literal["none", "internal", "public"]
-#: The scopes from the most restrictive to the most open.
-SCOPES: tuple[Scope, ...] = typing.get_args(Scope)
+from residence.vocabulary import Scope
 
 
 class Consent(Model):

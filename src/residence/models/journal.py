@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from residence.models.common import Date, Markdown, Media, Model, Slug, Time, Visibility
-
-EntryKind = Literal["observation", "interview", "workshop", "meeting", "test", "reflection"]
+from residence.models.common import Date, Markdown, Media, Model, Slug, Time
+from residence.vocabulary import EntryKind, Visibility
 
 
 class Quote(Model):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from residence.models.common import Markdown, Model, Slug
-
-Phase = Literal["immersion", "analysis", "prototyping", "testing", "transfer"]
+from residence.vocabulary import Phase
 
 
 class Method(Model):

@@ -7,9 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from residence.models.common import Date, Markdown, Media, Model, Slug
-
-Stage = Literal["idea", "sketch", "mock-up", "live-test", "adopted", "abandoned"]
-Decision = Literal["iterate", "adopt", "abandon", "continue"]
+from residence.vocabulary import Decision, Stage
 
 
 class TestSession(Model):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from residence.models.common import Date, Markdown, Model, Slug
-
-Programme = Literal["territoires-en-residences", "la-transfo", "la-pointeuse", "other"]
-Role = Literal["resident", "agent", "coordinator", "guest"]
+from residence.vocabulary import Language, Programme, Role
 
 
 class Week(Model):
@@ -73,7 +69,7 @@ class Residence(Model):
     question: Markdown = Field(
         description="The starting question the residency works on (Markdown)."
     )
-    language: Literal["fr", "en"] = Field(default="fr", description="Language of the reports.")
+    language: Language = Field(default="fr", description="Language of the reports.")
     license: str = Field(
         default="CC-BY-SA-4.0",
         description="SPDX id of the licence of everything published (CC-BY-SA-4.0 by default).",

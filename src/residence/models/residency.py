@@ -8,12 +8,13 @@ from typing import Any
 
 from residence.models.actors import Actor, Relation
 from residence.models.common import Model
-from residence.models.consent import SCOPES, Consent
+from residence.models.consent import Consent
 from residence.models.journal import Entry
 from residence.models.method import Method
 from residence.models.prototype import Prototype
 from residence.models.residence import Residence
 from residence.models.scenario import Scenario
+from residence.vocabulary import SCOPES
 
 
 def source_of(item: Model) -> str:

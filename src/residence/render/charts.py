@@ -16,9 +16,8 @@ from typing import get_args
 
 from residence.i18n import Translator
 from residence.models import Residency
-from residence.models.journal import EntryKind
-from residence.models.prototype import Stage
 from residence.render.actormap.svg import num
+from residence.vocabulary import EntryKind, Stage
 
 ENTRY_KINDS: tuple[str, ...] = get_args(EntryKind)
 STAGES: tuple[str, ...] = tuple(s for s in get_args(Stage) if s != "abandoned")  # in order

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The actor map (SVG), the influence/interest matrix, the table of stakes, and the exports.
 
-Everything here takes the residency returned by ``residence.edition.select_edition``: by
+Everything here takes the residency returned by ``residence.gate.select_edition``: by
 then a protected person's name is already its pseudonym, so the map shows what the edition
 may show and nothing else.
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import get_args
 
-from residence.models.actors import Actor, Circle, Relation, RelationKind, Sector
+from residence.models.actors import Actor, Relation
 from residence.models.residency import Residency
+from residence.vocabulary import Circle, RelationKind, Sector
 
 SECTORS: tuple[str, ...] = get_args(Sector)  # public, private, civil-society, users
 CIRCLES: tuple[str, ...] = get_args(Circle)  # core, direct, indirect

@@ -12,11 +12,12 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset
 # Node.js or Java from elsewhere (NodeSource, nvm, a JDK) is kept.
 APT_TOOLS := chromium:chromium node:nodejs npm:npm java:default-jre-headless
 
-.PHONY: demo test lint system-deps node_modules clean help
+.PHONY: demo test test-fast lint system-deps node_modules clean help
 
 help:
 	@echo "make demo   install into $(VENV), check the bundled example and render its report"
 	@echo "make test   install into $(VENV) with test tools and run every check and test"
+	@echo "make test-fast   the tests that need neither a PDF nor a browser (the quick loop)"
 
 # Installs the Debian packages only when one is missing (root or sudo needed then).
 system-deps:
@@ -62,6 +63,11 @@ node_modules: node_modules/.installed
 test: system-deps $(VENV)/.installed-test node_modules
 	$(BIN)/reuse lint
 	$(BIN)/python -m pytest -q
+
+# The quick loop while working: no PDF layout, no browser. A test that lays out a PDF
+# without its `pdf` mark fails here (tests/conftest.py), so the loop stays fast.
+test-fast: $(VENV)/.installed-test
+	RESIDENCE_TESTS_NO_PDF=1 $(BIN)/python -m pytest -q -m "not pdf and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install -q -e '.[dev]'

@@ -342,6 +342,7 @@ def test_weasyprint_still_takes_its_user_agent_sheets_where_the_subclass_replace
     assert re.findall(r"^::(marker|footnote-\w+|note-\w+)\b", weasy_html.UA, re.MULTILINE)
 
 
+@pytest.mark.pdf
 def test_lean_user_agent_sheet_keeps_list_markers() -> None:
     html = (
         "<html lang=fr><body><ol><li>Premier</li><li>Second</li></ol>"

@@ -547,6 +547,7 @@ def test_print_fonts_draw_every_space_next_to_a_mark(name: str) -> None:
         assert cmap[code] == glyph  # every mark and letter kept as it was
 
 
+@pytest.mark.pdf
 def test_render_pdf_team_edition_has_the_band_on_every_page(minimal: Path) -> None:
     pdf = _render(minimal, "team")
     pages = [_flat(text) for text in _text(pdf.data)]

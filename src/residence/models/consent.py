@@ -13,7 +13,11 @@ class Consent(Model):
 
     actor: Slug = Field(description="Id of a personal actor (personal: true in actors.yaml).")
     scope: Scope = Field(description="none, internal (the team only) or public (may be published).")
-    date: Date | None = Field(default=None, description="When consent was given (YYYY-MM-DD).")
+    date: Date | None = Field(
+        default=None,
+        description="When consent was given or withdrawn (YYYY-MM-DD). When a person has "
+        "several records, the most recent counts.",
+    )
     guardians: bool = Field(
         default=False,
         description="For a minor: every holder of parental authority agreed. Without it, a "

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from residence.clock import build_time
 from residence.errors import ResidenceError
-from residence.layout import FOLDERS, KINDS, first_existing, kind_of_path
+from residence.layout import FOLDERS, KINDS, first_existing, kind_of_path, source_files
 from residence.licences import LICENCE_IDS, licence
 from residence.models import FILE_KINDS
 from residence.text import closest, did_you_mean, fold, format_size, slugify
@@ -102,3 +102,20 @@ def test_layout_describes_every_kind_of_the_format(tmp_path) -> None:
     (tmp_path / "actors.yml").write_text("actors: []\n")
     assert first_existing(tmp_path, "actors") == "actors.yml"
     assert first_existing(tmp_path, "residence") is None
+
+
+def test_source_files_are_the_teams_own_files(tmp_path) -> None:
+    for rel in (
+        "residence.yaml", "actors.yml", "REUSE.toml", "notes.txt", "journal/2026-01-12-a.yaml",
+        "journal/.2026-01-12-a.yaml.swp", "journal/b.yaml~", "media/p.jpg", "media/.DS_Store",
+        "private/consent.yaml", "_build/report.html", ".residence/cache/x",
+    ):  # fmt: skip
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("x", encoding="utf-8")
+    (tmp_path / "journal" / "link.yaml").symlink_to(outside)
+    assert source_files(tmp_path) == [
+        "REUSE.toml", "actors.yml", "journal/2026-01-12-a.yaml", "media/p.jpg",
+        "private/consent.yaml", "residence.yaml",
+    ]  # fmt: skip

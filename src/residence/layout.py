@@ -7,6 +7,8 @@ and the archive, so that a new kind or folder is added here once.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,13 +101,6 @@ def first_existing(root: Path, stem: str) -> str | None:
     return None
 
 
-def single_file_names(kind: str) -> tuple[str, ...]:
-    """Return the names a single-file kind may have: ("actors.yaml", "actors.yml")."""
-    stem = KINDS[kind].stem
-    assert stem is not None, kind
-    return tuple(f"{stem}{suffix}" for suffix in YAML_SUFFIXES)
-
-
 def kind_of_path(rel: str) -> Kind | None:
     """Return the kind of the file at ``rel`` (relative, with '/'), or None for other files."""
     if not rel.endswith(YAML_SUFFIXES):
@@ -115,3 +110,58 @@ def kind_of_path(rel: str) -> Kind | None:
         return SINGLE_FILES[stem]
     folder = rel.split("/", 1)[0]
     return FOLDERS.get(folder) if "/" in rel else None
+
+
+def is_ignored(name: str) -> bool:
+    """Tell whether a file or folder name is one the tool passes over: hidden files, editor
+    backups and swap files, temporary files (``.x``, ``~x``, ``#x#``, ``x~``, ``x.swp``,
+    ``x.tmp``)."""
+    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
+
+
+def files_under(root: Path, folder: str) -> Iterator[str]:
+    """Yield the relative paths of the regular files under ``root/folder``, sorted, that stay
+    inside ``root``: ignored names, symbolic links and anything else are passed over."""
+    base = root / folder
+    if not base.is_dir() or base.is_symlink():
+        return
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(
+            d for d in dirnames if not is_ignored(d) and not (Path(dirpath) / d).is_symlink()
+        )
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            if is_ignored(name) or full.is_symlink() or not full.is_file():
+                continue
+            try:
+                full.resolve().relative_to(real_root)
+            except ValueError:
+                continue
+            yield full.relative_to(root).as_posix()
+
+
+#: The team's files at the top of the folder: residence.yaml, actors.yaml, REUSE.toml…
+#: (single-file kinds inside a folder, such as private/consent.yaml, come with their folder).
+TOP_SOURCE_FILES: tuple[str, ...] = (
+    *(
+        f"{kind.stem}{suffix}"
+        for kind in KINDS.values()
+        if kind.stem and "/" not in kind.stem
+        for suffix in YAML_SUFFIXES
+    ),
+    *OTHER_SOURCE_FILES,
+)
+
+
+def source_files(root: Path) -> list[str]:
+    """Return the team's own files, relative and sorted: the YAML of every kind, media/,
+    private/, LICENSES/, REUSE.toml and the README (regular files inside the folder)."""
+    paths: set[str] = set()
+    for folder in SOURCE_FOLDERS:
+        paths.update(files_under(root, folder))
+    for name in TOP_SOURCE_FILES:
+        full = root / name
+        if full.is_file() and not full.is_symlink():
+            paths.add(name)
+    return sorted(paths)

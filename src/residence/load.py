@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from residence.errors import Problem, sort_problems
 from residence.gcpause import no_cycle_collection
-from residence.layout import FOLDERS, KINDS, YAML_SUFFIXES, first_existing
+from residence.layout import FOLDERS, KINDS, YAML_SUFFIXES, first_existing, is_ignored
 from residence.models import (
     ActorsFile,
     ConsentFile,
@@ -532,10 +532,6 @@ def _inside(root: Path, path: Path) -> bool:
     return True
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp"))
-
-
 def _outside_file(rel: str) -> Problem:
     """The problem of a file that is a link to a place outside the residency folder."""
     return Problem(
@@ -567,10 +563,10 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for name in sorted(filenames):
-            if _skipped(name):
+            if is_ignored(name):
                 continue
             rel = f"{rel_dir}/{name}"
             if not name.endswith(YAML_SUFFIXES):

@@ -8,21 +8,14 @@ team's raw files. A team edition holds the team's files as they are, ``private/`
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from residence.errors import Problem
-from residence.layout import (
-    KINDS,
-    LICENSES_FOLDER,
-    OTHER_SOURCE_FILES,
-    SOURCE_FOLDERS,
-    single_file_names,
-)
+from residence.layout import LICENSES_FOLDER, files_under, source_files
 from residence.models import Media, Method, Prototype, Residency, Scenario
 from residence.models.residency import source_of
 from residence.serialize import media_files, serialize_residency
@@ -244,60 +237,15 @@ def _with_media(residency: Residency, renamed: dict[str, str | None]) -> Residen
 # -- the team's own files --------------------------------------------------------------------
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith((".", "~", "#", "_")) or name.endswith(("~", ".swp", ".tmp"))
-
-
-def _regular_files(root: Path, folder: str) -> Iterable[str]:
-    """Yield the relative paths of the regular files under root/folder that stay inside root."""
-    base = root / folder
-    if not base.is_dir() or base.is_symlink():
-        return
-    real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(
-            d for d in dirnames if not _skipped(d) and not (Path(dirpath) / d).is_symlink()
-        )
-        for name in sorted(filenames):
-            full = Path(dirpath) / name
-            if _skipped(name) or full.is_symlink() or not full.is_file():
-                continue
-            try:
-                full.resolve().relative_to(real_root)
-            except ValueError:
-                continue
-            yield full.relative_to(root).as_posix()
-
-
 def _licence_texts(root: Path) -> dict[str, bytes]:
     """Return the licence texts of the folder (LICENSES/*.txt): public by nature."""
     return {
         rel: (root / rel).read_bytes()
-        for rel in _regular_files(root, LICENSES_FOLDER)
+        for rel in files_under(root, LICENSES_FOLDER)
         if rel.endswith(".txt")
     }
 
 
-#: The team's files at the top of the folder: residence.yaml, actors.yaml, REUSE.toml...
-#: (single-file kinds inside a folder, such as private/consent.yaml, come with their folder).
-_TOP_FILES = (
-    *(
-        name
-        for kind in KINDS.values()
-        if kind.stem and "/" not in kind.stem
-        for name in single_file_names(kind.name)
-    ),
-    *OTHER_SOURCE_FILES,
-)
-
-
 def _team_sources(root: Path) -> dict[str, bytes]:
     """Return the team's own files as they are: YAML, media/, private/, LICENSES/, REUSE.toml."""
-    paths: set[str] = set()
-    for folder in SOURCE_FOLDERS:
-        paths.update(_regular_files(root, folder))
-    for name in _TOP_FILES:
-        full = root / name
-        if full.is_file() and not full.is_symlink():
-            paths.add(name)
-    return {rel: (root / rel).read_bytes() for rel in sorted(paths)}
+    return {rel: (root / rel).read_bytes() for rel in source_files(root)}

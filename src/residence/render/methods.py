@@ -36,6 +36,7 @@ from residence.render.uses import citations, more_entries
 from residence.resources import templates_dir
 
 if TYPE_CHECKING:
+    from residence.render.context.views import LicenceView
     from residence.render.pdf.log import ProgressCallback
 
 FORMATS = ("pdf", "html", "md")
@@ -52,15 +53,6 @@ class Use:
     title: str
     when: str  # a date in words, for entries
     href: str  # in the report, relative to OUT/methods/
-
-
-@dataclass(frozen=True)
-class SheetLicence:
-    """The licence of a sheet."""
-
-    spdx: str
-    name: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -85,7 +77,7 @@ class MethodSheet:
     authors: str
     author_names: list[str]
     source: str
-    licence: SheetLicence
+    licence: LicenceView
     residency: str  # the residency's title
     host: str
     year: str
@@ -202,7 +194,7 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
                 authors=authors,
                 author_names=names,
                 source=source,
-                licence=SheetLicence(licence.spdx, licence.name, licence.url),
+                licence=licence,
                 residency=residency,
                 host=typography(res.host, lang),
                 year=year,
@@ -312,7 +304,7 @@ def _sheet_pdf(
     subject: str,
     authors: list[str],
     when: dt.datetime,
-    licence: SheetLicence,
+    licence: LicenceView,
     name: str,
 ) -> tuple[bytes, int, list[Problem]]:
     """Lay out one HTML page of method sheets on A4; return (PDF, pages, warnings)."""
@@ -411,7 +403,7 @@ def render_methods(
 
         spdx = res.license if res else "CC-BY-SA-4.0"
         found = licence_of(spdx, translator(published.language, "report"))
-        report_licence = SheetLicence(found.spdx, found.name, found.url)
+        report_licence = found
         data, _, problems = _sheet_pdf(
             html,
             published,

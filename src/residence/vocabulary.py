@@ -13,6 +13,13 @@ from typing import Literal
 
 #: The programme a residency belongs to (La 27e Région's formats).
 Programme = Literal["territoires-en-residences", "la-transfo", "la-pointeuse", "other"]
+#: The programmes' names, as the report's cover and the catalogue show them (proper names:
+#: the same in every language).
+PROGRAMME_NAMES: dict[str, str] = {
+    "territoires-en-residences": "Territoires en résidences",
+    "la-transfo": "La Transfo",
+    "la-pointeuse": "La Pointeuse",
+}
 #: A team member's role.
 Role = Literal["resident", "agent", "coordinator", "guest"]
 #: The language of the reports.

@@ -23,14 +23,9 @@ from residence.models import Entry, Method, Prototype, Residency
 from residence.models.residency import entry_stem
 from residence.render.anchors import entry_anchor_by_stem
 from residence.text import slugify
-from residence.vocabulary import Phase
+from residence.vocabulary import PROGRAMME_NAMES, Phase
 
 SITE_MARKER = ".made-by-residence-catalog"
-PROGRAMME_NAMES = {
-    "territoires-en-residences": "Territoires en résidences",
-    "la-transfo": "La Transfo",
-    "la-pointeuse": "La Pointeuse",
-}
 #: The phases of a method, in the order of a residency (the commons' sections).
 PHASES: tuple[str, ...] = get_args(Phase)
 

@@ -24,13 +24,7 @@ from residence.render.context.views import (
     Team,
 )
 from residence.render.markdown import to_plain_text
-
-#: The residency programmes' names, as the cover shows them.
-PROGRAMMES = {
-    "territoires-en-residences": "Territoires en résidences",
-    "la-transfo": "La Transfo",
-    "la-pointeuse": "La Pointeuse",
-}
+from residence.vocabulary import PROGRAMME_NAMES
 
 
 def build_cover(b: Builder) -> Cover:
@@ -53,7 +47,7 @@ def build_cover(b: Builder) -> Cover:
         site=b.typo(res.site),
         host=b.typo(res.host),
         territory=b.typo(res.territory),
-        programme=PROGRAMMES.get(res.programme, ""),
+        programme=PROGRAMME_NAMES.get(res.programme, ""),
         theme=b.typo(res.theme),
         dates=b.interval(first, last),
         weeks=weeks,

@@ -37,6 +37,7 @@ from residence.cli import app
 from residence.errors import ResidenceError
 from residence.gate import select_edition
 from residence.load import load_residency
+from residence.models import Published
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"
 
@@ -256,9 +257,24 @@ def test_catalog_reads_the_first_stored_layout(minimal: Path) -> None:
     old["pseudonyms"] = published.pseudonyms  # type: ignore[assignment]
     content = zlib.compress(json.dumps(old).encode("utf-8"))
     back = unpack_residency(content, minimal)
-    assert back.entries == published.entries
     assert back.residence == published.residence
-    assert [e._source for e in back.entries] == [e._source for e in published.entries]
+    assert len(back.entries) == len(published.entries)
+    # Such a record kept no consent scopes: read again through the gate, every person met
+    # is protected, even one who agreed to be named (never the other way round).
+    assert published.scopes == {"jeanne-martin": "public"}
+    assert [a.name for a in back.actors if a.personal] == ["Personne A"]
+    assert "jeanne" not in json.dumps([e.model_dump(mode="json") for e in back.entries]).lower()
+    assert not any("jeanne" in (e._source or "") for e in back.entries)
+
+
+def test_catalog_unpacks_through_the_gate_with_the_scopes_it_kept(minimal: Path) -> None:
+    residency, _ = load_residency(minimal)
+    published = select_edition(residency, "public")
+    back = unpack_residency(pack_residency(published), minimal)
+    assert isinstance(back, Published) and back.edition == "public"
+    assert back.entries == published.entries
+    assert back.actors == published.actors
+    assert back.scopes == published.scopes
 
 
 def test_catalog_add_paths_in_order_refusals_included(
@@ -322,6 +338,71 @@ def test_catalog_refuses_a_damaged_archive(catalog: Catalog, minimal: Path, tmp_
     target.write_text(target.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     with pytest.raises(ResidenceError, match="damaged"):
         add(catalog, tmp_path / "bag" / "mairie-annexe")
+
+
+def _rebag(bag: Path) -> None:
+    """Write a bag's manifests again after its payload changed (an intact, doctored bag)."""
+    import bagit
+
+    bagit.Bag(str(bag)).save(manifests=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        # A file the crate does not describe: verify already calls the bag damaged.
+        ("private", "not described in ro-crate-metadata.json"),
+        ("team-entry", "is marked as a public edition but holds a team-only note"),
+        ("header", "does not say it is a public edition"),
+    ],
+)
+def test_catalog_refuses_a_public_archive_whose_contents_are_a_teams(
+    catalog: Catalog, minimal: Path, tmp_path: Path, change: str, said: str
+) -> None:
+    archive = _archive(minimal, tmp_path / "a.zip", "public")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "bag")
+    bag = tmp_path / "bag" / "mairie-annexe"
+    sources = bag / "data" / "residency"
+    if change == "private":
+        (sources / "private").mkdir()
+        (sources / "private" / "notes.md").write_text("Jeanne Martin, 06…\n", encoding="utf-8")
+    elif change == "team-entry":
+        entry = next((sources / "journal").glob("*.yaml"))
+        entry.write_text(entry.read_text(encoding="utf-8") + "visibility: team\n", "utf-8")
+    else:
+        entry = next((sources / "journal").glob("*.yaml"))
+        text = entry.read_text(encoding="utf-8").replace("# Public edition", "# Team edition")
+        entry.write_text(text, encoding="utf-8")
+    _rebag(bag)
+    with pytest.raises(ResidenceError) as caught:
+        add(catalog, bag)
+    assert catalog.count() == 0
+    assert said in str(caught.value)
+
+
+def test_public_archive_reproduces_its_public_edition(minimal: Path, tmp_path: Path) -> None:
+    """The archive keeps what the gate decided for each person met (not their consent
+    records): read again, its sources make the same public edition."""
+    residency, _ = load_residency(minimal)
+    published = select_edition(residency, "public")
+    archive = _archive(minimal, tmp_path / "a.zip", "public")
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        scopes = z.read("mairie-annexe/data/residency/consent-scopes.yaml").decode("utf-8")
+        z.extractall(tmp_path / "bag")
+    assert not [n for n in names if "/private/" in n]
+    assert "jeanne-martin: public" in scopes and "notes" not in scopes
+    again, problems = load_residency(tmp_path / "bag" / "mairie-annexe" / "data" / "residency")
+    assert not [p for p in problems if p.severity == "error"], problems
+    republished = select_edition(again, "public")
+    assert [(a.id, a.name) for a in republished.actors] == [
+        (a.id, a.name) for a in published.actors
+    ]
+    assert [(e.title, e.body) for e in republished.entries] == [
+        (e.title, e.body) for e in published.entries
+    ]
+    assert republished.scopes == published.scopes
 
 
 def test_catalog_refuses_a_residency_with_errors(catalog: Catalog, minimal: Path) -> None:

@@ -30,6 +30,7 @@ from residence.gate import (
     protected_actors,
     protected_names,
     pseudonymise_text,
+    republish,
     select_edition,
 )
 from residence.gate.names import _build_matcher, _tokens
@@ -40,6 +41,7 @@ from residence.models import (
     Entry,
     Member,
     Method,
+    Published,
     Quote,
     Relation,
     Residence,
@@ -1190,3 +1192,39 @@ def test_gate_catches_names_in_every_form(text: str, expected: str) -> None:
 )
 def test_gate_leaves_words_that_only_contain_a_name(text: str) -> None:
     assert pseudonymise_text(text, PROTECTED, KEPT) == text
+
+
+# -- the gate is a type ------------------------------------------------------------------------
+
+
+def test_only_the_gate_makes_a_published_residency(tmp_path: Path) -> None:
+    source = load(write_residency(tmp_path / "r", base_files()))
+    with pytest.raises(TypeError, match="select_edition"):
+        Published(root=source.root, residence=source.residence, actors=source.actors)
+    with pytest.raises(TypeError, match="no consent record"):
+        Published(root=source.root, edition="public", consents=source.consents)
+    published = select_edition(source, "public")
+    assert isinstance(published, Published) and published.edition == "public"
+    team = select_edition(source, "team")
+    assert isinstance(team, Published) and team.consents == source.consents
+
+
+def test_gate_records_what_it_decided_for_each_person_met(tmp_path: Path) -> None:
+    source = load(write_residency(tmp_path / "r", base_files()))
+    published = select_edition(source, "public")
+    personal = [a for a in source.actors if a.personal]
+    assert len(published.scopes) == len(personal)
+    assert published.scopes["nadia-ferrand"] == "public"  # agreed after saying no
+    assert all(scope == "none" for key, scope in published.scopes.items() if "personne" in key)
+
+
+def test_republish_makes_the_same_public_edition_again(tmp_path: Path) -> None:
+    source = load(write_residency(tmp_path / "r", base_files()))
+    published = select_edition(source, "public")
+    again = republish(published, published.scopes)
+    assert again.actors == published.actors
+    assert again.entries == published.entries
+    assert again.pseudonyms == published.pseudonyms
+    assert again.scopes == published.scopes
+    # "personne" is a French word: a pseudonym is never matched as a name again.
+    assert republish(published, published.scopes).entries == published.entries

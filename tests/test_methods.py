@@ -98,8 +98,8 @@ def test_method_sheets_default_to_the_residency_licence_and_team(minimal: Path) 
 
 def test_method_sheets_refuse_a_raw_residency(minimal: Path) -> None:
     residency, _ = load_residency(minimal)
-    with pytest.raises(ValueError, match="select_edition"):
-        method_sheets(residency)
+    with pytest.raises(TypeError, match="select_edition"):
+        method_sheets(residency)  # type: ignore[arg-type]
 
 
 def test_a_method_used_everywhere_keeps_its_sheet_short(minimal: Path) -> None:

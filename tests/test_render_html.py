@@ -491,8 +491,8 @@ def test_render_html_broken_theme_template_is_a_problem(minimal: Path) -> None:
 
 
 def test_render_html_refuses_a_raw_residency(minimal: Path) -> None:
-    with pytest.raises(ValueError, match="select_edition"):
-        render_html(_load(minimal))
+    with pytest.raises(TypeError, match="select_edition"):
+        render_html(_load(minimal))  # type: ignore[arg-type]
 
 
 # -- colours ------------------------------------------------------------------------------------

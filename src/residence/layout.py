@@ -31,6 +31,9 @@ MEDIA_FOLDER = "media"
 PRIVATE_FOLDER = "private"
 #: The licence texts (REUSE).
 LICENSES_FOLDER = "LICENSES"
+#: In a public edition's sources (an archive's): what the gate decided for each person met,
+#: so that reading them again makes the same edition (models.ConsentScopes).
+CONSENT_SCOPES = "consent-scopes.yaml"
 #: Files of the folder that are not items but belong to the team's sources.
 OTHER_SOURCE_FILES = ("REUSE.toml", "README.md", "README.txt")
 

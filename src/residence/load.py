@@ -23,10 +23,19 @@ from pydantic import BaseModel, ValidationError
 
 from residence.errors import Problem, sort_problems
 from residence.gcpause import no_cycle_collection
-from residence.layout import FOLDERS, KINDS, YAML_SUFFIXES, first_existing, is_ignored
+from residence.layout import (
+    CONSENT_SCOPES,
+    FOLDERS,
+    KINDS,
+    YAML_SUFFIXES,
+    first_existing,
+    is_ignored,
+)
 from residence.models import (
     ActorsFile,
+    Consent,
     ConsentFile,
+    ConsentScopes,
     Model,
     Residence,
     Residency,
@@ -653,6 +662,15 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
             residency.consents = consents.consents
             for item in consents.consents:
                 set_source(item, consent_file)
+    elif (root / CONSENT_SCOPES).is_file():
+        # The sources of a public edition (an archive's): one record per person met, as the
+        # gate decided, so that the same edition is made again.
+        scopes = read(CONSENT_SCOPES, ConsentScopes)
+        if scopes is not None:
+            for actor, scope in scopes.scopes.items():
+                record = Consent(actor=actor, scope=scope, guardians=True)
+                set_source(record, CONSENT_SCOPES)
+                residency.consents.append(record)
 
     for folder_name, kind in FOLDERS.items():
         for rel in _files_in(root, folder_name, problems):

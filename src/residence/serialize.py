@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from residence.models import Entry, Method, Model, Prototype, Residency, Scenario
+from residence.layout import CONSENT_SCOPES
+from residence.models import Entry, Method, Model, Prototype, Published, Scenario
 from residence.models.residency import source_of
 from residence.text import slugify
 from residence.yamltext import dump_yaml
@@ -70,11 +71,11 @@ def _entry_stem(entry: Entry) -> str:
     return f"{entry.date.isoformat()}-{slugify(entry.title) or 'entry'}"
 
 
-def serialize_residency(residency: Residency) -> dict[str, bytes]:
+def serialize_residency(residency: Published) -> dict[str, bytes]:
     """Return the YAML files of a residency as {relative path: UTF-8 bytes}, sorted by path.
 
-    A public edition never yields ``private/`` nor a team-only entry or quote, even if the
-    residency given still held one; consent records are written only for the team edition.
+    A public edition (the gate has left out team-only entries and quotes) yields no
+    ``private/``: consent records are written only for the team edition.
     """
     public = residency.edition != "team"
     edition = "Public" if public else "Team"
@@ -105,13 +106,7 @@ def serialize_residency(residency: Residency) -> dict[str, bytes]:
             actors["relations"] = [model_data(r) for r in residency.relations]
         put("actors.yaml", actors)
     for entry in residency.entries:
-        if public and entry.visibility == "team":
-            continue
         data = model_data(entry)
-        if public and "quotes" in data:
-            data["quotes"] = [model_data(q) for q in entry.quotes if q.visibility != "team"]
-            if not data["quotes"]:
-                del data["quotes"]
         put(_path_for(entry, "journal", _entry_stem(entry)), data)
     kinds: list[tuple[list[Prototype] | list[Scenario] | list[Method], str]] = [
         (residency.prototypes, "prototypes"),
@@ -124,18 +119,18 @@ def serialize_residency(residency: Residency) -> dict[str, bytes]:
             put(_path_for(item, folder, item.id), model_data(item), own)
     if not public and residency.consents:
         put("private/consent.yaml", {"consents": [model_data(c) for c in residency.consents]})
+    if public and residency.scopes:
+        put(CONSENT_SCOPES, {"scopes": dict(residency.scopes)})
     return {path: files[path].encode("utf-8") for path in sorted(files)}
 
 
-def media_files(residency: Residency) -> list[str]:
+def media_files(residency: Published) -> list[str]:
     """Return the residency-relative paths of every media file the residency refers to."""
-    public = residency.edition != "team"
     found: set[str] = set()
     if residency.residence is not None and residency.residence.cover:
         found.add(residency.residence.cover)
     for entry in residency.entries:
-        if not (public and entry.visibility == "team"):
-            found.update(m.file for m in entry.media)
+        found.update(m.file for m in entry.media)
     for proto in residency.prototypes:
         found.update(m.file for m in proto.media)
         for test in proto.tests:

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from residence import __version__
 from residence.archive.crate import CRATE, build_crate
 from residence.archive.payload import TEAM_WARNING, Payload
-from residence.models import Residency
+from residence.models import Published
 from residence.text import format_size
 
 #: Checksum algorithms of the manifests, in the order they are written.
@@ -47,7 +47,7 @@ def tag_line(name: str, value: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bag_info(published: Residency, files: dict[str, bytes], when: dt.datetime) -> dict[str, str]:
+def bag_info(published: Published, files: dict[str, bytes], when: dt.datetime) -> dict[str, str]:
     """Return the bag-info.txt tags of a bag (Payload-Oxum included), in the written order."""
     from residence.render.markdown import to_plain_text
 
@@ -70,7 +70,7 @@ def bag_info(published: Residency, files: dict[str, bytes], when: dt.datetime) -
     return info
 
 
-def bag_files(published: Residency, payload: Payload, when: dt.datetime) -> dict[str, bytes]:
+def bag_files(published: Published, payload: Payload, when: dt.datetime) -> dict[str, bytes]:
     """Return every file of the bag, tag files and ``data/...``, as {path: bytes}."""
     data = dict(payload.files)
     data[CRATE] = build_crate(published, payload, when)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from residence.archive.payload import TEAM_WARNING, Payload
 from residence.errors import ResidenceError
 from residence.licences import Licence, licence
-from residence.models import Residency
+from residence.models import Published
 
 CRATE = "ro-crate-metadata.json"
 RO_CRATE_VERSION = "1.1"
@@ -54,7 +54,7 @@ def crate_id(path: str) -> str:
     return quote(path, safe="/-._~")
 
 
-def build_crate(published: Residency, payload: Payload, when: dt.datetime) -> bytes:
+def build_crate(published: Published, payload: Payload, when: dt.datetime) -> bytes:
     """Return ``ro-crate-metadata.json`` (RO-Crate 1.1) describing every payload file."""
     from residence.render.markdown import to_plain_text
 

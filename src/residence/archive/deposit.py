@@ -10,7 +10,7 @@ from typing import Any
 
 from residence.fsutil import write_atomic
 from residence.licences import licence
-from residence.models import Residency
+from residence.models import Published
 
 _ISO_639_3 = {"fr": "fra", "en": "eng"}
 _CONTRIBUTOR_TYPES = {"coordinator": "ProjectManager", "guest": "Other"}
@@ -24,7 +24,7 @@ def _split_name(name: str) -> tuple[str, str]:
     return parts[0], " ".join(parts[1:])
 
 
-def _span(published: Residency) -> str | None:
+def _span(published: Published) -> str | None:
     """Return the weeks of immersion as one ISO 8601 interval, first day/last day."""
     res = published.residence
     if res is None or not res.weeks:
@@ -34,7 +34,7 @@ def _span(published: Residency) -> str | None:
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
-def zenodo_metadata(published: Residency, when: dt.datetime) -> dict[str, Any]:
+def zenodo_metadata(published: Published, when: dt.datetime) -> dict[str, Any]:
     """Return an InvenioRDM (Zenodo) deposit: access, files and metadata of the record.
 
     Keywords go to ``subjects`` (``{"subject": ...}``), their InvenioRDM name.
@@ -93,7 +93,7 @@ def zenodo_metadata(published: Residency, when: dt.datetime) -> dict[str, Any]:
     }
 
 
-def datacite_record(published: Residency, when: dt.datetime) -> dict[str, Any]:
+def datacite_record(published: Published, when: dt.datetime) -> dict[str, Any]:
     """Return a DataCite 4.x record (the JSON attributes of the DataCite REST API)."""
     res = published.residence
     if res is None or published.edition != "public":
@@ -167,7 +167,7 @@ def datacite_record(published: Residency, when: dt.datetime) -> dict[str, Any]:
 
 
 def write_deposit_metadata(
-    dest: Path, published: Residency, when: dt.datetime
+    dest: Path, published: Published, when: dt.datetime
 ) -> tuple[Path, Path]:
     """Write <archive>.zenodo.json and <archive>.datacite.json next to the archive ``dest``."""
     base = dest.with_suffix("")

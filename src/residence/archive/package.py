@@ -18,7 +18,7 @@ from residence.archive.payload import gather_payload
 from residence.clock import build_time
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import write_atomic
-from residence.models import Residency
+from residence.models import Published, Residency
 
 #: Permissions and the earliest date a zip entry can hold (DOS time starts in 1980).
 FILE_MODE = 0o100644
@@ -65,7 +65,7 @@ class ArchiveSummary:
 
 def write_archive(
     dest: Path,
-    published: Residency,
+    published: Published,
     outputs: dict[str, bytes],
     *,
     when: dt.datetime | None = None,
@@ -76,8 +76,8 @@ def write_archive(
     zip is written beside ``dest`` and renamed, so an interrupted run never leaves half an
     archive.
     """
-    if published.edition not in {"public", "team"}:
-        raise ValueError("write_archive takes the result of select_edition")
+    if not isinstance(published, Published):
+        raise TypeError("write_archive takes the result of select_edition")
     if published.residence is None:
         raise ResidenceError("residence.yaml is missing: there is nothing to archive")
     when = when or build_time()

@@ -16,7 +16,7 @@ from typing import Any
 
 from residence.errors import Problem
 from residence.layout import LICENSES_FOLDER, files_under, source_files
-from residence.models import Media, Method, Prototype, Residency, Scenario
+from residence.models import Media, Method, Prototype, Published, Scenario
 from residence.models.residency import source_of
 from residence.serialize import media_files, serialize_residency
 
@@ -41,7 +41,7 @@ class Payload:
 # -- rendered outputs ------------------------------------------------------------------------
 
 
-def render_outputs(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+def render_outputs(published: Published) -> tuple[dict[str, bytes], list[Problem]]:
     """Return the rendered outputs an archive holds, as {payload path: bytes}, and warnings.
 
     This is the one place where renderers join an archive: each producer of
@@ -63,7 +63,7 @@ def render_outputs(published: Residency) -> tuple[dict[str, bytes], list[Problem
 PDF_BASE = Path("/residence-archive")
 
 
-def report_files(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+def report_files(published: Published) -> tuple[dict[str, bytes], list[Problem]]:
     """Return report.html with its assets/, and report.pdf laid out from the same page.
 
     The PDF is the archival variant (PDF/A-3u, with the published sources attached).
@@ -80,7 +80,7 @@ def report_files(published: Residency) -> tuple[dict[str, bytes], list[Problem]]
     return files, [*report.problems, *pdf.problems]
 
 
-def method_sheets(published: Residency) -> tuple[dict[str, bytes], list[Problem]]:
+def method_sheets(published: Published) -> tuple[dict[str, bytes], list[Problem]]:
     """Return the open method sheets: methods/<id>.pdf, .html, .md and the booklet."""
     from residence.render.methods import render_methods
 
@@ -96,7 +96,7 @@ def method_sheets(published: Residency) -> tuple[dict[str, bytes], list[Problem]
 
 
 #: The renderers whose outputs an archive holds, in order; each returns (files, warnings).
-OUTPUT_PRODUCERS: list[Callable[[Residency], tuple[dict[str, bytes], list[Problem]]]] = [
+OUTPUT_PRODUCERS: list[Callable[[Published], tuple[dict[str, bytes], list[Problem]]]] = [
     report_files,
     method_sheets,
 ]
@@ -113,7 +113,7 @@ def _safe_relative(path: str) -> str:
 # -- the payload -----------------------------------------------------------------------------
 
 
-def gather_payload(published: Residency, outputs: dict[str, bytes]) -> Payload:
+def gather_payload(published: Published, outputs: dict[str, bytes]) -> Payload:
     """Return the payload of an archive (without the crate) for a published residency."""
     files: dict[str, bytes] = {}
     names: dict[str, str] = {}
@@ -165,7 +165,7 @@ def gather_payload(published: Residency, outputs: dict[str, bytes]) -> Payload:
 
 
 def _public_media(
-    published: Residency,
+    published: Published,
 ) -> tuple[dict[str, bytes], dict[str, str | None], list[Problem]]:
     """Return the published copies of the media a public edition still refers to.
 
@@ -201,7 +201,7 @@ def _public_media(
     return files, renamed, list(prepared.problems)
 
 
-def _with_media(residency: Residency, renamed: dict[str, str | None]) -> Residency:
+def _with_media(residency: Published, renamed: dict[str, str | None]) -> Published:
     """Return a copy of the residency whose media paths follow ``renamed`` (None: dropped)."""
     if all(old == new for old, new in renamed.items()):
         return residency

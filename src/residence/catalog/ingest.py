@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Reading residency folders and archives for the catalogue, and adding them (``add_paths``).
 
-Only public editions enter the catalogue: a residency folder goes through
-``select_edition(residency, "public")``; an archive must be a public-edition bag, checked
-first, and its ``data/residency/`` is read as it is (it is already the public edition).
+Only public editions enter the catalogue, and always through the gate: a residency folder
+goes through ``select_edition(residency, "public")``; an archive must be an intact bag marked
+as a public edition whose sources hold nothing only a team edition holds, and its
+``data/residency/`` goes through the gate again, with the scopes it recorded.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from pathlib import Path
 from residence.catalog.packing import prepare_rows
 from residence.catalog.store import Added, Catalog
 from residence.errors import Problem, ResidenceError
-from residence.models import Residency
+from residence.layout import CONSENT_SCOPES, PRIVATE_FOLDER
+from residence.models import Published, Residency
+from residence.models.residency import source_of
 
 
 @dataclass
 class Candidate:
     """A residency read for the catalogue: its public edition, where it came from, warnings."""
 
-    published: Residency
+    published: Published
     origin: str
     problems: list[Problem] = field(default_factory=list)
 
@@ -57,10 +60,10 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
     (ResidenceError). Media stay readable until the block ends (archives are unpacked in
     a temporary folder).
     """
+    from residence.gate import select_edition
+
     origin = str(path.resolve())
     if not is_archive(path):
-        from residence.gate import select_edition
-
         residency, problems = _load_checked(path)
         yield Candidate(select_edition(residency, "public"), origin, problems)
         return
@@ -69,7 +72,7 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
 
     with open_bag(path) as root:
         edition = bag_edition(root)
-        if edition == "team" or (root / "data" / SOURCES / "private").exists():
+        if edition == "team":
             raise ResidenceError(
                 f"{path.name} is a team edition: only public editions enter the catalogue "
                 "(make one with: residence archive DIR)"
@@ -85,11 +88,31 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
         if not (folder / "residence.yaml").is_file():
             raise ResidenceError(f"{path.name} holds no residency (no data/{SOURCES}/)")
         residency, problems = _load_checked(folder)
-        # The archive's sources already are the public edition (pseudonyms applied, private
-        # and team-only material gone): they are catalogued as they are.
-        residency.edition = "public"
-        residency.nodes = {}
-        yield Candidate(residency, origin, problems)
+        disagreement = _team_material(folder, residency) if edition == "public" else "no edition"
+        if disagreement:
+            raise ResidenceError(
+                f"{path.name} is marked as a public edition but {disagreement}: it is not "
+                "catalogued (make the public edition again with: residence archive DIR)"
+            )
+        # The sources are a public edition: the gate makes it again, from the scopes the
+        # archive recorded (consent-scopes.yaml), so nothing is marked public by hand.
+        yield Candidate(select_edition(residency, "public"), origin, problems)
+
+
+def _team_material(folder: Path, residency: Residency) -> str | None:
+    """Return what, in an archive's sources, only a team edition holds (None if nothing)."""
+    if (folder / PRIVATE_FOLDER).exists():
+        return f"holds a {PRIVATE_FOLDER}/ folder"
+    if any(c.notes or source_of(c) != CONSENT_SCOPES for c in residency.consents):
+        return "holds consent records"
+    for entry in residency.entries:
+        if entry.visibility == "team" or any(q.visibility == "team" for q in entry.quotes):
+            return f"holds a team-only note ({source_of(entry)})"
+    for rel in residency.files:
+        head = (folder / rel).read_bytes()[:200]
+        if head.startswith(b"# ") and b"# Public edition" not in head:
+            return f"its file {rel} does not say it is a public edition"
+    return None
 
 
 @dataclass

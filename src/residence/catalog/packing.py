@@ -22,11 +22,13 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from residence.errors import ResidenceError
+from residence.gate import republish
 from residence.models import (
     Actor,
     Entry,
     Method,
     Prototype,
+    Published,
     Relation,
     Residence,
     Residency,
@@ -53,7 +55,7 @@ def _list_adapter(key: str) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[dict(_PARTS)[key]])  # type: ignore[misc,arg-type]
 
 
-def _content_json(published: Residency) -> bytes:
+def _content_json(published: Published) -> bytes:
     """Return the public edition as JSON (pydantic writes each list in one call)."""
     assert published.residence is not None
     options: dict[str, Any] = {"by_alias": True, "exclude_none": True}
@@ -66,7 +68,7 @@ def _content_json(published: Residency) -> bytes:
         items = getattr(published, key)
         parts.append(f'"{key}":'.encode() + _list_adapter(key).dump_json(items, **options))
         sources[key] = [source_of(item) for item in items]
-    extra = {"sources": sources, "pseudonyms": published.pseudonyms}
+    extra = {"sources": sources, "pseudonyms": published.pseudonyms, "scopes": published.scopes}
     tail = json.dumps(extra, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return b"{" + b",".join(parts) + b"," + tail[1:].encode("utf-8")
 
@@ -76,13 +78,18 @@ def compress(data: bytes) -> bytes:
     return zlib.compress(data, 1)  # fast: adding must stay cheap
 
 
-def pack_residency(published: Residency) -> bytes:
+def pack_residency(published: Published) -> bytes:
     """Return the public edition of a residency as compressed JSON (what the catalogue keeps)."""
     return compress(_content_json(published))
 
 
-def unpack_residency(content: bytes, root: Path) -> Residency:
-    """Return the public edition stored by ``pack_residency``, its media looked up in root."""
+def unpack_residency(content: bytes, root: Path) -> Published:
+    """Return the public edition stored by ``pack_residency``, its media looked up in root.
+
+    The stored edition goes through the gate again (``republish``) with the scopes the gate
+    recorded, so that nothing is marked public by hand; a record from before the scopes
+    were kept protects every person met.
+    """
     value = json.loads(zlib.decompress(content).decode("utf-8"))
     if value.get("format") == _CONTENT_FORMAT:
         sources = value["sources"]
@@ -107,9 +114,7 @@ def unpack_residency(content: bytes, root: Path) -> Residency:
     residency = Residency(root=root, residence=item(records["residence"][0], Residence))
     for key, model in _PARTS:
         setattr(residency, key, [item(record, model) for record in records[key]])
-    residency.edition = "public"
-    residency.pseudonyms = dict(value.get("pseudonyms") or {})
-    return residency
+    return republish(residency, value.get("scopes") or {})
 
 
 # -- searchable text -------------------------------------------------------------------------
@@ -144,7 +149,7 @@ def _join(*parts: Any) -> str:
     return _plain("\n".join(out))
 
 
-def _items(published: Residency) -> Iterator[tuple[str, str | None, str, str, str | None, str]]:
+def _items(published: Published) -> Iterator[tuple[str, str | None, str, str, str | None, str]]:
     """Yield (kind, subkind, ref, title, date, body) of every searchable item."""
     res = published.residence
     assert res is not None
@@ -156,9 +161,7 @@ def _items(published: Residency) -> Iterator[tuple[str, str | None, str, str, st
               res.partners, [f.observations for f in res.follow_ups]),
     )  # fmt: skip
     for entry in published.entries:
-        if entry.visibility == "team":  # the gate already dropped them; never index one
-            continue
-        quotes = [q.text for q in entry.quotes if q.visibility != "team"]
+        quotes = [q.text for q in entry.quotes]
         captions = [m.caption for m in entry.media]
         yield (
             "entry", entry.kind, entry_stem(entry), entry.title, entry.date.isoformat(),
@@ -204,7 +207,7 @@ class Rows:
     count: int
 
 
-def prepare_rows(published: Residency, origin: str, when: dt.datetime | None = None) -> Rows:
+def prepare_rows(published: Published, origin: str, when: dt.datetime | None = None) -> Rows:
     """Return what the catalogue stores of the public edition of a residency."""
     res = published.residence
     if res is None:

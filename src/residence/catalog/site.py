@@ -19,7 +19,7 @@ from residence.catalog.ingest import is_archive
 from residence.catalog.store import Catalog, Summary
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import replace_folder
-from residence.models import Entry, Method, Prototype, Residency
+from residence.models import Entry, Method, Prototype, Published
 from residence.models.residency import entry_stem
 from residence.render.anchors import entry_anchor_by_stem
 from residence.text import slugify
@@ -126,7 +126,7 @@ def _media_root(origin: str) -> Iterator[Path | None]:
         yield folder if folder is None or folder.is_dir() else None
 
 
-def _uses(published: Residency, method: Method, anchors: dict[str, str]) -> list[dict[str, Any]]:
+def _uses(published: Published, method: Method, anchors: dict[str, str]) -> list[dict[str, Any]]:
     """Return where a method was used in its residency: entries and prototypes, in order.
 
     ``anchors`` is ``entry_anchor_by_stem(published.entries)``: the report's own anchors.
@@ -301,7 +301,7 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
 
 
 def _residency_pages(
-    published: Residency,
+    published: Published,
     s: Summary,
     folder: Path,
     labels: _Labels,
@@ -372,7 +372,7 @@ def _residency_pages(
     return sheets
 
 
-def _write_report(published: Residency, folder: Path, site: Site) -> bool:
+def _write_report(published: Published, folder: Path, site: Site) -> bool:
     """Write the residency's full report (report.html and assets/) with the HTML renderer."""
     from residence.render.html import render_html
 

@@ -28,7 +28,7 @@ from typing import Any, get_args
 
 from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
 from residence.errors import ResidenceError
-from residence.models import Residency
+from residence.models import Published
 from residence.text import slugify
 from residence.vocabulary import ItemKind
 
@@ -259,7 +259,7 @@ class Catalog:
 
     # -- writing
 
-    def add(self, published: Residency, origin: str, when: dt.datetime | None = None) -> Added:
+    def add(self, published: Published, origin: str, when: dt.datetime | None = None) -> Added:
         """Add the public edition of a residency, or replace it if its id is already in."""
         return self.write(prepare_rows(published, origin, when))
 
@@ -360,7 +360,7 @@ class Catalog:
         row = self.db.execute(f"{self._SUMMARY} WHERE id = ?", (residency_id,)).fetchone()
         return self._summary(row) if row else None
 
-    def content(self, residency_id: str, root: Path) -> Residency:
+    def content(self, residency_id: str, root: Path) -> Published:
         """Return the stored public edition of a residency (media looked up in root)."""
         row = self.db.execute(
             "SELECT content FROM residency WHERE id = ?", (residency_id,)

@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -80,14 +80,15 @@ from residence.gate.people import (
     pseudonyms_of,
 )
 from residence.gate.public import _PublicGate
-from residence.models import Model, Residency
-from residence.models.residency import source_of
+from residence.models import Consent, Model, Published, Residency
+from residence.models.residency import EDITIONS, source_of
 from residence.vocabulary import Visibility
 
 __all__ = [
     "EDITIONS",
     "PARTICLES",
     "Edition",
+    "Published",
     "find_leaks",
     "iter_strings",
     "kept_names",
@@ -100,15 +101,15 @@ __all__ = [
     "pseudonym_for",
     "pseudonymise_text",
     "pseudonyms_of",
+    "republish",
     "select_edition",
 ]
 
 #: An edition shows what has that visibility (public), or everything (team).
 Edition = Visibility
-EDITIONS: tuple[str, ...] = ("public", "team")
 
 
-def select_edition(residency: Residency, edition: Edition = "public") -> Residency:
+def select_edition(residency: Residency, edition: Edition = "public") -> Published:
     """Return the residency as it may be published in an edition: "public" or "team".
 
     The result is a new value (deep copies); the source residency is never modified.
@@ -120,30 +121,55 @@ def select_edition(residency: Residency, edition: Edition = "public") -> Residen
     """
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}: choose public or team")
+    source = {f.name: getattr(residency, f.name) for f in dataclasses.fields(Residency)}
     if edition == "team":
-        team = copy.deepcopy(residency)  # models keep their source file (a private attribute)
-        team.edition = "team"
-        team.pseudonyms = pseudonyms_of(residency)
-        return team
+        team = copy.deepcopy(source)  # models keep their source file (a private attribute)
+        team.update(edition="team", pseudonyms=pseudonyms_of(residency))
+        return Published(**team)
     gate = _PublicGate(residency)
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(residency):
-        value = getattr(residency, f.name)
-        if f.name == "root":
-            values[f.name] = value
-        elif f.name in ("consents", "nodes", "files", "failed"):
-            values[f.name] = type(value)()
-        elif f.name in ("edition", "pseudonyms"):
-            continue
-        else:
-            values[f.name] = gate.scrub(value)
-    published = Residency(**values)
-    if published.residence is not None and published.residence.cover is not None:
+    for name, value in source.items():
+        if name == "root":
+            values[name] = value
+        elif name in ("consents", "nodes", "files", "failed"):
+            values[name] = type(value)()
+        elif name not in ("edition", "pseudonyms"):
+            values[name] = gate.scrub(value)
+    res = values["residence"]
+    if res is not None and res.cover is not None:
         if not gate.file_allowed(residency.residence.cover if residency.residence else None):
-            published.residence.cover = None
-    published.edition = "public"
-    published.pseudonyms = {gate.rename(k): v for k, v in gate.pseudonyms.items()}
-    return published
+            res.cover = None
+    protected = set(gate.protected_ids)
+    return Published(
+        **values,
+        edition="public",
+        pseudonyms={gate.rename(k): v for k, v in gate.pseudonyms.items()},
+        scopes={
+            gate.rename(a.id): "none" if a.id in protected else "public"
+            for a in residency.actors
+            if a.personal
+        },
+    )
+
+
+def republish(residency: Residency, scopes: Mapping[str, str]) -> Published:
+    """Make the public edition again from sources that already are one, with its scopes.
+
+    An archive's sources and the catalogue's records hold a public edition (pseudonyms in
+    place, no consent record) and, beside it, what the gate decided for each person met
+    (``Published.scopes``). Read again, those sources go through the gate once more, with
+    one consent record per person made from that decision: a person who agreed stays
+    named, a pseudonymised one stays hidden (and keeps its letter), a person with no
+    recorded scope is protected.
+    """
+    consents = [
+        Consent(actor=actor, scope=scope, guardians=True)
+        for actor, scope in scopes.items()
+        if scope in ("public", "none")
+    ]
+    source = {f.name: getattr(residency, f.name) for f in dataclasses.fields(Residency)}
+    source.update(edition="source", consents=consents, pseudonyms={})
+    return select_edition(Residency(**source), "public")
 
 
 # -- checking for leaks ----------------------------------------------------------------------

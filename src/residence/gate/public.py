@@ -30,8 +30,12 @@ class _PublicGate:
         self.pseudonyms = pseudonyms_of(source)
         self.protected_ids = set(self.pseudonyms)
         self.known_ids = {a.id for a in source.actors}
+        # A person already named by their pseudonym (sources that are a public edition,
+        # read again by republish) has nothing left to hide: matching "Personne A" would
+        # only replace the word "personne" everywhere.
         self.matcher = _build_matcher(
-            [(a.name, self.pseudonyms[a.id]) for a in protected], kept_names(source)
+            [(a.name, self.pseudonyms[a.id]) for a in protected if a.name != self.pseudonyms[a.id]],
+            kept_names(source),
         )
         everything = self._all_models()
         self.forbidden_files = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from residence.models.actors import Actor, ActorsFile, Relation
 from residence.models.common import Media, Model
-from residence.models.consent import Consent, ConsentFile
+from residence.models.consent import Consent, ConsentFile, ConsentScopes
 from residence.models.journal import Entry, Quote
 from residence.models.method import Method
 from residence.models.prototype import Handover, Prototype, TestSession
 from residence.models.residence import FollowUp, Member, Residence, Week
-from residence.models.residency import Residency
+from residence.models.residency import Published, Residency
 from residence.models.scenario import Scenario
 from residence.text import slugify
 
@@ -30,6 +30,7 @@ __all__ = [
     "ActorsFile",
     "Consent",
     "ConsentFile",
+    "ConsentScopes",
     "Entry",
     "FollowUp",
     "Handover",
@@ -38,6 +39,7 @@ __all__ = [
     "Method",
     "Model",
     "Prototype",
+    "Published",
     "Quote",
     "Relation",
     "Residence",

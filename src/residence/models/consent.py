@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from residence.models.common import Date, Model, Slug
@@ -28,6 +30,17 @@ class Consent(Model):
     def allows_public(self, minor: bool) -> bool:
         """Tell whether this consent lets the person's name be published."""
         return self.scope == "public" and (self.guardians or not minor)
+
+
+class ConsentScopes(Model):
+    """consent-scopes.yaml: what a public edition was made with, written in its archive."""
+
+    scopes: dict[Slug, Literal["public", "none"]] = Field(
+        default_factory=dict,
+        description="For each person met (personal: true), what the public edition did: "
+        "public (named) or none (a pseudonym). Written by residence archive; never the "
+        "consent records themselves.",
+    )
 
 
 class ConsentFile(Model):

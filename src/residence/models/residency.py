@@ -91,3 +91,34 @@ class Residency:
             latest = max(c.date for c in dated if c.date is not None)
             unordered += [c for c in dated if c.date == latest]
         return min(unordered, key=lambda c: (SCOPES.index(c.scope), c.guardians))
+
+
+#: The editions the privacy gate makes.
+EDITIONS = ("public", "team")
+
+
+@dataclass
+class Published(Residency):
+    """A residency as the privacy gate let it through: the only input of every output.
+
+    Made by :func:`residence.gate.select_edition` alone. Every function that writes
+    something a reader may see (the report, its PDF, the method sheets, the map's exports,
+    the archive, the catalogue) takes a ``Published``, so that mypy refuses a raw residency
+    there. In the public edition it holds no consent record, no file node and no raw file
+    list, and ``scopes`` tells, for each person met, what the gate decided: ``public`` (named)
+    or ``none`` (a pseudonym) — what an archive or the catalogue needs to make the same
+    edition again (:func:`residence.gate.republish`), without the consent records.
+    """
+
+    #: Public edition: {actor id: "public" | "none"} for each personal actor.
+    scopes: dict[str, str] = field(default_factory=dict)
+    #: Public edition: {media path: the cleaned bytes to publish instead of the file's}.
+    media: dict[str, bytes] = field(default_factory=dict, repr=False)
+    #: Public edition: what the gate left out that a reader will not see, in words.
+    left_out: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.edition not in EDITIONS:
+            raise TypeError("a Published residency is made by residence.gate.select_edition")
+        if self.edition == "public" and (self.consents or self.nodes or self.files):
+            raise TypeError("a public edition holds no consent record and no raw file data")

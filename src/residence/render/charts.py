@@ -15,7 +15,7 @@ from html import escape
 from typing import get_args
 
 from residence.i18n import Translator
-from residence.models import Residency
+from residence.models import Published
 from residence.render.actormap.svg import num
 from residence.vocabulary import EntryKind, Stage
 
@@ -141,7 +141,7 @@ class WeekRow:
         return sum(day.sessions for day in self.days)
 
 
-def timeline_data(residency: Residency) -> list[WeekRow]:
+def timeline_data(residency: Published) -> list[WeekRow]:
     """Return, per week, its days with the count of entries by kind and of test sessions."""
     res = residency.residence
     if res is None:
@@ -167,7 +167,7 @@ def timeline_data(residency: Residency) -> list[WeekRow]:
     ]
 
 
-def render_timeline_svg(residency: Residency, t: Translator) -> str:
+def render_timeline_svg(residency: Published, t: Translator) -> str:
     """Return the SVG timeline: one row per week, one column per day, one mark per entry."""
     from babel.dates import format_date
 
@@ -260,7 +260,7 @@ def week_span(start: dt.date, end: dt.date, lang: str) -> str:
     return format_interval(start, end, "MMMd", locale=lang)
 
 
-def render_funnel_svg(residency: Residency, t: Translator) -> str:
+def render_funnel_svg(residency: Published, t: Translator) -> str:
     """Return the SVG funnel of the prototypes: how many reached each stage, and which."""
     protos = residency.prototypes
     if not protos:

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import replace_folder, write_atomic
 from residence.i18n import translator
-from residence.models import Residency
+from residence.models import Published
 from residence.resources import templates_dir
 
 THEME_FOLDER = "theme"
@@ -126,7 +126,7 @@ def _static_assets(root: Path) -> tuple[dict[str, bytes | Path], list[str]]:
 
 
 def render_html(
-    published: Residency,
+    published: Published,
     *,
     cache_dir: Path | None = None,
     use_cache: bool = True,
@@ -144,8 +144,8 @@ def render_html(
     from residence.render.context import build_context, media_files
     from residence.render.images import prepare_media
 
-    if published.edition not in {"public", "team"}:
-        raise ValueError("render_html takes the result of select_edition(), not a raw residency")
+    if not isinstance(published, Published):
+        raise TypeError("render_html takes the result of select_edition(), not a raw residency")
     root = published.root
     if cache_dir is None and use_cache:
         cache_dir = root / CACHE_FOLDER

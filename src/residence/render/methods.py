@@ -28,7 +28,7 @@ from markupsafe import Markup
 from residence import __version__
 from residence.errors import Problem
 from residence.i18n import Translator, translator
-from residence.models import Entry, Method, Residency
+from residence.models import Entry, Method, Published
 from residence.render.anchors import entry_anchors
 from residence.render.charts import phase_labels
 from residence.render.markdown import render_markdown, to_plain_text, typography
@@ -107,7 +107,7 @@ def _join(items: list[str], lang: str) -> str:
 def _uses(
     entries: list[Entry],
     anchors: dict[int, str],
-    published: Residency,
+    published: Published,
     method: Method,
     t: Translator,
 ) -> tuple[list[Use], int]:
@@ -127,12 +127,12 @@ def _uses(
     return list(uses.values()), cites.left_out
 
 
-def method_sheets(published: Residency) -> list[MethodSheet]:
+def method_sheets(published: Published) -> list[MethodSheet]:
     """Return the sheet of every method of a published residency (``select_edition``)."""
     from residence.render.context import licence_of
 
-    if published.edition not in {"public", "team"}:
-        raise ValueError("method sheets are made from select_edition(), not a raw residency")
+    if not isinstance(published, Published):
+        raise TypeError("method sheets are made from select_edition(), not a raw residency")
     res = published.residence
     if res is None:
         raise ValueError("a residency without residence.yaml has no method sheets")
@@ -143,8 +143,7 @@ def method_sheets(published: Residency) -> list[MethodSheet]:
     team = [m.name for m in res.team if m.role == "resident"] or [m.name for m in res.team]
     year = str(res.weeks[-1].end.year) if res.weeks else ""
     band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""
-    public = published.edition != "team"
-    in_report = [e for e in published.entries if not (public and e.visibility == "team")]
+    in_report = published.entries  # the gate left out what the edition must not show
     anchors = {id(e): a for e, a in zip(in_report, entry_anchors(in_report), strict=True)}
     entries = sorted(in_report, key=lambda e: (e.date, e.time or "", e.title))
     sheets = []
@@ -255,7 +254,7 @@ def render_sheet_html(sheet: MethodSheet, *, css_href: str = "assets/sheet.css")
     )
 
 
-def render_booklet_html(sheets: list[MethodSheet], published: Residency) -> str:
+def render_booklet_html(sheets: list[MethodSheet], published: Published) -> str:
     """Return every method sheet of a residency in one HTML page (the booklet)."""
     res = published.residence
     lang = published.language
@@ -298,7 +297,7 @@ def _static_files() -> dict[str, Path]:
 
 def _sheet_pdf(
     html: str,
-    published: Residency,
+    published: Published,
     out: Path,
     title: str,
     subject: str,
@@ -339,7 +338,7 @@ def _sheet_pdf(
 
 
 def render_methods(
-    published: Residency,
+    published: Published,
     *,
     formats: Iterable[str] = FORMATS,
     out: Path,

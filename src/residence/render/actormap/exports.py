@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
 from residence.i18n import Translator, translator
-from residence.models.residency import Residency
+from residence.models import Published
 from residence.render.actormap.svg import strip_invalid_xml
 from residence.render.actormap.vocabulary import (
     CIRCLE_NAMES,
@@ -23,7 +23,7 @@ from residence.render.markdown import to_plain_text
 _GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 
-def to_graphml(residency: Residency) -> str:
+def to_graphml(residency: Published) -> str:
     """Return the actors and relations as GraphML (opens in Gephi, yEd, Cytoscape…).
 
     Node attributes: label and name (the actor's name), kind, sector, circle, influence,
@@ -101,7 +101,7 @@ def _csv(rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def to_kumu_csv(residency: Residency, t: Translator | None = None) -> tuple[str, str]:
+def to_kumu_csv(residency: Published, t: Translator | None = None) -> tuple[str, str]:
     """Return the two sheets Kumu imports: (elements, connections), as CSV text.
 
     Elements: Label, Type, Description, Tags (sector|circle), then Sector, Circle,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from residence.i18n import Translator, translator
+from residence.models import Published
 from residence.models.actors import Actor
-from residence.models.residency import Residency
 from residence.render.actormap.metrics import FONT_SIZE, LINE_HEIGHT, label_variants, text_width
 from residence.render.actormap.vocabulary import CIRCLES, RING_NAMES, SECTOR_LABELS, SECTORS
 from residence.render.markdown import typography
@@ -393,7 +393,7 @@ def _place_glyph(
     return False
 
 
-def layout_actor_map(residency: Residency, t: Translator | None = None) -> MapLayout:
+def layout_actor_map(residency: Published, t: Translator | None = None) -> MapLayout:
     """Return the positions of every actor's marker and label, and the rings and sectors.
 
     ``t`` gives the language of the labels (default: the residency's).

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from residence.i18n import Translator
+from residence.models import Published
 from residence.models.actors import Actor
-from residence.models.residency import Residency
 from residence.render.actormap.metrics import FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, wrap_to
 from residence.render.actormap.svg import (
     GREY,
@@ -32,7 +32,7 @@ _AXIS = 64.0  # room left of and under the grid for the axes
 
 
 def render_matrix_svg(
-    residency: Residency,
+    residency: Published,
     t: Translator,
     *,
     accent: str | None = None,
@@ -182,7 +182,7 @@ def _matrix_summary(
     return typography(" ".join(parts), lang)
 
 
-def stakes_table(residency: Residency, t: Translator | None = None) -> list[dict[str, object]]:
+def stakes_table(residency: Published, t: Translator | None = None) -> list[dict[str, object]]:
     """Return one row per actor for the table of stakes, core first, then by sector and name.
 
     Each row: ``id``, ``actor`` (the name, a pseudonym in a public edition), ``kind``,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from residence.i18n import Translator
-from residence.models.residency import Residency
+from residence.models import Published
 from residence.render.actormap.layout import SECTOR_SPACING, layout_actor_map
 from residence.render.actormap.metrics import FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, text_width
 from residence.render.actormap.vocabulary import (
@@ -207,7 +207,7 @@ def text_svg(
     return f"<text {' '.join(attrs)}{extra}>{body}</text>"
 
 
-def _summary(residency: Residency, t: Translator) -> str:
+def _summary(residency: Published, t: Translator) -> str:
     """Return the text alternative of the map: how many actors per ring and sector."""
     lang = t.language
     relations = known_relations(residency)
@@ -241,7 +241,7 @@ def _summary(residency: Residency, t: Translator) -> str:
 
 
 def render_actor_map_svg(
-    residency: Residency,
+    residency: Published,
     t: Translator,
     *,
     accent: str | None = None,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from residence.models import Published
 from residence.models.actors import Actor, Relation
-from residence.models.residency import Residency
 from residence.vocabulary import Circle, RelationKind, Sector
 
 SECTORS: tuple[str, ...] = get_args(Sector)  # public, private, civil-society, users
@@ -69,7 +69,7 @@ def actor_shape(actor: Actor) -> str:
     return "triangle"
 
 
-def known_relations(residency: Residency) -> list[Relation]:
+def known_relations(residency: Published) -> list[Relation]:
     """Return the relations whose two ends are actors of the residency (of its edition)."""
     ids = {a.id for a in residency.actors}
     return [r for r in residency.relations if r.from_ in ids and r.to in ids]

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from residence.errors import Problem
 from residence.i18n import Translator
 from residence.licences import licence
-from residence.models import Entry, Media, Residency
+from residence.models import Entry, Media, Published
 from residence.render.anchors import entry_anchors
 from residence.render.charts import kind_labels, stage_labels
 from residence.render.context.views import Download, LicenceView, Link, MemberView, Picture
@@ -86,7 +86,7 @@ class Builder:
 
     def __init__(
         self,
-        residency: Residency,
+        residency: Published,
         t: Translator,
         assets: Mapping[str, Asset],
         map_thumbnail: str | None,
@@ -106,9 +106,8 @@ class Builder:
         self.title = self.typo(self.res.title)
         self.members = {m.id: m for m in self.res.team}
         self.actors = {a.id: a for a in residency.actors}
-        self.entries = [
-            e for e in residency.entries if not (self.public and e.visibility == "team")
-        ]
+        # The gate left out what the edition must not show: every entry here is shown.
+        self.entries = residency.entries
         self.kinds = kind_labels(t)
         self.stages = stage_labels(t)
         #: id(entry) -> its anchor, "entry-<journal file name>" (see render/anchors.py).

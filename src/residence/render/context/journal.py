@@ -19,7 +19,6 @@ def entry_view(b: Builder, entry: Entry) -> EntryView:
             q.visibility == "team",
         )
         for q in entry.quotes
-        if not (b.public and q.visibility == "team")
     ]
     return EntryView(
         anchor=b.entry_anchor[id(entry)],

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from markupsafe import Markup
 
-from residence.models import Prototype, Residency
+from residence.models import Prototype
 from residence.render.charts import render_timeline_svg, timeline_data
 from residence.render.context.builder import Builder
 from residence.render.context.views import (
@@ -176,13 +174,6 @@ def build_site(b: Builder) -> Site:
     )
 
 
-def without_team_entries(b: Builder) -> Residency:
-    """Return the residency with only the entries the report shows (for the timeline)."""
-    if not b.public:
-        return b.r
-    return replace(b.r, entries=b.entries)
-
-
 def build_team(b: Builder) -> Team:
     """Return the team section: members, weeks, methods and the timeline chart."""
     members = [b.member(m.id) for m in b.res.team]
@@ -198,7 +189,7 @@ def build_team(b: Builder) -> Team:
     ]
     methods = [Link(f"#method-{m.id}", b.typo(m.title)) for m in b.r.methods]
     timeline = None
-    svg = render_timeline_svg(without_team_entries(b), b.t)
+    svg = render_timeline_svg(b.r, b.t)
     if svg:
         kinds = list(b.kinds)
         head = [
@@ -207,7 +198,7 @@ def build_team(b: Builder) -> Team:
             b.gettext("Prototype test sessions"),
         ]
         rows = []
-        for week in timeline_data(without_team_entries(b)):
+        for week in timeline_data(b.r):
             for day in week.days:
                 if day.entries or day.sessions:
                     rows.append(

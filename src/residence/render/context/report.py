@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from residence.errors import Problem
 from residence.i18n import Translator
-from residence.models import Residency
+from residence.models import Published
 from residence.render.context.builder import Builder, licence_of
 from residence.render.context.closing import build_credits, build_next
 from residence.render.context.colours import accent_palette
@@ -34,7 +34,7 @@ from residence.render.images import Asset
 from residence.render.markdown import to_plain_text
 
 
-def media_files(residency: Residency) -> list[str]:
+def media_files(residency: Published) -> list[str]:
     """Return every media file a report of this residency may show (cover first)."""
     files: list[str] = []
     res = residency.residence
@@ -137,7 +137,7 @@ def build(b: Builder, stylesheets: list[str]) -> ReportContext:
 
 
 def build_context(
-    residency: Residency,
+    residency: Published,
     t: Translator,
     assets: Mapping[str, Asset],
     *,

@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 from residence import __version__
 from residence.clock import build_time
-from residence.models import Residency
+from residence.models import Published
 from residence.render.fetcher import SafeFetcher
 from residence.render.pdf.patches import metadata_class
 
@@ -41,7 +41,7 @@ class PdfInfo:
     created: dt.datetime
 
 
-def pdf_info(published: Residency, when: dt.datetime | None = None) -> PdfInfo:
+def pdf_info(published: Published, when: dt.datetime | None = None) -> PdfInfo:
     """Return the metadata of the report's PDF, from the published residency."""
     from residence.i18n import translator
     from residence.render.context import licence_of
@@ -120,7 +120,7 @@ def apply_metadata(document: Document, info: PdfInfo) -> None:
 # -- sources attached to a PDF/A-3 -----------------------------------------------------------
 
 
-def attached_sources(published: Residency) -> dict[str, bytes]:
+def attached_sources(published: Published) -> dict[str, bytes]:
     """Return the YAML sources a PDF/A-3u carries: the published ones, never private/."""
     from residence.serialize import serialize_residency
 
@@ -131,7 +131,7 @@ def attached_sources(published: Residency) -> dict[str, bytes]:
     }
 
 
-def attachments(published: Residency, when: dt.datetime, fetcher: SafeFetcher) -> list[Any]:
+def attachments(published: Published, when: dt.datetime, fetcher: SafeFetcher) -> list[Any]:
     """Return the published sources as WeasyPrint attachments (a PDF/A-3u's)."""
     from weasyprint import Attachment
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from residence.clock import build_time
 from residence.errors import Problem
 from residence.gcpause import no_cycle_collection
-from residence.models import Residency
+from residence.models import Published
 from residence.render.fetcher import SafeFetcher, refusal_problems
 from residence.render.pdf.fonts import print_ready
 from residence.render.pdf.log import ProgressCallback, collecting, problems_from_log
@@ -63,7 +63,7 @@ class RenderedPdf:
 
 def render_pdf(
     report: RenderedReport,
-    published: Residency,
+    published: Published,
     *,
     out: Path,
     variant: str = DEFAULT_VARIANT,
@@ -81,8 +81,8 @@ def render_pdf(
 
     >>> pdf = render_pdf(render_html(published), published, out=folder / "_build")  # doctest: +SKIP
     """
-    if published.edition not in {"public", "team"}:
-        raise ValueError("render_pdf takes the result of select_edition(), not a raw residency")
+    if not isinstance(published, Published):
+        raise TypeError("render_pdf takes the result of select_edition(), not a raw residency")
     if variant not in VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}: choose one of {', '.join(VARIANTS)}")
     root = published.root

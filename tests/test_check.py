@@ -318,7 +318,7 @@ def test_check_no_cascade_when_residence_fails(minimal: Path) -> None:
 
 
 def test_check_no_cascade_when_actors_fail(minimal: Path) -> None:
-    edit(minimal, "actors.yaml", "kind: authority", "kind: autorité")
+    edit(minimal, "actors.yaml", "kind: authority", "kind: autoritaire")
     problems = run_check(minimal)
     assert codes(problems) == ["invalid-value"]
     assert problems[0].path == "actors.yaml"

@@ -9,8 +9,22 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from residence import models
-from residence.models import FILE_KINDS, Consent, Entry, Model, Residence, Week, slugify
+from residence import models, vocabulary
+from residence.models import (
+    FILE_KINDS,
+    Actor,
+    Consent,
+    Entry,
+    Member,
+    Method,
+    Model,
+    Prototype,
+    Relation,
+    Residence,
+    TestSession,
+    Week,
+    slugify,
+)
 from residence.models.common import shorten
 
 
@@ -138,7 +152,7 @@ def test_entry_time_accepted(value: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["24:00", "10h30", "10:60", "1030", "10:3", "\u0661\u0660:\u0663\u0660", ""]
+    "value", ["24:00", "10h60", "25h", "10:60", "1030", "10:3", "\u0661\u0660:\u0663\u0660", ""]
 )
 def test_entry_time_refused(value: str) -> None:
     with pytest.raises(ValidationError):
@@ -150,7 +164,8 @@ def test_entry_time_refused(value: str) -> None:
     [
         "2025-02-29",
         "2025-3-4",
-        "04/03/2025",
+        "4 mars 2025",
+        "32/01/2025",
         "2025-03-04T10:00",
         "\u0662\u0660\u0662\u0665-\u0660\u0663-\u0660\u0664",
     ],
@@ -225,3 +240,89 @@ def test_shorten_makes_one_short_line() -> None:
     assert shorten("a\nb") == "a b"
     assert shorten("x" * 100, 10) == "x" * 9 + "…"
     assert shorten(12) == "12"
+
+
+_ENTRY = {
+    "date": "2026-01-16",
+    "title": "Visite",
+    "kind": "observation",
+    "authors": ["claire"],
+    "body": "Le hall.",
+}
+_MINIMAL: dict[type[Model], dict[str, object]] = {
+    Entry: _ENTRY,
+    Actor: {"id": "x", "name": "X", "kind": "service", "sector": "public", "circle": "direct"},
+    Relation: {"from": "a", "to": "b", "kind": "cooperation"},
+    Prototype: {"id": "p", "title": "P", "hypothesis": "si… alors…", "stage": "idea"},
+    TestSession: {"date": "2026-01-16", "decision": "iterate"},
+    Consent: {"actor": "x", "scope": "none"},
+    Member: {"id": "claire", "name": "Claire", "role": "agent"},
+    Method: {"id": "m", "title": "M", "summary": "S", "steps": ["un"]},
+}
+
+# -- the way French people write ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("9h45", "09:45"),
+        ("9h", "09:00"),
+        ("9 h 05", "09:05"),
+        ("21H30", "21:30"),
+        ("9:45", "09:45"),
+    ],
+)
+def test_entry_time_reads_french_times(written: str, stored: str) -> None:
+    entry = Entry.model_validate({**_ENTRY, "time": written})
+    assert entry.time == stored
+
+
+def test_entry_date_reads_day_first_dates() -> None:
+    assert Entry.model_validate({**_ENTRY, "date": "16/01/2026"}).date.isoformat() == "2026-01-16"
+    assert Entry.model_validate({**_ENTRY, "date": "1.2.2026"}).date.isoformat() == "2026-02-01"
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "written", "stored"),
+    [
+        (Entry, "kind", "entretien", "interview"),
+        (Entry, "kind", "Réunion", "meeting"),
+        (Entry, "kind", "REFLEXION", "reflection"),
+        (Entry, "kind", "atelier", "workshop"),
+        (Entry, "visibility", "équipe", "team"),
+        (Actor, "sector", "société civile", "civil-society"),
+        (Actor, "sector", "Usagers", "users"),
+        (Actor, "circle", "cœur", "core"),
+        (Actor, "circle", "coeur", "core"),
+        (Actor, "kind", "élue", "elected"),
+        (Relation, "kind", "financement", "funding"),
+        (Prototype, "stage", "maquette", "mock-up"),
+        (Prototype, "stage", "test grandeur nature", "live-test"),
+        (TestSession, "decision", "adopter", "adopt"),
+        (TestSession, "decision", "abandonné", "abandon"),
+        (Consent, "scope", "interne", "internal"),
+        (Member, "role", "résidente", "resident"),
+        (Method, "phase", "prototypage", "prototyping"),
+    ],
+)
+def test_fixed_words_read_their_french_words(
+    model: type[Model], field: str, written: str, stored: str
+) -> None:
+    data = {**_MINIMAL[model], field: written}
+    assert getattr(model.model_validate(data), field) == stored
+
+
+def test_fixed_words_refuse_what_is_no_word() -> None:
+    with pytest.raises(ValidationError):
+        Entry.model_validate({**_ENTRY, "kind": "entretein"})
+    with pytest.raises(ValidationError):
+        Actor.model_validate({**_MINIMAL[Actor], "circle": "central"})
+
+
+def test_every_french_word_belongs_to_its_word() -> None:
+    from residence.vocabulary import FRENCH_WORDS
+
+    for name, table in FRENCH_WORDS.items():
+        literal = getattr(vocabulary, name)
+        assert set(table.values()) <= set(typing.get_args(literal)), name

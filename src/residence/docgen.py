@@ -262,7 +262,11 @@ my-residency/
 - Field names are English; the content is in the residency's language.
 - **Ids** are short names used to refer to things from other files: lowercase letters,
   digits and hyphens, such as `agents-accueil`. Each id is unique among its kind.
-- **Dates** are written `YYYY-MM-DD` (`2025-03-04`); **times** `"HH:MM"`, in quotes.
+- **Dates** are written `YYYY-MM-DD` (`2025-03-04`) or day first, `04/03/2025`; **times**
+  `"HH:MM"`, in quotes, or as in French, `9h30`, `9h`.
+- **Fixed words** (an entry's kind, a prototype's stage, a decision…) are English in this
+  page, and each may be written in French too, with or without accents or capitals: see
+  [French words](#french-words) at the end.
 - **Markdown text** accepts Markdown: `**bold**`, `*italics*`, lists, links. For several
   lines, write `|` after the key and indent the lines below it.
 - A required field must be present. An optional field may be left out, or left empty
@@ -318,7 +322,46 @@ def render_format_reference() -> str:
     documented: list[type[BaseModel]] = []
     for kind, model in FILE_KINDS.items():
         lines += _section(kind, model, documented)
+    lines += _french_words()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+#: Where each fixed word is used, as the page names it.
+_WORD_FIELDS = {
+    "EntryKind": "an entry's `kind`",
+    "Visibility": "`visibility`",
+    "ActorKind": "an actor's `kind`",
+    "Sector": "`sector`",
+    "Circle": "`circle`",
+    "RelationKind": "a relation's `kind`",
+    "Stage": "a prototype's `stage`",
+    "Decision": "a test's `decision`",
+    "Phase": "a method's `phase`",
+    "Role": "a member's `role`",
+    "Scope": "a consent's `scope`",
+}
+
+
+def _french_words() -> list[str]:
+    """Return the section that lists the French words each fixed word accepts."""
+    from residence.vocabulary import FRENCH_WORDS
+
+    lines = [
+        "## French words",
+        "",
+        "Each fixed word may be written in French; the tool reads it as the English word.",
+        "",
+        "| where | English word | French words |",
+        "|---|---|---|",
+    ]
+    for name, where in _WORD_FIELDS.items():
+        by_word: dict[str, list[str]] = {}
+        for french, word in FRENCH_WORDS[name].items():
+            if french != word:
+                by_word.setdefault(word, []).append(f"`{french}`")
+        for word, frenchs in by_word.items():
+            lines.append(f"| {where} | `{word}` | {', '.join(frenchs)} |")
+    return [*lines, ""]
 
 
 def _default_out() -> Path | None:

@@ -58,3 +58,90 @@ Scope = Literal["none", "internal", "public"]
 SCOPES: tuple[Scope, ...] = typing.get_args(Scope)
 #: The kinds of item the catalogue indexes (besides an entry's own kind).
 ItemKind = Literal["residency", "entry", "prototype", "scenario", "method"]
+
+
+#: The French words a team may write for each fixed word, in files and on the command line
+#: (read without case or accents: "Réunion", "reunion" and "RÉUNION" are one; spaces and
+#: hyphens alike). The files keep what was written; every output uses the word's label.
+FRENCH_WORDS: dict[str, dict[str, str]] = {
+    "EntryKind": {
+        "observation": "observation",
+        "entretien": "interview",
+        "interview": "interview",
+        "atelier": "workshop",
+        "réunion": "meeting",
+        "rencontre": "meeting",
+        "test": "test",
+        "réflexion": "reflection",
+    },
+    "Decision": {
+        "itérer": "iterate",
+        "itéré": "iterate",
+        "adopter": "adopt",
+        "adopté": "adopt",
+        "abandonner": "abandon",
+        "abandonné": "abandon",
+        "continuer": "continue",
+        "poursuivre": "continue",
+    },
+    "Stage": {
+        "idée": "idea",
+        "esquisse": "sketch",
+        "croquis": "sketch",
+        "maquette": "mock-up",
+        "test en situation": "live-test",
+        "test grandeur nature": "live-test",
+        "en test": "live-test",
+        "adopté": "adopted",
+        "abandonné": "abandoned",
+    },
+    "Sector": {
+        "public": "public",
+        "privé": "private",
+        "société civile": "civil-society",
+        "usagers": "users",
+        "usager": "users",
+    },
+    "Circle": {"cœur": "core", "direct": "direct", "indirect": "indirect"},
+    "Scope": {"aucun": "none", "aucune": "none", "interne": "internal", "public": "public"},
+    "ActorKind": {
+        "institution": "institution",
+        "service": "service",
+        "élu": "elected",
+        "élue": "elected",
+        "agent": "agent",
+        "association": "association",
+        "entreprise": "company",
+        "habitant": "inhabitant",
+        "habitante": "inhabitant",
+        "usager": "user",
+        "usagère": "user",
+        "personne": "person",
+    },
+    "RelationKind": {
+        "coopération": "cooperation",
+        "tension": "tension",
+        "financement": "funding",
+        "autorité": "authority",
+        "information": "information",
+        "service": "service",
+    },
+    "Phase": {
+        "immersion": "immersion",
+        "analyse": "analysis",
+        "prototypage": "prototyping",
+        "test": "testing",
+        "tests": "testing",
+        "transfert": "transfer",
+    },
+    "Role": {
+        "résident": "resident",
+        "résidente": "resident",
+        "agent": "agent",
+        "coordinateur": "coordinator",
+        "coordinatrice": "coordinator",
+        "invité": "guest",
+        "invitée": "guest",
+    },
+    "Visibility": {"publique": "public", "public": "public", "équipe": "team"},
+}

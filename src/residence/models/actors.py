@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from residence.models.common import Markdown, Model, Scale, Slug
-from residence.vocabulary import ActorKind, Circle, RelationKind, Sector
+from residence.models.words import ActorKind, Circle, RelationKind, Sector
 
 
 class Actor(Model):

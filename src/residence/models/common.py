@@ -24,6 +24,10 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _TIME_RE = re.compile(r"^(?:[01]?\d|2[0-3]):[0-5]\d$", re.ASCII)
+# How French people write a time: 9h45, 9h, 09 h 45, 9H45.
+_FRENCH_TIME_RE = re.compile(r"^([01]?\d|2[0-3]) ?[hH] ?([0-5]\d)?$", re.ASCII)
+# And a date: 16/01/2026, 16.01.2026 (day first).
+_FRENCH_DATE_RE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
 
 
 def shorten(value: Any, width: int = 40) -> str:
@@ -46,11 +50,15 @@ def _check_slug(value: str) -> str:
 def _parse_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
+    written = value
+    if isinstance(value, str) and (french := _FRENCH_DATE_RE.match(value.strip())):
+        day, month, year = french.groups()
+        value = f"{year}-{int(month):02d}-{int(day):02d}"
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
         raise PydanticCustomError(
             "date_format",
             "'{value}' is not a date: write it as YYYY-MM-DD, for example 2025-03-04",
-            {"value": shorten(value)},
+            {"value": shorten(written)},
         )
     try:
         return dt.date.fromisoformat(value.strip())
@@ -58,7 +66,7 @@ def _parse_date(value: Any) -> Any:
         raise PydanticCustomError(
             "date_impossible",
             "{value} is not a real date: {reason}",
-            {"value": value.strip(), "reason": _why_impossible(value.strip())},
+            {"value": str(written).strip(), "reason": _why_impossible(value.strip())},
         ) from None
 
 
@@ -84,6 +92,8 @@ def _why_impossible(value: str) -> str:
 
 def _check_time(value: str) -> str:
     value = value.strip()
+    if french := _FRENCH_TIME_RE.match(value):
+        value = f"{french.group(1)}:{french.group(2) or '00'}"
     if not _TIME_RE.match(value):
         raise PydanticCustomError(
             "time_format",
@@ -98,12 +108,30 @@ Slug = Annotated[
     str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
 ]
 Date = Annotated[
-    dt.date, BeforeValidator(_parse_date), WithJsonSchema({"type": "string", "format": "date"})
+    dt.date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\s*[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{4}\s*$"},
+            ]
+        }
+    ),
 ]
 Time = Annotated[
     str,
     AfterValidator(_check_time),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            # 09:30, 9:30 — or as French people write it: 9h30, 9h, 9 h 30.
+            "pattern": (
+                r"^\s*(([01]?[0-9]|2[0-3]):[0-5][0-9]"
+                r"|([01]?[0-9]|2[0-3]) ?[hH] ?([0-5][0-9])?)\s*$"
+            ),
+        }
+    ),
 ]
 Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 Text = str

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from residence.models.common import Date, Model, Slug
-from residence.vocabulary import Scope
+from residence.models.words import Scope
 
 
 class Consent(Model):

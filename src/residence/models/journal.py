@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from residence.models.common import Date, Markdown, Media, Model, Slug, Time
-from residence.vocabulary import EntryKind, Visibility
+from residence.models.words import EntryKind, Visibility
 
 
 class Quote(Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from residence.models.common import Markdown, Model, Slug
-from residence.vocabulary import Phase
+from residence.models.words import Phase
 
 
 class Method(Model):

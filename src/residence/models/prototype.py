@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from residence.models.common import Date, Markdown, Media, Model, Slug
-from residence.vocabulary import Decision, Stage
+from residence.models.words import Decision, Stage
 
 
 class TestSession(Model):

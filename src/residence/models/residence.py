@@ -6,7 +6,8 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from residence.models.common import Date, Markdown, Model, Slug
-from residence.vocabulary import Language, Programme, Role
+from residence.models.words import Role
+from residence.vocabulary import Language, Programme
 
 
 class Week(Model):

@@ -17,6 +17,7 @@ from residence.cli import app
 from residence.gate import select_edition
 from residence.i18n import translator
 from residence.load import load_residency
+from residence.models import Published
 from residence.models.actors import Actor, Relation
 from residence.models.residence import Residence
 from residence.models.residency import Residency
@@ -27,6 +28,7 @@ from residence.render.actormap import (
     SECTORS,
     MapLayout,
     fontwidths,
+    kumu_csv_names,
     label_variants,
     layout_actor_map,
     measure_fonts,
@@ -38,6 +40,7 @@ from residence.render.actormap import (
     to_kumu_csv,
 )
 from residence.render.actormap.measure_fonts import Measure
+from residence.render.actormap.svg import BAND_HEIGHT
 from residence.render.markdown import typography
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"
@@ -487,6 +490,121 @@ def test_kumu_csv_keeps_labels_unique_and_defuses_formulas() -> None:
     assert links[1]["Direction"] == "directed"
 
 
+# -- the team edition's band ------------------------------------------------------------
+
+BANDS = {"fr": "Document interne — ne pas diffuser", "en": "Internal document — do not distribute"}
+
+
+def editions(folder: Path, language: str) -> tuple[Published, Published]:
+    """Return the public and the team edition of a residency written in ``language``."""
+    config = folder / "residence.yaml"
+    text = config.read_text(encoding="utf-8").replace("language: fr\n", f"language: {language}\n")
+    config.write_text(text, encoding="utf-8")
+    residency, problems = load_residency(folder)
+    assert not [p for p in problems if p.severity == "error"], problems
+    assert residency.language == language
+    return select_edition(residency, "public"), select_edition(residency, "team")
+
+
+def view_box(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, width, height = (float(v) for v in (root.get("viewBox") or "").split())
+    return x, y, width, height
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_team_map_and_matrix_carry_the_band(minimal: Path, language: str) -> None:
+    public, team = editions(minimal, language)
+    band, t = BANDS[language], translator(language, "report")
+    for draw in (render_actor_map_svg, render_matrix_svg):
+        root = ET.fromstring(draw(team, t))
+        title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+        assert title is not None and (title.text or "").startswith(f"{band}. ")
+        assert desc is not None and (desc.text or "").startswith(f"{band}. ")
+        strip = root.find(f"{SVG}g[@class='edition-band']")
+        assert strip is not None and strip is root.find(f"{SVG}g")  # drawn first, read first
+        text, rect = strip.find(f"{SVG}text"), strip.find(f"{SVG}rect")
+        assert text is not None and "".join(text.itertext()) == band.upper()
+        assert text.get("font-size") == "13" and text.get("fill") == "#ffffff"  # ≥ 9 pt on A4
+        x, y, width, _ = view_box(root)
+        assert rect is not None and float(rect.get("y") or 0) == y  # across the top
+        assert float(rect.get("x") or 0) == x
+        assert float(rect.get("width") or 0) == pytest.approx(width, abs=0.1)
+        assert text_width(band.upper(), bold=True, spacing=1.5) < width - 24
+
+        plain = draw(public, t)
+        assert band not in plain and band.upper() not in plain and "edition-band" not in plain
+
+
+@pytest.mark.parametrize("draw", [render_actor_map_svg, render_matrix_svg])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_band_moves_nothing_and_overlaps_nothing(draw: object, language: str) -> None:
+    """The team drawing is the other one plus a strip above it: the same bytes otherwise."""
+    residency = make_residency(
+        [actor("a", "Mairie", influence=5, interest=2), actor("b", "Boulangerie")],
+        [relation("a", "b", "funding")],
+    )
+    t = translator(language, "report")
+    assert callable(draw)
+    plain = draw(residency, t)
+    residency.edition = "team"
+    marked = draw(residency, t)
+    band = re.search(r'<g class="edition-band">.*?</g>', marked)
+    assert band is not None and BANDS[language].upper() in band.group()
+    rest = marked.replace(band.group(), "")
+    box = re.compile(r'viewBox="[^"]*"|<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>')
+    assert box.sub("", rest) == box.sub("", plain)
+    _, old_top, _, old_height = view_box(ET.fromstring(plain))
+    _, top, _, height = view_box(ET.fromstring(marked))
+    assert top + BAND_HEIGHT < old_top  # the strip ends above where the drawing began
+    assert top + height == pytest.approx(old_top + old_height)  # the bottom did not move
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_team_graphml_carries_the_band(minimal: Path, language: str) -> None:
+    public, team = editions(minimal, language)
+    band = BANDS[language]
+    text = to_graphml(team)
+    assert text.splitlines()[1] == f"<!-- {band} -->"  # the first line after the declaration
+    root = ET.fromstring(text)
+    key = root.find(f"{GRAPHML}key[@id='notice']")
+    assert key is not None and (key.get("for"), key.get("attr.name")) == ("graph", "notice")
+    notice = root.find(f"{GRAPHML}graph/{GRAPHML}data[@key='notice']")
+    assert notice is not None and notice.text == band
+    plain = to_graphml(public)
+    assert band not in plain and "notice" not in plain and "<!--" not in plain
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_team_kumu_sheets_carry_the_band_in_their_names(minimal: Path, language: str) -> None:
+    public, team = editions(minimal, language)
+    slug = {"fr": "document-interne-ne-pas-diffuser", "en": "internal-document-do-not-distribute"}
+    assert kumu_csv_names(team) == (
+        f"actors-elements-{slug[language]}.csv",
+        f"actors-connections-{slug[language]}.csv",
+    )
+    assert kumu_csv_names(public) == ("actors-elements.csv", "actors-connections.csv")
+    for sheets in (to_kumu_csv(team), to_kumu_csv(public)):  # Kumu reads the same columns
+        assert sheets[0].startswith("Label,") and sheets[1].startswith("From,")
+
+
+def test_map_command_team_edition_marks_every_file(tmp_path: Path) -> None:
+    result = run(EXAMPLE, "--edition", "team", "--out", tmp_path / "team")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    band = BANDS["fr"]
+    names = sorted(p.name for p in (tmp_path / "team").iterdir())
+    csvs = [n for n in names if n.endswith(".csv")]
+    assert csvs == [
+        f"actors-{s}-document-interne-ne-pas-diffuser.csv" for s in ("connections", "elements")
+    ]
+    for name in set(names) - set(csvs):
+        assert band in (tmp_path / "team" / name).read_text(encoding="utf-8"), name
+    result = run(EXAMPLE, "--out", tmp_path / "public")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    for path in (tmp_path / "public").iterdir():
+        assert "interne" not in path.name
+        assert band not in path.read_text(encoding="utf-8"), path.name
+
+
 # -- the command -------------------------------------------------------------------------
 
 
@@ -513,10 +631,11 @@ def test_map_command_team_edition_shows_real_names(tmp_path: Path) -> None:
     result = run(EXAMPLE, "--edition", "team", "--to", "csv", "--out", tmp_path)
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "actors-connections.csv",
-        "actors-elements.csv",
+        "actors-connections-document-interne-ne-pas-diffuser.csv",
+        "actors-elements-document-interne-ne-pas-diffuser.csv",
     ]
-    assert "Vermeersch" in (tmp_path / "actors-elements.csv").read_text(encoding="utf-8")
+    elements = tmp_path / "actors-elements-document-interne-ne-pas-diffuser.csv"
+    assert "Vermeersch" in elements.read_text(encoding="utf-8")
     assert "TEAM EDITION" in result.stderr  # type: ignore[attr-defined]
 
 

@@ -15,8 +15,10 @@ from typer.testing import CliRunner  # noqa: TID251
 
 from residence.cli import app
 from residence.gate import select_edition
+from residence.i18n import translator
 from residence.load import load_residency
 from residence.models import Residency
+from residence.render.band import BAND, band_text
 from residence.render.methods import (
     method_sheets,
     render_methods,
@@ -143,6 +145,35 @@ def test_method_sheet_markdown_is_clean_for_a_wiki(minimal: Path) -> None:
     assert "- **Durée\u00a0:** 5 min" in text
     assert "| **Licence** | [Creative Commons" in text
     assert "(CC-BY-SA-4.0)" in text
+
+
+BANDS = {"fr": "Document interne — ne pas diffuser", "en": "Internal document — do not distribute"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_team_method_sheets_carry_the_band_in_every_format(minimal: Path, language: str) -> None:
+    config = minimal / "residence.yaml"
+    text = config.read_text(encoding="utf-8").replace("language: fr\n", f"language: {language}\n")
+    config.write_text(text, encoding="utf-8")
+    band = BANDS[language]
+    (team,) = method_sheets(_published(minimal, "team"))
+    assert team.band == band
+    markdown = render_sheet_markdown(team)
+    assert markdown.startswith(f"> **{band}**\n\n# ")  # the first line says it
+    assert f'<p class="band">{band}</p>' in render_sheet_html(team)
+    (public,) = method_sheets(_published(minimal))
+    assert public.band == ""
+    for page in (render_sheet_markdown(public), render_sheet_html(public)):
+        assert band not in page and 'class="band"' not in page
+    assert render_sheet_markdown(public).startswith("# ")
+
+
+def test_the_band_reads_the_same_in_the_report_and_the_sheets() -> None:
+    """One band, whichever catalogue a template translates it with."""
+    for language, band in BANDS.items():
+        assert band_text(language) == band
+        for domain in ("report", "methods"):
+            assert translator(language, domain).gettext(BAND) == band
 
 
 def test_method_sheet_markdown_escapes_what_would_become_markup(minimal: Path) -> None:

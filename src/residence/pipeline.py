@@ -337,6 +337,7 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
     from residence.gate import select_edition
     from residence.i18n import translator
     from residence.render.actormap import (
+        kumu_csv_names,
         render_actor_map_svg,
         render_matrix_svg,
         to_graphml,
@@ -357,8 +358,9 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
         files["actor-map.graphml"] = to_graphml(published)
     if "csv" in formats:
         elements, connections = to_kumu_csv(published, t)
-        files["actors-elements.csv"] = elements
-        files["actors-connections.csv"] = connections
+        elements_name, connections_name = kumu_csv_names(published)  # a team's carry the band
+        files[elements_name] = elements
+        files[connections_name] = connections
     with _os_errors(f"cannot write into '{dest}'"):
         for name, text in files.items():
             write_atomic(dest / name, text)

@@ -30,6 +30,7 @@ from residence.errors import Problem
 from residence.i18n import Translator, translator
 from residence.models import Entry, Method, Published
 from residence.render.anchors import entry_anchors
+from residence.render.band import edition_band
 from residence.render.charts import phase_labels
 from residence.render.markdown import render_markdown, to_plain_text, typography
 from residence.render.uses import citations, more_entries
@@ -142,7 +143,7 @@ def method_sheets(published: Published) -> list[MethodSheet]:
     phases = phase_labels(t)
     team = [m.name for m in res.team if m.role == "resident"] or [m.name for m in res.team]
     year = str(res.weeks[-1].end.year) if res.weeks else ""
-    band = t.gettext("Internal document — do not distribute") if published.edition == "team" else ""
+    band = edition_band(published)
     in_report = published.entries  # the gate left out what the edition must not show
     anchors = {id(e): a for e, a in zip(in_report, entry_anchors(in_report), strict=True)}
     entries = sorted(in_report, key=lambda e: (e.date, e.time or "", e.title))
@@ -275,10 +276,15 @@ def render_booklet_html(sheets: list[MethodSheet], published: Published) -> str:
 
 
 def render_sheet_markdown(sheet: MethodSheet) -> str:
-    """Return one method sheet as Markdown, ready to paste into a wiki."""
+    """Return one method sheet as Markdown, ready to paste into a wiki.
+
+    A team edition's sheet opens with the band, as a quote in bold, before the title.
+    """
     env = _environment(False)
     env.globals.update(_globals(sheet.lang))
     text = env.get_template("sheet.md.j2").render(sheet=sheet)
+    if sheet.band:
+        text = f"> **{_md_escape(sheet.band)}**\n\n{text.lstrip()}"
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

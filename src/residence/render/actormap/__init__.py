@@ -9,10 +9,10 @@ The parts: ``vocabulary`` (sectors, circles, relation kinds and their labels), `
 (text widths and label wrapping, from the widths ``measure_fonts`` measured into
 ``fontwidths``), ``layout`` (where each actor goes), ``svg`` (the map drawn, its legend),
 ``matrix`` (the influence/interest matrix and the table of stakes), ``exports`` (GraphML,
-CSV for Kumu).
+CSV for Kumu). A team edition's outputs carry the band of ``residence.render.band``.
 """
 
-from residence.render.actormap.exports import to_graphml, to_kumu_csv
+from residence.render.actormap.exports import kumu_csv_names, to_graphml, to_kumu_csv
 from residence.render.actormap.layout import MapLayout, layout_actor_map
 from residence.render.actormap.matrix import render_matrix_svg, stakes_table
 from residence.render.actormap.metrics import A4_WIDTH_UNITS, FONT_SIZE, label_variants, text_width
@@ -26,6 +26,7 @@ __all__ = [
     "RELATION_NAMES",
     "SECTORS",
     "MapLayout",
+    "kumu_csv_names",
     "label_variants",
     "layout_actor_map",
     "render_actor_map_svg",

@@ -18,6 +18,7 @@ from residence.render.actormap.vocabulary import (
     SECTOR_NAMES,
     known_relations,
 )
+from residence.render.band import edition_band, marked_name
 from residence.render.markdown import to_plain_text
 
 _GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -28,8 +29,10 @@ def to_graphml(residency: Published) -> str:
 
     Node attributes: label and name (the actor's name), kind, sector, circle, influence,
     interest (integers, left out when not given), stakes (joined with " | ") and
-    description (plain text). Edge attributes: kind and note. Directed, from → to.
+    description (plain text). Edge attributes: kind and note. Directed, from → to. A team
+    edition says so twice: in a comment before the root and in the graph's ``notice``.
     """
+    band = edition_band(residency)
     ET.register_namespace("", _GRAPHML_NS)
     root = ET.Element(f"{{{_GRAPHML_NS}}}graphml")
     keys = [
@@ -45,6 +48,8 @@ def to_graphml(residency: Published) -> str:
         ("relation", "edge", "string"),
         ("note", "edge", "string"),
     ]
+    if band:
+        keys.insert(0, ("notice", "graph", "string"))
     for key, domain, kind in keys:
         attr_name = "kind" if key == "relation" else key
         ET.SubElement(
@@ -62,6 +67,7 @@ def to_graphml(residency: Published) -> str:
         element = ET.SubElement(parent, f"{{{_GRAPHML_NS}}}data", {"key": key})
         element.text = strip_invalid_xml(str(value))
 
+    data(graph, "notice", band)
     for actor in residency.actors:
         node = ET.SubElement(graph, f"{{{_GRAPHML_NS}}}node", {"id": actor.id})
         data(node, "label", actor.name)
@@ -82,7 +88,9 @@ def to_graphml(residency: Published) -> str:
         data(edge, "relation", relation.kind)
         data(edge, "note", relation.note)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    comment = f"<!-- {strip_invalid_xml(band).replace('--', '- -')} -->\n" if band else ""
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{comment}{body}\n'
 
 
 def _cell(value: object) -> str:
@@ -99,6 +107,21 @@ def _csv(rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow([_cell(value) for value in row])
     return buffer.getvalue()
+
+
+#: The two sheets of :func:`to_kumu_csv`, as ``residence map`` names them in a public edition.
+KUMU_FILES = ("actors-elements.csv", "actors-connections.csv")
+
+
+def kumu_csv_names(residency: Published) -> tuple[str, str]:
+    """Return the file names of the two Kumu sheets: a team edition's carry the band.
+
+    CSV holds no comment that Kumu would pass over, and a row or a column more would be
+    imported as data, so the name says it: ``actors-elements-document-interne-ne-pas-
+    diffuser.csv`` in a French team edition.
+    """
+    elements, connections = KUMU_FILES
+    return marked_name(elements, residency), marked_name(connections, residency)
 
 
 def to_kumu_csv(residency: Published, t: Translator | None = None) -> tuple[str, str]:

@@ -8,13 +8,16 @@ from residence.models import Published
 from residence.models.actors import Actor
 from residence.render.actormap.metrics import FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, wrap_to
 from residence.render.actormap.svg import (
+    BAND_HEIGHT,
     GREY,
     LINK,
     accent_colour,
+    band_svg,
     num,
     safe_id,
     shape_svg,
     text_svg,
+    with_band,
     xml_text,
 )
 from residence.render.actormap.vocabulary import (
@@ -25,6 +28,7 @@ from residence.render.actormap.vocabulary import (
     SECTORS,
     actor_shape,
 )
+from residence.render.band import edition_band
 from residence.render.markdown import typography
 
 _CELL = 124.0  # width of a matrix cell
@@ -132,16 +136,22 @@ def render_matrix_svg(
         lines = wrap_to(f"{heading} {names}", right - 10, FONT_SIZE)
         out.append(text_svg(0, bottom + 16, lines, anchor="start"))
         bottom += 16 + LINE_HEIGHT * len(lines)
+    top = -10.0
+    band = edition_band(residency, lang)
+    if band:  # a strip above the grid and the influence axis
+        top -= BAND_HEIGHT + 10
+        out.insert(0, band_svg(band, -10, top, right + 20))
     title = typography(t.gettext("Influence and interest of the actors"), lang)
     if residency.residence is not None:
         title += " — " + typography(residency.residence.title, lang)
+    title, summary = with_band(band, title, _matrix_summary(cells, unplaced, t))
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="-10 -10 {num(right + 20)} {num(bottom + 20)}" role="img" '
+        f'viewBox="-10 {num(top)} {num(right + 20)} {num(bottom + 10 - top)}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="actor-matrix" '
         f'font-family="{FONT_FAMILY}" font-size="{num(FONT_SIZE)}">'
         f'<title id="{prefix}-title">{xml_text(title)}</title>'
-        f'<desc id="{prefix}-desc">{xml_text(_matrix_summary(cells, unplaced, t))}</desc>'
+        f'<desc id="{prefix}-desc">{xml_text(summary)}</desc>'
         "<defs>"
         f'<marker id="{prefix}-arrow" viewBox="0 0 10 8" refX="1" refY="4" '
         'markerWidth="9" markerHeight="7.2" markerUnits="userSpaceOnUse" orient="auto">'

@@ -31,6 +31,7 @@ from residence.render.actormap.vocabulary import (
     actor_shape,
     known_relations,
 )
+from residence.render.band import edition_band
 from residence.render.markdown import typography
 
 DEFAULT_ACCENT = "#b5452b"
@@ -207,6 +208,38 @@ def text_svg(
     return f"<text {' '.join(attrs)}{extra}>{body}</text>"
 
 
+BAND_HEIGHT = 26.0  # the team edition's band drawn across the top of a map or matrix
+
+
+def band_svg(band: str, left: float, top: float, width: float) -> str:
+    """Return the team edition's band drawn as a dark strip from (left, top), ``width`` wide.
+
+    White capitals on ink, as in the report; the caller makes room for it (``BAND_HEIGHT``).
+    Its class is not ``band``: the report inlines the map, and its style sheets hide ``.band``.
+    """
+    label = band.upper()
+    return (
+        f'<g class="edition-band"><rect x="{num(left)}" y="{num(top)}" width="{num(width)}" '
+        f'height="{num(BAND_HEIGHT)}" rx="3" fill="{INK}"/>'
+        + text_svg(
+            left + width / 2,
+            top + BAND_HEIGHT / 2 + FONT_SIZE * 0.35,
+            [label],
+            weight="600",
+            fill="#ffffff",
+            spacing=1.5,
+        )
+        + "</g>"
+    )
+
+
+def with_band(band: str, title: str, summary: str) -> tuple[str, str]:
+    """Return the ``<title>`` and ``<desc>`` of a drawing, led by the band if there is one."""
+    if not band:
+        return title, summary
+    return f"{band}. {title}", f"{band}. {summary}"
+
+
 def _summary(residency: Published, t: Translator) -> str:
     """Return the text alternative of the map: how many actors per ring and sector."""
     lang = t.language
@@ -345,16 +378,22 @@ def render_actor_map_svg(
     out.append(legend)
     bottom += legend_height + 12
 
+    band = edition_band(residency, lang)
+    if band:  # a strip above the rings, clear of every label
+        top -= BAND_HEIGHT + 12
+        out.insert(0, band_svg(band, left, top, right - left))  # read first
+
     title = typography(t.gettext("Actor map"), lang)
     if residency.residence is not None:
         title += " — " + typography(residency.residence.title, lang)
+    title, summary = with_band(band, title, _summary(residency, t))
     head = (
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="{num(left)} {num(top)} {num(right - left)} {num(bottom - top)}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" class="actor-map" '
         f'font-family="{FONT_FAMILY}" font-size="{num(FONT_SIZE)}">'
         f'<title id="{prefix}-title">{xml_text(title)}</title>'
-        f'<desc id="{prefix}-desc">{xml_text(_summary(residency, t))}</desc>'
+        f'<desc id="{prefix}-desc">{xml_text(summary)}</desc>'
         "<defs>"
         f'<marker id="{prefix}-arrow" viewBox="0 0 10 8" refX="0.5" refY="4" '
         f'markerWidth="{num(_ARROW)}" markerHeight="{num(_ARROW * 0.8)}" '

@@ -101,8 +101,8 @@ def test_pipeline_map_writes_the_files_in_order_and_says_what_to_mention(
     assert [p.name for p in drawn.written] == [
         "actor-map.svg",
         "actor-matrix.svg",
-        "actors-elements.csv",
-        "actors-connections.csv",
+        "actors-elements-document-interne-ne-pas-diffuser.csv",
+        "actors-connections-document-interne-ne-pas-diffuser.csv",
     ]
     assert all(p.is_file() for p in drawn.written)
     assert drawn.notices == pipeline.Notices([], 0, True)

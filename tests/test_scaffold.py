@@ -8,6 +8,7 @@ import errno
 import itertools
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,9 +96,13 @@ def test_scaffold_fresh_residency_has_no_problem(fresh: Path) -> None:
 
 
 def test_scaffold_cli_check_reports_no_problem(fresh: Path) -> None:
-    result = CliRunner().invoke(app, ["check", "--strict", str(fresh)])
+    result = CliRunner().invoke(app, ["check", str(fresh)])
     assert result.exit_code == 0, result.stderr
     assert "No problem in 7 files." in result.stderr
+    # --strict is for a residency ready to publish: the starter text must be replaced.
+    strict = CliRunner().invoke(app, ["check", "--strict", str(fresh)])
+    assert strict.exit_code == 1
+    assert "REUSE.toml:10:" in strict.stderr and "replace it with your own" in strict.stderr
 
 
 def test_scaffold_loader_reads_every_file(fresh: Path) -> None:
@@ -632,3 +637,80 @@ def test_fields_catalogue_keeps_placeholders_and_allowed_values() -> None:
                 word = re.compile(rf"(?<![\w-]){re.escape(value)}(?![\w-])")
                 if word.search(doc.description):
                     assert word.search(catalogue[doc.description]), (doc.key, value)
+
+
+# -- what a residency is: its site, its commissioner, its weeks (issue 19) ------------------
+
+
+def test_new_takes_the_site_the_commissioner_and_each_week(tmp_path: Path) -> None:
+    folder = tmp_path / "urgences"
+    result = CliRunner().invoke(
+        app,
+        [
+            "new", str(folder), "--title", "Les urgences", "--site", "Hôpital Nord",
+            "--commissioner", "Conseil départemental du Cher",
+            "--week", "2026-01-12", "--week", "09/02/2026", "--week", "2026-03-16",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    residency, problems = load_residency(folder)
+    assert not [p for p in problems if p.severity == "error"]
+    res = residency.residence
+    assert res is not None
+    assert (res.site, res.host) == ("Hôpital Nord", "Conseil départemental du Cher")
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in res.weeks] == [
+        ("2026-01-12", "2026-01-16"),
+        ("2026-02-09", "2026-02-13"),
+        ("2026-03-16", "2026-03-20"),
+    ]
+    codes = [p.code for p in scaffold.placeholder_problems(folder)]
+    assert "placeholder" in codes  # the example team and the question are still to replace
+    lines = {(p.path, p.line) for p in scaffold.placeholder_problems(folder)}
+    text = (folder / "residence.yaml").read_text(encoding="utf-8").splitlines()
+    assert not [n for path, n in lines if path == "residence.yaml" and "host:" in text[n - 1]]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "said"),
+    [
+        (["2026-01-12", "2026-01-14"], "starts before the week of 2026-01-12 ends"),
+        (["2026-02-09", "2026-01-12"], "starts before the week of 2026-02-09 ends"),
+        (["12 janvier"], "is not a date"),
+    ],
+)
+def test_new_refuses_weeks_out_of_order(tmp_path: Path, weeks: list[str], said: str) -> None:
+    args = ["new", str(tmp_path / "r"), "--title", "T"]
+    for week in weeks:
+        args += ["--week", week]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert said in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_new_without_a_terminal_leaves_marked_text_that_strict_check_finds(fresh: Path) -> None:
+    mark = "À remplacer" if language_of(fresh) == "fr" else "To replace"
+    example = "Exemple" if language_of(fresh) == "fr" else "Example"
+    residence_yaml = (fresh / "residence.yaml").read_text(encoding="utf-8")
+    assert f'host: "{mark}' in residence_yaml and f'site: "{mark}' in residence_yaml
+    found = scaffold.placeholder_problems(fresh)
+    where = {(p.path, p.line) for p in found}
+    assert ("REUSE.toml", 10) in where  # the example team holds the rights
+    for path, line in where:
+        text = (fresh / path).read_text(encoding="utf-8").splitlines()[line - 1]
+        assert mark in text or example in text
+    assert all(p.severity == "warning" and p.code == "placeholder" for p in found)
+
+
+def test_placeholders_go_once_the_team_replaced_them(fresh: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    shutil.copytree(fresh, folder)
+    mark = "À remplacer" if language_of(fresh) == "fr" else "To replace"
+    example = "Exemple" if language_of(fresh) == "fr" else "Example"
+    for path in [*folder.rglob("*.yaml"), folder / "REUSE.toml"]:
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(rf"{mark}[^\n\"]*", "Notre texte", text)
+        text = text.replace(f"Alex {example}", "Claire Dumas")
+        text = text.replace(f"Sam {example}", "Malik Ferhat")
+        path.write_text(text, encoding="utf-8")
+    assert scaffold.placeholder_problems(folder) == []

@@ -182,13 +182,15 @@ class CheckReport:
 
 
 def check(folder: Path, *, strict: bool = False) -> CheckReport:
-    """Check a residency folder; with ``strict``, warnings become errors."""
+    """Check a residency folder; with ``strict``, warnings become errors, and the starter
+    text `residence new` left to replace (the example team, "À remplacer…") is one too."""
     from residence.check import strict as make_strict
+    from residence.scaffold import placeholder_problems
 
     residency_folder(folder)
     residency, problems = load_checked(folder)
     if strict:
-        problems = make_strict(problems)
+        problems = make_strict(sort_problems([*problems, *placeholder_problems(folder)]))
     return CheckReport(problems, len(residency.files))
 
 

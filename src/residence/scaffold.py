@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import random
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
@@ -22,9 +23,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from residence.docgen import all_models, field_doc, model_doc
-from residence.errors import ResidenceError
+from residence.errors import Problem, ResidenceError
 from residence.fsutil import write_atomic
 from residence.i18n import translator
+from residence.layout import YAML_SUFFIXES, source_files
 from residence.load import NON_PRINTABLE
 from residence.resources import templates_dir
 from residence.schema import SCHEMA_FILES, build_schemas
@@ -164,13 +166,18 @@ def next_monday(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def plan_weeks(start: dt.date, count: int, language: str) -> list[_Week]:
-    """Return ``count`` weeks of five days, WEEK_SPACING weeks apart, each with a focus."""
+def plan_weeks(
+    start: dt.date, count: int, language: str, starts: Sequence[dt.date] = ()
+) -> list[_Week]:
+    """Return ``count`` weeks of five days, WEEK_SPACING weeks apart, each with a focus;
+    or, when ``starts`` is given, one week beginning on each of those days."""
     tr = translator(language, "add")
     first, middle, last, single = (tr.gettext(focus) for focus in _FOCUS)
     weeks = []
+    if starts:
+        count = len(starts)
     for i in range(count):
-        begin = start + dt.timedelta(weeks=WEEK_SPACING * i)
+        begin = starts[i] if starts else start + dt.timedelta(weeks=WEEK_SPACING * i)
         if count == 1:
             focus = single
         else:
@@ -204,11 +211,19 @@ def schema_comment(rel: str, kind: str) -> str:
 
 
 def render_files(
-    *, title: str, start: dt.date, weeks: int, language: str, programme: str
+    *,
+    title: str,
+    start: dt.date,
+    weeks: int,
+    language: str,
+    programme: str,
+    site: str | None = None,
+    host: str | None = None,
+    week_starts: Sequence[dt.date] = (),
 ) -> dict[str, bytes]:
     """Return {relative path: content} of a starter residency, in the order to write."""
     names = _NAMES[language]
-    planned = plan_weeks(start, weeks, language)
+    planned = plan_weeks(start, weeks, language, week_starts)
     week1 = planned[0]
     last = planned[-1]
 
@@ -232,6 +247,8 @@ def render_files(
     }
     context: dict[str, Any] = {
         "title": title,
+        "site": site,
+        "host": host,
         "id": residency_id(title),
         "programme": programme,
         "language": language,
@@ -260,6 +277,72 @@ def render_files(
     licence = templates_dir() / "licenses" / f"{LICENSE}.txt"
     files[f"LICENSES/{LICENSE}.txt"] = licence.read_bytes()
     return files
+
+
+def _clean_field(value: str | None, option: str) -> str | None:
+    """Return a field given on the command line on one line (None when not given)."""
+    if value is None:
+        return None
+    clean = " ".join(value.split())
+    if not clean:
+        return None
+    if NON_PRINTABLE.search(clean):
+        raise ResidenceError(f"{option} holds a character that cannot be printed", usage=True)
+    return clean
+
+
+def _check_week_starts(starts: Sequence[dt.date]) -> None:
+    """Refuse weeks given out of order, or overlapping (each lasts DAYS_ON_SITE days)."""
+    if len(starts) > MAX_WEEKS:
+        raise ResidenceError(f"at most {MAX_WEEKS} weeks (--week)", usage=True)
+    for before, after in itertools.pairwise(starts):
+        if after <= before + dt.timedelta(days=DAYS_ON_SITE - 1):
+            raise ResidenceError(
+                f"--week {after.isoformat()} starts before the week of {before.isoformat()} "
+                f"ends: give the weeks in order, each at least {DAYS_ON_SITE} days after the "
+                "one before",
+                usage=True,
+            )
+
+
+#: What the starter files hold until the team replaces it (check --strict refuses them).
+PLACEHOLDER_MARKS = ("À remplacer", "To replace")
+
+
+def placeholder_problems(root: Path) -> list[Problem]:
+    """Return a warning for each line of the starter files the team has not replaced yet:
+    a text starting with "À remplacer"/"To replace", or the example members' names (in the
+    YAML files and REUSE.toml). ``residence check --strict`` fails on them."""
+    examples = [name for names in _NAMES.values() for name in names.team]
+    found: list[Problem] = []
+    candidates = [*source_files(root)]
+    for rel in candidates:
+        if not rel.endswith((*YAML_SUFFIXES, ".toml")) or rel.startswith(("media/", "LICENSES/")):
+            continue
+        try:
+            lines = (root / rel).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            mark = next((m for m in PLACEHOLDER_MARKS if m in line), None)
+            name = next((n for n in examples if n in line), None)
+            if mark is None and name is None:
+                continue
+            column = line.index(mark or name or "") + 1
+            what = f"'{name}' is an example name" if name else "this is the starter text"
+            found.append(
+                Problem(
+                    rel,
+                    number,
+                    column,
+                    "warning",
+                    "placeholder",
+                    f"{what}: replace it with your own (residence new wrote it)",
+                )
+            )
+    return found
 
 
 def _refuse_folder(folder: Path) -> None:
@@ -296,6 +379,9 @@ def create_residency(
     language: str = "fr",
     programme: str = "territoires-en-residences",
     today: dt.date | None = None,
+    site: str | None = None,
+    host: str | None = None,
+    week_starts: Sequence[dt.date] = (),
 ) -> list[Path]:
     """Create a starter residency in ``folder`` and return the files written.
 
@@ -303,8 +389,13 @@ def create_residency(
     is written. Week 1 starts on ``start`` (default: the Monday after ``today``); the other
     weeks follow every WEEK_SPACING weeks. Every file is new (never an overwrite), written
     atomically; if one write fails, the files and folders already created are removed.
+    ``site`` and ``host`` fill those fields (else a marked placeholder stays to replace);
+    ``week_starts`` gives each week's first day (else ``weeks`` weeks from ``start``).
     """
     title = clean_title(title)
+    site = _clean_field(site, "--site")
+    host = _clean_field(host, "--host")
+    _check_week_starts(week_starts)
     if language not in LANGUAGES:
         raise ResidenceError(f"unknown language '{language}': choose fr or en", usage=True)
     if programme not in PROGRAMMES:
@@ -317,7 +408,14 @@ def create_residency(
     _refuse_folder(folder)
     first = start or next_monday(today or dt.date.today())
     files = render_files(
-        title=title, start=first, weeks=weeks, language=language, programme=programme
+        title=title,
+        start=first,
+        weeks=weeks,
+        language=language,
+        programme=programme,
+        site=site,
+        host=host,
+        week_starts=week_starts,
     )
     return _write_all(folder, files)
 

@@ -42,21 +42,51 @@ def new(
     programme: Annotated[
         Programme, typer.Option("--programme", help="The programme.")
     ] = TERRITOIRES,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            "--site",
+            help="The place of immersion: a high school, a hospital, a one-stop office…",
+            show_default=False,
+        ),
+    ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            "--commissioner",
+            help='The public body that commissions the residency, e.g. "Conseil '
+            'départemental du Cher".',
+            show_default=False,
+        ),
+    ] = None,
+    week: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--week",
+            help="First day of a week on site, once per week in order "
+            "(--week 2026-01-12 --week 09/02/2026 …); replaces --start and --weeks.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Create a residency folder with commented starter files, schemas and licences.
 
-    The folder must not exist, or be empty: nothing already there is ever touched.
+    The folder must not exist, or be empty: nothing already there is ever touched. What a
+    residency is (its site, the body that commissions it, its weeks) is asked on a
+    terminal when not given; elsewhere the starter files keep a marked text to replace,
+    which ``residence check --strict`` refuses until it is replaced.
     """
+    from residence.add import is_interactive
     from residence.scaffold import create_residency
 
-    first_day = None
-    if start is not None:
-        try:
-            first_day = dt.date.fromisoformat(start)
-        except ValueError:
-            raise pipeline.usage_error(
-                f"--start '{start}' is not a date: write it as YYYY-MM-DD"
-            ) from None
+    first_day = _day("--start", start) if start is not None else None
+    week_starts = [_day("--week", w) for w in week or []]
+    if is_interactive():
+        site = site or _ask("Site of the immersion (a high school, a hospital…)")
+        host = host or _ask("Public body that commissions the residency")
+        if not week_starts and start is None:
+            week_starts = _ask_weeks(weeks)
     written = create_residency(
         folder,
         title=title,
@@ -64,9 +94,58 @@ def new(
         weeks=weeks,
         language=language.value,
         programme=programme.value,
+        site=site,
+        host=host,
+        week_starts=week_starts,
     )
     output.say(f"Created {folder} ({output.plural(len(written), 'file')}).")
     output.say(f"Next: edit {folder / 'residence.yaml'}, then run: residence check {folder}")
+
+
+def _parse_day(value: str) -> dt.date | None:
+    """Return a day written YYYY-MM-DD or day first (16/01/2026), or None."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from residence.models.common import Date
+
+    try:
+        day: dt.date = TypeAdapter(Date).validate_python(value)
+    except ValidationError:
+        return None
+    return day
+
+
+def _day(option: str, value: str) -> dt.date:
+    """Return a day given on the command line, or raise a usage error."""
+    day = _parse_day(value)
+    if day is None:
+        raise pipeline.usage_error(
+            f"{option} '{value}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"
+        )
+    return day
+
+
+def _ask(question: str) -> str | None:
+    """Ask one question on the terminal; an empty answer leaves the text to replace."""
+    answer: str = typer.prompt(f"{question} (Enter: later)", default="", show_default=False)
+    return answer.strip() or None
+
+
+def _ask_weeks(count: int) -> list[dt.date]:
+    """Ask the first day of each week on site; an empty first answer plans them later."""
+    days: list[dt.date] = []
+    number = 1
+    while number <= count:
+        answer = _ask(f"First day of week {number}, YYYY-MM-DD or DD/MM/YYYY")
+        if answer is None:
+            return days if number > 1 else []
+        day = _parse_day(answer)
+        if day is None:
+            output.say(f"'{answer}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
+            continue
+        days.append(day)
+        number += 1
+    return days
 
 
 # -- add ---------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ def map_(
     civil society, users) with the relations and a legend, and OUT/actor-matrix.svg, the
     actors by influence and interest. graphml: OUT/actor-map.graphml, for Gephi, yEd or
     Cytoscape. csv: OUT/actors-elements.csv and OUT/actors-connections.csv, for Kumu.
-    Refuses a residency that has errors (exit 1) and writes nothing then.
+    Every file of a team edition says "Document interne — ne pas diffuser" (the CSV files
+    in their names). Refuses a residency that has errors (exit 1) and writes nothing then.
     """
     done = pipeline.actor_map(folder, to, edition=edition.value, out=out)
     output.print_notices(done.notices, "map", folder)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from residence.errors import Problem
 from residence.i18n import Translator
 from residence.models import Published
+from residence.render.band import band_text
 from residence.render.context.builder import Builder, licence_of
 from residence.render.context.closing import build_credits, build_next
 from residence.render.context.colours import accent_palette
@@ -115,7 +116,7 @@ def build(b: Builder, stylesheets: list[str]) -> ReportContext:
         lang=b.lang,
         edition="public" if b.public else "team",
         team_edition=not b.public,
-        band=b.gettext("Internal document — do not distribute") if not b.public else "",
+        band=band_text(b.lang) if not b.public else "",
         title=b.typo(b.res.title),
         description=first[:300],
         keywords=", ".join(b.res.keywords),

@@ -590,7 +590,7 @@ def test_add_note_editor_fills_the_template(minimal: Path, tmp_path: Path) -> No
 def test_add_note_editor_invalid_draft_is_kept_then_finished(minimal: Path, tmp_path: Path) -> None:
     code = (
         "text = text.replace('title: \\n', 'title: Brouillon\\n')\n"
-        "text = text.replace('kind: \\n', 'kind: entretien\\n')\n"
+        "text = text.replace('kind: \\n', 'kind: interviw\\n')\n"
         "text = text.rstrip() + '\\n  Un texte précieux.\\n'\n"
         "path.write_text(text, encoding='utf-8')"
     )
@@ -610,13 +610,13 @@ def test_add_note_editor_invalid_draft_is_kept_then_finished(minimal: Path, tmp_
     assert len(drafts) == 1
     draft = drafts[0]
     assert f"Your draft is kept in {draft}" in result.stderr
-    assert ".residence/drafts/" in result.stderr and "'entretien'" in result.stderr
+    assert ".residence/drafts/" in result.stderr and "'interviw'" in result.stderr
     assert ":" in result.stderr.split("error:")[0]  # path:line:column of the draft
     assert "Un texte précieux." in draft.read_text(encoding="utf-8")
     assert snapshot(minimal) == before
     # Fixed by hand later, then finished without the editor.
     draft.write_text(
-        draft.read_text(encoding="utf-8").replace("kind: entretien", "kind: interview"),
+        draft.read_text(encoding="utf-8").replace("kind: interviw", "kind: interview"),
         encoding="utf-8",
     )
     result = run("add", "note", minimal, "--draft", draft, "--no-edit")

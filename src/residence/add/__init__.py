@@ -7,14 +7,16 @@ prototype's file: the new item is inserted as text at the end of its list, so ev
 team wrote (comments, blank lines, key order, quotes) stays as it was; the result is then
 read back to prove it holds the old items plus the new one. Before anything is written, the
 new item is checked in the context of the whole residency with ``load_residency`` and
-``check_residency``, exactly as ``residence check`` would. Nothing here prints or asks: the
-CLI runs the editor and talks to the user.
+``check_residency``, exactly as ``residence check`` would. Files are written under the
+residency's lock, so that two adds at the same moment never lose one. Nothing here prints
+or asks: the CLI runs the editor and talks to the user.
 
 - ``kinds``: what can be added, where each kind goes, the residency it joins (``Context``);
 - ``values``: the item made from command-line values, its id, their problems;
 - ``templates``: what the editor shows, and what is kept of a draft;
 - ``drafts``: drafts in ``.residence/drafts/``, the plan made from one, the editor to run;
-- ``plans``: the checked new text of a file (``Plan``), and writing it.
+- ``plans``: the checked new text of a file (``Plan``);
+- ``writing``: writing a plan under the residency's lock, never over a change made meanwhile.
 
 The YAML text itself (quoting, insertion into a list) is ``residence.yamltext``.
 """
@@ -31,7 +33,7 @@ from residence.add.drafts import (
     start_draft,
 )
 from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, load_context
-from residence.add.plans import Plan, plan_from_data, write_plan
+from residence.add.plans import Plan, plan_from_data
 from residence.add.templates import clean_draft, indent_text_block, render_template
 from residence.add.values import (
     build_item,
@@ -45,6 +47,7 @@ from residence.add.values import (
     suggest,
     taken_ids,
 )
+from residence.add.writing import write_plan
 from residence.yamltext import Insertion, insert_item, plain
 
 __all__ = [

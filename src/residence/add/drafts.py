@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 import shlex
@@ -121,6 +122,20 @@ def plan_from_draft(
     its comment lines are left out of the file written, and a draft left as it was is
     abandoned (DraftAbandoned) unless ``abandon_unchanged`` is false, as is an empty one.
     """
+    plan = _plan_from_draft(ctx, kind, draft, template, abandon_unchanged)
+    plan.remake = functools.partial(
+        plan_from_draft,
+        kind=kind,
+        draft=draft,
+        template=template,
+        abandon_unchanged=abandon_unchanged,
+    )
+    return plan
+
+
+def _plan_from_draft(
+    ctx: Context, kind: str, draft: Path, template: str | None, abandon_unchanged: bool
+) -> Plan:
     spec = KINDS[kind]
     rel = draft.resolve().relative_to(ctx.root.resolve()).as_posix()
     data = draft.read_bytes()

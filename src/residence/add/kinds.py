@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,15 @@ def field_info(model: type[Model], key: str) -> Any:
 # -- the residency as it is --------------------------------------------------------------
 
 
+#: What tells two versions of a file apart without reading it: (inode, size, mtime in ns).
+Stamp = tuple[int, int, int]
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    """Return the stamp of a file from its ``os.stat`` result."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 @dataclass
 class Context:
     """The residency an item is added to, with the problems it already has."""
@@ -246,6 +256,9 @@ class Context:
     residency: Residency
     load_problems: list[Problem]
     check_problems: list[Problem]
+    # The files an item may be appended to, as they were just before the residency was
+    # read (None: absent): a plan can tell whether it reads the same version of its file.
+    stamps: dict[str, Stamp | None] = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -274,6 +287,7 @@ def load_context(root: Path) -> Context:
     """Load the residency of ``root`` and the problems it has before anything is added."""
     from residence.check import check_residency
 
+    stamps = _stamps(root)
     residency, problems = load_residency(root)
     if residency.residence is None and layout.first_existing(root, "residence") is None:
         raise ResidenceError(
@@ -281,4 +295,20 @@ def load_context(root: Path) -> Context:
             "with 'residence new FOLDER --title …'",
             usage=True,
         )
-    return Context(root, residency, problems, check_residency(residency))
+    return Context(root, residency, problems, check_residency(residency), stamps)
+
+
+def _stamps(root: Path) -> dict[str, Stamp | None]:
+    """Return the stamps of the files actors, relations and test sessions are added to."""
+    stems = {k.home.stem for k in KINDS.values() if k.container and k.home.stem}
+    rels = [f"{stem}{suffix}" for stem in sorted(stems) for suffix in layout.YAML_SUFFIXES]
+    for kind in KINDS.values():
+        if kind.container and kind.home.folder:
+            rels += layout.files_under(root, kind.home.folder)
+    stamps: dict[str, Stamp | None] = {}
+    for rel in rels:
+        try:
+            stamps[rel] = stamp_of((root / rel).stat())
+        except OSError:
+            stamps[rel] = None
+    return stamps

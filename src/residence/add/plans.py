@@ -1,24 +1,26 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Plans: the whole new text of the file an item goes to, checked in context, then written.
+"""Plans: the whole new text of the file an item goes to, checked in context.
 
 A new journal entry, prototype, scenario or method is a new file that never replaces one.
 An actor, a relation or a test session is inserted as text at the end of its list
 (``yamltext.insert_item``), so that every byte the team wrote stays. Before anything is
 written, the new file is checked with the whole residency, exactly as ``residence check``
-would, and only the problems it adds count.
+would, and only the problems it adds count. Writing a plan is ``add.writing``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from residence import layout
-from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Stamp, stamp_of
 from residence.add.templates import file_header
 from residence.add.values import (
     emit,
@@ -31,7 +33,6 @@ from residence.add.values import (
     taken_ids,
 )
 from residence.errors import Problem, ResidenceError, has_errors
-from residence.fsutil import write_atomic
 from residence.models import ActorsFile, Entry, Model, Residency, TestSession
 from residence.models.residency import set_source, source_of
 from residence.text import did_you_mean
@@ -50,6 +51,11 @@ class Plan:
     ident: str  # the new item's id (a journal entry: its file name without .yaml)
     warnings: list[Problem] = field(default_factory=list)
     note: str | None = None  # something the user should know (the text was re-indented…)
+    # False: the file changed between loading the residency and reading the file (another
+    # add wrote it), so the plan was checked against an older residency: it is made again.
+    read_with_context: bool = True
+    # The same plan made again from the residency as it is now (after another add wrote).
+    remake: Callable[[Context], Plan] | None = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -102,12 +108,14 @@ def _appended_target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[
     return layout.first_existing(ctx.root, stem) or f"{stem}.yaml", spec.container or ""
 
 
-def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str]:
-    """Return (text, bytes as read or None if absent, BOM) of a file that is edited."""
+def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | None]:
+    """Return (text, bytes as read or None if absent, BOM, stamp) of a file that is edited."""
     path = root / rel
     if not path.exists():
-        return "", None, ""
-    data = path.read_bytes()
+        return "", None, "", None
+    with path.open("rb") as handle:
+        stamp = stamp_of(os.fstat(handle.fileno()))
+        data = handle.read()
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     try:
         text = data.decode("utf-8-sig")
@@ -125,7 +133,7 @@ def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str]:
                 )
             ]
         ) from None
-    return text, data, bom
+    return text, data, bom, stamp
 
 
 def _with_file(ctx: Context, rel: str, item: Model, node: Any) -> Residency:
@@ -234,6 +242,12 @@ def plan_from_data(ctx: Context, kind: str, data: Mapping[str, Any]) -> Plan:
     The problems raised have no file (the file does not exist yet): they are about what
     was typed.
     """
+    plan = _plan_from_data(ctx, kind, data)
+    plan.remake = functools.partial(plan_from_data, kind=kind, data=dict(data))
+    return plan
+
+
+def _plan_from_data(ctx: Context, kind: str, data: Mapping[str, Any]) -> Plan:
     spec = KINDS[kind]
     data = dict(data)
     explicit_id = "id" in data and kind != "note"
@@ -276,7 +290,7 @@ def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str)
                 )
             ]
         )
-    text, before, bom = _read_text(ctx.root, rel)
+    text, before, bom, stamp = _read_text(ctx.root, rel)
     insertion = insert_item(text, key, item_data, rel, literal=MARKDOWN_FIELDS)
     file_model = spec.home.model
     new, _ = new_problems(ctx, rel, insertion.text, file_model)
@@ -285,37 +299,5 @@ def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str)
     if kind == "relation":
         ident = f"{data.get('from')} → {data.get('to')}"
     plan = Plan(kind, ctx.root, rel, bom + insertion.text, before, ident)
+    plan.read_with_context = rel not in ctx.stamps or ctx.stamps[rel] == stamp
     return finish(plan, new, relocate(new, rel, shown_as, span, keep_lines=False))
-
-
-def write_plan(plan: Plan) -> Path:
-    """Write a plan: a new file (never replacing one) or a file's new text, atomically."""
-    path = plan.path
-    if plan.before is None:
-        try:
-            write_atomic(path, plan.text, exclusive=True)
-        except FileExistsError:
-            raise ResidenceError(
-                [
-                    problem(
-                        f"{plan.rel} appeared while the {KINDS[plan.kind].what} was being added: "
-                        "nothing was written; run the command again"
-                    )
-                ]
-            ) from None
-        return path
-    try:
-        current = path.read_bytes()
-    except OSError:
-        current = None
-    if current != plan.before:
-        raise ResidenceError(
-            [
-                problem(
-                    f"{plan.rel} changed while the {KINDS[plan.kind].what} was being added (is it "
-                    "open in an editor?): nothing was written; run the command again"
-                )
-            ]
-        )
-    write_atomic(path, plan.text)
-    return path

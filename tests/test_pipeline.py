@@ -124,6 +124,15 @@ def test_pipeline_map_refuses_an_out_that_is_a_file(minimal: Path, tmp_path: Pat
     assert target.read_text(encoding="utf-8") == "keep"
 
 
+def test_pipeline_default_out_is_one_folder_per_edition(minimal: Path) -> None:
+    assert pipeline.default_out(minimal, "public") == minimal / "_build" / "public"
+    assert pipeline.default_out(minimal, "team") == minimal / "_build" / "team"
+    assert pipeline.out_folder(None, minimal, "team") == minimal / "_build" / "team"
+    assert pipeline.out_folder(minimal / "x", minimal, "team") == minimal / "x"
+    team = pipeline.render(minimal, "html", edition="team", out=None, variant="pdf/ua-1")
+    assert team.page == minimal / "_build" / "team" / "report.html"
+
+
 def test_pipeline_render_html_only(minimal: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     rendered = pipeline.render(minimal, "html", edition="public", out=out, variant="pdf/ua-1")

@@ -568,7 +568,7 @@ runner = CliRunner()
 def test_render_command_writes_the_report(minimal: Path) -> None:
     result = runner.invoke(app, ["render", str(minimal), "--to", "html"])
     assert result.exit_code == 0, result.output
-    page = minimal / "_build" / "report.html"
+    page = minimal / "_build" / "public" / "report.html"
     assert page.is_file()
     assert result.stdout.strip() == str(page)
     assert_accessible_structure(page.read_text(encoding="utf-8"))

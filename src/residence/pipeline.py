@@ -133,9 +133,20 @@ def parse_formats(to: str, allowed: Sequence[str]) -> list[str]:
     return formats
 
 
-def out_folder(out: Path | None, folder: Path) -> Path:
-    """Return the output folder (default DIR/_build); a usage error when it is a file."""
-    dest = out if out is not None else folder / "_build"
+#: The folder of a residency that holds its outputs; each edition has its own inside.
+BUILD_FOLDER = "_build"
+
+
+def default_out(folder: Path, edition: Edition) -> Path:
+    """Return where an edition's outputs go without --out: DIR/_build/public or
+    DIR/_build/team, so that a team render never replaces what may be published."""
+    return folder / BUILD_FOLDER / edition
+
+
+def out_folder(out: Path | None, folder: Path, edition: Edition) -> Path:
+    """Return the output folder (default: the edition's, see default_out); a usage error
+    when it is a file."""
+    dest = out if out is not None else default_out(folder, edition)
     if dest.exists() and not dest.is_dir():
         raise usage_error(f"--out '{dest}' is a file, not a folder")
     return dest
@@ -243,7 +254,7 @@ def render(
 
     residency_folder(folder)
     formats = parse_formats(to, REPORT_FORMATS)
-    dest = out if out is not None else folder / "_build"
+    dest = out if out is not None else default_out(folder, edition)
     problem = check_output(dest)
     if problem:
         raise usage_error(problem)
@@ -302,7 +313,7 @@ def methods(
 
     residency_folder(folder)
     formats = parse_formats(to, FORMATS)
-    dest = out_folder(out, folder)
+    dest = out_folder(out, folder, edition)
     residency, _ = load_valid(folder, "methods")
     result = Sheets(Notices(team=edition == "team"), dest)
     if not residency.methods:
@@ -348,7 +359,7 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
 
     residency_folder(folder)
     formats = parse_formats(to, MAP_FORMATS)
-    dest = out_folder(out, folder)
+    dest = out_folder(out, folder, edition)
     residency, problems = load_valid(folder, "map")
     published = select_edition(residency, edition)
     t = translator(published.language, "report")

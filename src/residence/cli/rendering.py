@@ -10,7 +10,7 @@ import typer
 
 from residence import pipeline
 from residence.cli import output
-from residence.cli.options import PUBLIC, BuildOut, DirArg, Edition, choices
+from residence.cli.options import PUBLIC, DirArg, Edition, choices
 
 if TYPE_CHECKING:
     from residence.cli.options import Choice as PdfVariant
@@ -18,6 +18,15 @@ else:
     PdfVariant = choices("PdfVariant", get_args(pipeline.PdfVariant))
 
 PDF_UA = PdfVariant("pdf/ua-1")
+
+#: Where an edition's outputs go without --out (pipeline.default_out): never the same
+#: folder for both, so that a team render never replaces what may be published.
+_DEFAULT_OUT = "default: DIR/_build/public, or DIR/_build/team with --edition team"
+
+EditionOut = Annotated[
+    Path | None,
+    typer.Option("--out", help=f"The folder to write into ({_DEFAULT_OUT}).", show_default=False),
+]
 
 
 def render(
@@ -34,7 +43,7 @@ def render(
             "everything, marked 'Document interne — ne pas diffuser' on every page.",
         ),
     ] = PUBLIC,
-    out: BuildOut = None,
+    out: EditionOut = None,
     pdf_variant: Annotated[
         PdfVariant,
         typer.Option(
@@ -88,7 +97,7 @@ def methods(
         Path | None,
         typer.Option(
             "--out",
-            help="The folder to write into (default: DIR/_build); the sheets go to OUT/methods/.",
+            help=f"The folder to write into ({_DEFAULT_OUT}); the sheets go to OUT/methods/.",
             show_default=False,
         ),
     ] = None,
@@ -135,7 +144,7 @@ def map_(
             "under a pseudonym (the default); team: real names, for the team only.",
         ),
     ] = PUBLIC,
-    out: BuildOut = None,
+    out: EditionOut = None,
 ) -> None:
     """Draw the actor map on its own and export the actors for network tools.
 

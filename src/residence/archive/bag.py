@@ -2,14 +2,19 @@
 """The BagIt (RFC 8493) side of an archive: bagit.txt, bag-info.txt, manifests, tag manifests.
 
 Written here (``bag_files``) and read back here (``read_tags``, ``read_manifest``) for
-``verify``, so that the two sides of the format share one reading of it.
+``verify``, so that the two sides of the format share one reading of it. A bag to read may
+come from anyone: its files are opened only if they are plain files (``open_plain``: never a
+pipe or a device, which could block or never end), and tag files only up to a size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from residence import __version__
 from residence.archive.crate import CRATE, build_crate
@@ -19,6 +24,14 @@ from residence.text import format_size
 
 #: Checksum algorithms of the manifests, in the order they are written.
 ALGORITHMS = ("sha256", "sha512")
+#: Checksum algorithms a manifest read may use: those every Python has, of a fixed length
+#: (hashlib.algorithms_guaranteed without shake_128 and shake_256, which have none).
+READABLE_ALGORITHMS = frozenset(
+    {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s"}
+    | {"sha3_224", "sha3_256", "sha3_384", "sha3_512"}
+)
+#: The largest tag file (bagit.txt, bag-info.txt, a manifest) read; a bigger one is refused.
+MAX_TAG_FILE_BYTES = 64 * 1024**2
 #: The bag-info.txt tag that says which edition a bag holds.
 EDITION_TAG = "Residence-Edition"
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -95,11 +108,58 @@ def bag_files(published: Published, payload: Payload, when: dt.datetime) -> dict
 # -- reading ---------------------------------------------------------------------------------
 
 
+class NotPlainFile(ValueError):
+    """A path that is a folder, a device, a pipe or a socket where a file was expected."""
+
+
+_NOT_PLAIN = "it is not a plain file (a folder, a device, a pipe or a socket)"
+
+
+def open_plain(path: Path) -> BinaryIO:
+    """Open a plain file for reading; raise NotPlainFile for anything else (never blocks).
+
+    Its type is read before it is opened (a socket cannot be opened at all), then again
+    from the open file, so that nothing can be swapped in between; and it is opened
+    without waiting (a pipe with no writer would block an ordinary open forever).
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotPlainFile(_NOT_PLAIN)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotPlainFile(_NOT_PLAIN)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def checksum(path: Path, algorithm: str) -> str:
+    """Return the hex digest of a plain file (an algorithm of READABLE_ALGORITHMS)."""
+    h = hashlib.new(algorithm, usedforsecurity=False)
+    with open_plain(path) as handle:
+        while chunk := handle.read(1024 * 1024):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_tag_file(path: Path) -> str:
+    """Return the text of a tag file; raise ValueError if it is not a plain UTF-8 file or
+    is larger than MAX_TAG_FILE_BYTES (OSError if it cannot be read)."""
+    with open_plain(path) as handle:
+        data = handle.read(MAX_TAG_FILE_BYTES + 1)
+    if len(data) > MAX_TAG_FILE_BYTES:
+        raise ValueError(
+            f"it is larger than the {MAX_TAG_FILE_BYTES // 1024**2} MB a tag file may be"
+        )
+    return data.decode("utf-8")
+
+
 def read_tags(path: Path) -> dict[str, list[str]]:
     """Return the tags of a tag file (bagit.txt, bag-info.txt), folded lines joined."""
     tags: dict[str, list[str]] = {}
     name: str | None = None
-    text = path.read_text(encoding="utf-8")
+    text = read_tag_file(path)
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -107,7 +167,7 @@ def read_tags(path: Path) -> dict[str, list[str]]:
             tags[name][-1] = f"{tags[name][-1]} {line.strip()}"
             continue
         if ":" not in line:
-            raise ValueError(f"'{line[:40]}' is not a 'Name: value' line")
+            raise ValueError(f"{line[:40]!r} is not a 'Name: value' line")
         name, _, value = line.partition(":")
         name = name.strip()
         tags.setdefault(name, []).append(value.strip())
@@ -134,7 +194,7 @@ def decode_manifest_path(path: str) -> str:
 def read_manifest(path: Path) -> dict[str, str]:
     """Return {file path: checksum} of a manifest; raise ValueError for a bad line."""
     entries: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_tag_file(path).splitlines(), 1):
         if not line.strip():
             continue
         digest, sep, name = line.partition(" ")
@@ -144,9 +204,9 @@ def read_manifest(path: Path) -> dict[str, str]:
         name = decode_manifest_path(name)
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or "\\" in name:
-            raise ValueError(f"line {number} names an unsafe path '{name}'")
+            raise ValueError(f"line {number} names an unsafe path {name!r}")
         if name in entries:
-            raise ValueError(f"line {number} lists '{name}' twice")
+            raise ValueError(f"line {number} lists {name!r} twice")
         entries[name] = digest.lower()
     return entries
 

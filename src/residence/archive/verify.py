@@ -15,22 +15,45 @@ Why the bag is not checked by ``bagit.Bag(root).validate()`` alone (bagit-python
 - it follows symbolic links inside the bag (a bag folder may point at any file);
 - it does not decode ``%25`` in manifest paths (bagit-python issue #157), so it misreads
   the manifest of a file whose name holds a '%', which RFC 8493 (2.1.3) says to encode.
+
+An archive may come from anyone: a file is read only if it is a plain file (never a pipe
+or a device), tag files and the crate only up to a size, every JSON value only after its
+shape is checked, and numbers only in ASCII digits. Whatever it holds, the result is a
+list of problems, never an exception.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote
 
-from residence.archive.bag import EDITION_TAG, first_tag, read_manifest, read_tags
+from residence.archive.bag import (
+    EDITION_TAG,
+    READABLE_ALGORITHMS,
+    NotPlainFile,
+    checksum,
+    first_tag,
+    open_plain,
+    read_manifest,
+    read_tags,
+)
 from residence.archive.crate import CRATE
-from residence.archive.unpack import CHUNK, open_bag
+from residence.archive.unpack import open_bag
 from residence.errors import Problem
+
+#: The largest RO-Crate metadata file read (a crate of 50,000 files is smaller); a bigger
+#: one is refused unread, so that a hostile crate cannot fill the memory.
+MAX_CRATE_BYTES = 16 * 1024**2
+#: Payload-Oxum: octets, a dot, files; ASCII digits only (int() would read other digits).
+_OXUM = re.compile(r"([0-9]{1,20})\.([0-9]{1,20})", re.ASCII)
+#: Characters a name in a crate must not hold: C0 and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -53,14 +76,6 @@ class Verification:
 
 def _problem(path: str, message: str, code: str = "damaged") -> Problem:
     return Problem(path, None, None, "error", code, message)
-
-
-def _digest(path: Path, algorithm: str) -> str:
-    h = hashlib.new(algorithm)
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _walk_files(root: Path, folder: str, result: Verification) -> dict[str, Path]:
@@ -105,8 +120,8 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
         return result
     try:
         declaration = read_tags(root / "bagit.txt")
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
-        problems.append(_problem("bagit.txt", f"cannot be read: {exc}"))
+    except (ValueError, OSError) as exc:
+        problems.append(_unreadable("bagit.txt", exc))
         return result
     if "BagIt-Version" not in declaration or "Tag-File-Character-Encoding" not in declaration:
         problems.append(
@@ -119,8 +134,8 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
     if (root / "bag-info.txt").is_file():
         try:
             info = read_tags(root / "bag-info.txt")
-        except (ValueError, UnicodeDecodeError, OSError) as exc:
-            problems.append(_problem("bag-info.txt", f"cannot be read: {exc}"))
+        except (ValueError, OSError) as exc:
+            problems.append(_unreadable("bag-info.txt", exc))
     result.identifier = first_tag(info, "External-Identifier")
     result.edition = first_tag(info, EDITION_TAG)
 
@@ -148,13 +163,13 @@ def _read_manifests(manifests: list[Path], problems: list[Problem]) -> dict[str,
     listed: dict[str, dict[str, str]] = {}
     for manifest in manifests:
         algorithm = manifest.stem.removeprefix("manifest-")
-        if algorithm not in hashlib.algorithms_available:
-            problems.append(_problem(manifest.name, f"unknown checksum algorithm '{algorithm}'"))
+        if algorithm not in READABLE_ALGORITHMS:
+            problems.append(_problem(manifest.name, f"unknown checksum algorithm {algorithm!r}"))
             continue
         try:
             listed[algorithm] = read_manifest(manifest)
-        except (ValueError, UnicodeDecodeError, OSError) as exc:
-            problems.append(_problem(manifest.name, f"cannot be read: {exc}"))
+        except (ValueError, OSError) as exc:
+            problems.append(_unreadable(manifest.name, exc))
     return listed
 
 
@@ -187,9 +202,10 @@ def _oxum_problems(info: dict[str, list[str]], result: Verification) -> list[Pro
     oxum = first_tag(info, "Payload-Oxum")
     if oxum is None:
         return []
-    size, _, count = oxum.partition(".")
-    if not (size.isdigit() and count.isdigit()):
-        return [_problem("bag-info.txt", f"Payload-Oxum '{oxum}' is not bytes.files")]
+    found = _OXUM.fullmatch(oxum)
+    if found is None:
+        return [_problem("bag-info.txt", f"Payload-Oxum {oxum[:60]!r} is not bytes.files")]
+    size, count = found.groups()
     if (int(size), int(count)) != (result.payload_bytes, result.files):
         return [
             _problem(
@@ -202,6 +218,17 @@ def _oxum_problems(info: dict[str, list[str]], result: Verification) -> list[Pro
     return []
 
 
+def _unreadable(name: str, exc: Exception) -> Problem:
+    """Return the problem of a file that cannot be read (its reason in plain words)."""
+    if isinstance(exc, UnicodeDecodeError):
+        reason = f"it is not UTF-8 text (at byte {exc.start + 1})"
+    elif isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    else:
+        reason = str(exc)
+    return _problem(name, f"cannot be read: {reason}")
+
+
 def _checksum_problems(
     listed: dict[str, dict[str, str]], payload: dict[str, Path]
 ) -> list[Problem]:
@@ -210,7 +237,14 @@ def _checksum_problems(
     for name in sorted(payload):
         for algorithm, entries in sorted(listed.items()):
             expected = entries.get(name)
-            if expected is not None and _digest(payload[name], algorithm) != expected:
+            if expected is None:
+                continue
+            try:
+                found = checksum(payload[name], algorithm)
+            except (OSError, ValueError) as exc:
+                problems.append(_unreadable(name, exc))
+                break
+            if found != expected:
                 problems.append(
                     _problem(
                         name,
@@ -227,12 +261,13 @@ def _tag_problems(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for tagmanifest in sorted(root.glob("tagmanifest-*.txt")):
         algorithm = tagmanifest.stem.removeprefix("tagmanifest-")
-        if algorithm not in hashlib.algorithms_available:
+        if algorithm not in READABLE_ALGORITHMS:
+            problems.append(_problem(tagmanifest.name, f"unknown checksum algorithm {algorithm!r}"))
             continue
         try:
             entries = read_manifest(tagmanifest)
-        except (ValueError, UnicodeDecodeError, OSError) as exc:
-            problems.append(_problem(tagmanifest.name, f"cannot be read: {exc}"))
+        except (ValueError, OSError) as exc:
+            problems.append(_unreadable(tagmanifest.name, exc))
             continue
         for name, expected in sorted(entries.items()):
             full = root / name
@@ -240,7 +275,13 @@ def _tag_problems(root: Path) -> list[Problem]:
                 problems.append(
                     _problem(name, f"is listed in {tagmanifest.name} but missing", "missing-file")
                 )
-            elif _digest(full, algorithm) != expected:
+                continue
+            try:
+                found = checksum(full, algorithm)
+            except (OSError, ValueError) as exc:
+                problems.append(_unreadable(name, exc))
+                continue
+            if found != expected:
                 problems.append(
                     _problem(
                         name,
@@ -251,34 +292,83 @@ def _tag_problems(root: Path) -> list[Problem]:
     return problems
 
 
+def _read_crate(path: Path) -> Any:
+    """Return the parsed JSON of a crate; raise ValueError (or OSError) if it cannot be."""
+    with open_plain(path) as handle:
+        data = handle.read(MAX_CRATE_BYTES + 1)
+    if len(data) > MAX_CRATE_BYTES:
+        raise ValueError(f"it is larger than the {MAX_CRATE_BYTES // 1024**2} MB it may be")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"it is not UTF-8 text (at byte {exc.start + 1})") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # Python refuses to read an integer of more than 4300 digits
+        raise ValueError("it holds a number too long to read") from None
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+
+
+def _crate_id(value: object) -> str | None:
+    """Return the "@id" of a reference ``{"@id": "..."}``, or None if it is not one."""
+    ident = value.get("@id") if isinstance(value, dict) else None
+    return ident if isinstance(ident, str) else None
+
+
+def _part_name(ident: str) -> str | None:
+    """Return the payload path a hasPart "@id" names, or None if it is not a safe one."""
+    name = unquote(ident)
+    pure = PurePosixPath(name)
+    if not name or pure.is_absolute() or ".." in pure.parts or _CONTROL.search(name):
+        return None
+    return f"data/{name}"
+
+
 def _crate_problems(root: Path, payload: set[str]) -> list[Problem]:
-    """Return the differences between the RO-Crate and the payload it describes."""
+    """Return the differences between the RO-Crate and the payload it describes.
+
+    The crate may come from anyone: every value is checked for its shape before use.
+    """
     rel = f"data/{CRATE}"
-    path = root / rel
     if rel not in payload:
         return [_problem(rel, "missing: the archive has no RO-Crate metadata", "crate")]
     try:
-        crate = json.loads(path.read_text(encoding="utf-8"))
-        graph = crate["@graph"]
-        entities = {e["@id"]: e for e in graph if isinstance(e, dict) and "@id" in e}
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        return [_problem(rel, f"is not RO-Crate JSON-LD: {exc}", "crate")]
-    problems: list[Problem] = []
-    descriptor = entities.get(CRATE, {})
-    root_id = (descriptor.get("about") or {}).get("@id", "./")
+        crate = _read_crate(root / rel)
+    except NotPlainFile as exc:
+        return [_unreadable(rel, exc)]
+    except (ValueError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return [_problem(rel, f"is not RO-Crate JSON-LD: {reason}", "crate")]
+    graph = crate.get("@graph") if isinstance(crate, dict) else None
+    if not isinstance(graph, list):
+        return [_problem(rel, "is not RO-Crate JSON-LD: it has no @graph list", "crate")]
+    entities: dict[str, dict[str, Any]] = {}
+    for entity in graph:
+        ident = _crate_id(entity)
+        if ident is not None:
+            entities[ident] = entity
+    about = entities.get(CRATE, {}).get("about")
+    root_id = "./" if about is None else _crate_id(about)
+    if root_id is None:
+        return [_problem(rel, "the 'about' of its metadata descriptor is not an @id", "crate")]
     dataset = entities.get(root_id)
     if dataset is None:
         return [_problem(rel, "has no root dataset './'", "crate")]
+    problems: list[Problem] = []
     for key in ("name", "description", "datePublished", "license"):
         if not dataset.get(key):
             problems.append(_problem(rel, f"the root dataset has no {key}", "crate"))
     parts = dataset.get("hasPart") or []
     described: set[str] = set()
     for part in parts if isinstance(parts, list) else [parts]:
-        ident = part.get("@id") if isinstance(part, dict) else None
-        if not isinstance(ident, str):
+        ident = _crate_id(part)
+        if ident is None:
             continue
-        name = f"data/{unquote(ident)}"
+        name = _part_name(ident)
+        if name is None:
+            problems.append(_problem(rel, f"hasPart names an unsafe path {ident[:200]!r}", "crate"))
+            continue
         described.add(name)
         if name not in payload:
             problems.append(
@@ -305,6 +395,8 @@ def _reference_problems(root: Path) -> list[Problem]:
     logger.setLevel(logging.CRITICAL)  # it logs each file; our own messages say enough
     try:
         bagit.Bag(str(root)).validate(processes=1)
+    except (OSError, ValueError, TypeError) as exc:  # what our own checks did not foresee
+        return [_problem("bagit.txt", f"the reference BagIt validator cannot read it: {exc}")]
     except bagit.BagError as exc:
         details = getattr(exc, "details", None) or []
         misread = (bagit.FileMissing, bagit.UnexpectedFile)

@@ -11,20 +11,30 @@ Several teams can share one catalogue file on a network drive: every write is on
 transaction taken early (``BEGIN IMMEDIATE``), the journal is a plain rollback journal
 (``journal_mode=DELETE``: WAL needs shared memory, which network file systems do not
 offer), and a busy timeout makes a second writer wait instead of failing.
+
+Whatever goes wrong with the file (a full disk, damaged pages, a read-only folder, a file
+that is not a catalogue) becomes one CatalogError with a plain message, here and nowhere
+else (``catalogue_error``): every method of ``Catalog`` and ``open_catalog`` go through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import functools
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import stat
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Concatenate, ParamSpec, TypeVar, get_args
+
+from pydantic import ValidationError
 
 from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
 from residence.errors import ResidenceError
@@ -85,8 +95,109 @@ CREATE VIRTUAL TABLE IF NOT EXISTS item_text USING fts5 (
 """
 
 
+#: The years a --year filter may name (those of a date).
+YEARS = range(1, 10_000)
+#: The most results a search returns.
+MAX_RESULTS = 1000
+
+
 class CatalogError(ResidenceError):
     """The catalogue file cannot be used (not a catalogue, a newer version, unreadable)."""
+
+
+# -- what goes wrong with the file -----------------------------------------------------------
+
+#: SQLite's primary result codes told apart below (https://sqlite.org/rescode.html).
+_SQLITE_ERROR, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    1, 5, 6, 8, 10, 11, 13, 14, 26,
+)  # fmt: skip
+#: The words of SQLite's messages, for a Python (3.10) that does not give the code.
+_CODE_OF_MESSAGE = (
+    ("database disk image is malformed", _CORRUPT),
+    ("file is not a database", _NOTADB),
+    ("database or disk is full", _FULL),
+    ("disk I/O error", _IOERR),
+    ("readonly database", _READONLY),
+    ("unable to open database file", _CANTOPEN),
+    ("database is locked", _BUSY),
+    ("database table is locked", _LOCKED),
+)
+#: errno values that mean the disk (or the user's quota on it) is full.
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+#: What reading a stored record of a damaged file may raise.
+_DAMAGED_RECORD = (json.JSONDecodeError, zlib.error, UnicodeDecodeError, ValidationError)
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int | None:
+    """Return the primary result code of an SQLite error, if known."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF
+    text = str(exc)
+    return next((c for words, c in _CODE_OF_MESSAGE if words in text), None)
+
+
+def _damaged(path: Path, what: object) -> CatalogError:
+    return CatalogError(
+        f"the catalogue file {path} is damaged: {what} (make a new one with residence catalog "
+        "add DIR --catalog NEW-FILE, or restore a copy)"
+    )
+
+
+def catalogue_error(path: Path, exc: sqlite3.Error | OSError) -> CatalogError:
+    """Return the one-line error of a failure of SQLite, or of the disk, on a catalogue file."""
+    full = CatalogError(
+        f"the disk is full: free some space and try again (nothing was written to the "
+        f"catalogue {path})"
+    )
+    if isinstance(exc, OSError):
+        if exc.errno in _DISK_FULL:
+            return full
+        return CatalogError(f"cannot use the catalogue {path}: {exc.strerror or exc}")
+    code = _sqlite_code(exc)
+    if code == _FULL:
+        return full
+    if code == _CORRUPT:
+        return _damaged(path, exc)
+    if code == _NOTADB:
+        return CatalogError(f"{path} is not a residence catalogue ({exc})")
+    if code == _READONLY:
+        return CatalogError(
+            f"the catalogue {path} cannot be written: the file, or its folder, is read-only"
+        )
+    if code == _CANTOPEN:
+        return CatalogError(f"cannot open the catalogue {path}: {exc}")
+    if code in (_BUSY, _LOCKED):
+        return CatalogError(
+            f"the catalogue {path} is in use: another program kept it locked for "
+            f"{BUSY_TIMEOUT_SECONDS:.0f} seconds; try again later"
+        )
+    if code == _IOERR:
+        return CatalogError(
+            f"cannot read or write the catalogue {path}: {exc} (is its disk, or its network "
+            "drive, still there and not full?)"
+        )
+    return CatalogError(f"the catalogue {path} cannot be used: {exc}")
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _plain_errors(
+    method: Callable[Concatenate[Catalog, _P], _R],
+) -> Callable[Concatenate[Catalog, _P], _R]:
+    """Make a method of Catalog raise a CatalogError (``catalogue_error``) for a failure of
+    SQLite or of the disk, never the bare exception."""
+
+    def guarded(self: Catalog, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            raise catalogue_error(self.path, exc) from None
+
+    functools.update_wrapper(guarded, method)
+    return guarded
 
 
 def default_catalog_path() -> Path:
@@ -172,6 +283,14 @@ class Filters:
     year: int | None = None
     kind: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.year is not None and self.year not in YEARS:
+            shown = f" {self.year}" if abs(self.year) < 10**40 else ""
+            raise ResidenceError(
+                f"--year{shown} is not a year: give one from {YEARS[0]} to {YEARS[-1]}",
+                usage=True,
+            )
+
 
 @dataclass(frozen=True)
 class Added:
@@ -248,21 +367,29 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one write transaction, taken at once (other writers wait)."""
+        """Run a block as one write transaction, taken at once (other writers wait).
+
+        If anything fails, the commit included, nothing of the block is written (SQLite
+        may have rolled back already, after a full disk for one).
+        """
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                with suppress(sqlite3.Error):  # the error that stopped the block says why
+                    self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     # -- writing
 
+    @_plain_errors
     def add(self, published: Published, origin: str, when: dt.datetime | None = None) -> Added:
         """Add the public edition of a residency, or replace it if its id is already in."""
         return self.write(prepare_rows(published, origin, when))
 
+    @_plain_errors
     def write(self, rows: Rows) -> Added:
         """Write the rows of one residency (from ``prepare_rows``), replacing any older ones.
 
@@ -304,6 +431,7 @@ class Catalog:
         self.db.execute("DELETE FROM item WHERE residency_id = ?", (residency_id,))
         self.db.execute("DELETE FROM residency WHERE id = ?", (residency_id,))
 
+    @_plain_errors
     def remove(self, residency_id: str) -> bool:
         """Remove a residency; return False if it was not in the catalogue."""
         with self.transaction() as db:
@@ -319,13 +447,15 @@ class Catalog:
         "end, keywords, counts, origin, added FROM residency"
     )
 
-    @staticmethod
-    def _summary(row: Sequence[Any]) -> Summary:
+    def _summary(self, row: Sequence[Any]) -> Summary:
+        try:
+            keywords, counts = json.loads(row[11]), json.loads(row[12])
+        except (*_DAMAGED_RECORD, TypeError):
+            raise _damaged(self.path, f"the record of {row[0]!r} cannot be read") from None
         return Summary(
             id=row[0], title=row[1], programme=row[2], host=row[3], site=row[4],
             territory=row[5], theme=row[6], language=row[7], license=row[8], start=row[9],
-            end=row[10], keywords=json.loads(row[11]), counts=json.loads(row[12]),
-            origin=row[13], added=row[14],
+            end=row[10], keywords=keywords, counts=counts, origin=row[13], added=row[14],
         )  # fmt: skip
 
     def _where(self, filters: Filters, alias: str = "") -> tuple[list[str], list[Any]]:
@@ -346,6 +476,7 @@ class Catalog:
             values += [filters.year, filters.year]
         return clauses, values
 
+    @_plain_errors
     def summaries(self, filters: Filters = Filters()) -> list[Summary]:
         """Return the residencies, the most recent first, narrowed by ``filters``."""
         clauses, values = self._where(filters)
@@ -355,11 +486,13 @@ class Catalog:
         ).fetchall()
         return [self._summary(r) for r in rows]
 
+    @_plain_errors
     def get(self, residency_id: str) -> Summary | None:
         """Return one residency's summary, or None."""
         row = self.db.execute(f"{self._SUMMARY} WHERE id = ?", (residency_id,)).fetchone()
         return self._summary(row) if row else None
 
+    @_plain_errors
     def content(self, residency_id: str, root: Path) -> Published:
         """Return the stored public edition of a residency (media looked up in root)."""
         row = self.db.execute(
@@ -367,10 +500,16 @@ class Catalog:
         ).fetchone()
         if row is None:
             raise KeyError(residency_id)
-        return unpack_residency(row[0], root)
+        try:
+            return unpack_residency(row[0], root)
+        except _DAMAGED_RECORD:
+            raise _damaged(self.path, f"the report of {residency_id!r} cannot be read") from None
 
+    @_plain_errors
     def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
         """Return the items matching a query, best first (bm25), with snippets."""
+        if not 1 <= limit <= MAX_RESULTS:
+            raise ResidenceError(f"--limit must be from 1 to {MAX_RESULTS}", usage=True)
         match = fts_query(query)
         clauses, values = self._where(filters, "r")
         if filters.kind:
@@ -401,9 +540,12 @@ class Catalog:
                     Hit(residency_id, residency_title, kind, subkind, ref, title, date, text, score)
                 )
         except sqlite3.OperationalError as exc:
+            if _sqlite_code(exc) not in (None, _SQLITE_ERROR):
+                raise  # the file, not the search: see catalogue_error
             raise ResidenceError(f"this search cannot be run: {exc}", usage=True) from None
         return hits
 
+    @_plain_errors
     def count(self) -> int:
         """Return how many residencies the catalogue holds."""
         return int(self.db.execute("SELECT COUNT(*) FROM residency").fetchone()[0])
@@ -421,16 +563,29 @@ def _check_fts5(db: sqlite3.Connection) -> None:
 
 
 def open_catalog(path: Path, *, create: bool = True) -> Catalog:
-    """Open (and with ``create``, make) a catalogue file; raise CatalogError if unusable."""
+    """Open (and with ``create``, make) a catalogue file; raise CatalogError if unusable.
+
+    A catalogue this call created is removed again if it could not be made (a full disk).
+    """
     if path.is_dir():
         raise CatalogError(f"{path} is a folder: give the path of the catalogue file", usage=True)
-    if not path.exists():
+    existed = path.exists()
+    if existed and not stat.S_ISREG(path.stat().st_mode):
+        raise CatalogError(
+            f"{path} is not a plain file (a device, a pipe or a socket): give the path of the "
+            "catalogue file",
+            usage=True,
+        )
+    if not existed:
         if not create:
             raise CatalogError(
                 f"there is no catalogue at {path} yet: add a residency with residence catalog add",
                 usage=True,
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise catalogue_error(path, exc) from None
     try:
         # One thread at a time uses the connection, but not always the one that opened it:
         # add_paths writes from a helper thread (see there).
@@ -438,7 +593,7 @@ def open_catalog(path: Path, *, create: bool = True) -> Catalog:
             path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
-        raise CatalogError(f"cannot open the catalogue {path}: {exc}") from None
+        raise catalogue_error(path, exc) from None
     try:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         # A rollback journal, never WAL: WAL needs shared memory between the computers that
@@ -447,13 +602,21 @@ def open_catalog(path: Path, *, create: bool = True) -> Catalog:
         db.execute("PRAGMA foreign_keys = ON")
         _check_fts5(db)
         _prepare(db, path)
-    except CatalogError:
+    except BaseException as exc:
         db.close()
+        if not existed:
+            _remove_if_empty(path)
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            raise catalogue_error(path, exc) from None
         raise
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise CatalogError(f"{path} is not a residence catalogue ({exc})") from None
     return Catalog(path, db)
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove a catalogue file this process began to make and left empty."""
+    with suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()
 
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:

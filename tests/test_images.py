@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms
 
-from residence.render.images import MAX_WIDTH, clean_photo, prepare_media, svg_problem
+from residence.render.images import (
+    MAX_WIDTH,
+    MediaRefused,
+    clean_photo,
+    prepare_media,
+    svg_problem,
+    svg_refusal,
+)
 
 
 def _photo_with_metadata(path: Path, size: tuple[int, int] = (3200, 1800)) -> Path:
@@ -109,9 +116,7 @@ def test_prepare_media_small_png_with_transparency_stays_png(tmp_path: Path) -> 
 
 
 def test_clean_photo_refuses_a_damaged_file() -> None:
-    from residence.render.images import _Refused
-
-    with pytest.raises(_Refused, match="not a picture"):
+    with pytest.raises(MediaRefused, match="not a picture"):
         clean_photo(b"\xff\xd8\xff not really a jpeg", "media/broken.jpg")
 
 
@@ -210,6 +215,22 @@ SAFE_SVG = (
             b'to="javascript:alert(1)"/></a></svg>',
             "animates a link",
         ),
+        (
+            b'<?xml version="1.0"?><?xml-stylesheet type="text/css" href="https://x/y.css"?>'
+            b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "<?xml-stylesheet?>",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g><?xml-stylesheet href="y.css"?></g></svg>',
+            "<?xml-stylesheet?>",
+        ),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><?php echo 1; ?></svg>', "<?php?>"),
+        (
+            # A UTF-16 file hides its DOCTYPE from a search of the bytes.
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'.encode("utf-16"),
+            "DOCTYPE",
+        ),
         (b"<html><body>not svg</body></html>", "not an SVG"),
         (b"<svg", "not a readable"),
     ],
@@ -222,6 +243,22 @@ def test_svg_problem_refuses_unsafe_drawings(svg: bytes, reason: str) -> None:
 
 def test_svg_problem_accepts_a_plain_drawing() -> None:
     assert svg_problem(SAFE_SVG) is None
+    assert svg_problem(b'<?xml version="1.0" encoding="UTF-8"?>\n' + SAFE_SVG) is None
+
+
+@pytest.mark.parametrize(
+    ("svg", "risk"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "script"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="x.png"/></svg>', "loads"),
+        (b'<?xml-stylesheet href="a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>', "loads"),
+        (b'<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>', "markup"),
+        (b"<svg><unclosed></svg>", "unreadable"),
+    ],
+)
+def test_svg_refusal_says_what_kind_of_risk(svg: bytes, risk: str) -> None:
+    refusal = svg_refusal(svg)
+    assert refusal is not None and refusal[0] == risk
 
 
 def test_prepare_media_copies_safe_svgs_and_refuses_unsafe_ones(tmp_path: Path) -> None:

@@ -169,14 +169,16 @@ def _public_media(
 ) -> tuple[dict[str, bytes], dict[str, str | None], list[Problem]]:
     """Return the published copies of the media a public edition still refers to.
 
-    Photos come out upright, resized and stripped of their metadata (EXIF, GPS) by the same
-    code as the report's; a photo re-encoded to another format gets the matching suffix. The
-    mapping says which path each media file now has (None: left out, with a warning).
+    The same code as the report's makes them (``prepare_media``, which reads each file
+    through ``media_bytes``: the drawings and PDFs the privacy gate cleaned, never their
+    source): photos come out upright, resized and stripped of their metadata (EXIF, GPS); a
+    photo re-encoded to another format gets the matching suffix. The mapping says which path
+    each media file now has (None: left out, with a warning).
     """
     from residence.render.images import prepare_media
 
     wanted = media_files(published)
-    prepared = prepare_media(published.root, wanted)
+    prepared = prepare_media(published, wanted)
     files: dict[str, bytes] = {}
     renamed: dict[str, str | None] = {}
     taken: set[str] = set()

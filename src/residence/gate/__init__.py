@@ -143,6 +143,8 @@ def select_edition(residency: Residency, edition: Edition = "public") -> Publish
     return Published(
         **values,
         edition="public",
+        media=gate.media.cleaned,
+        left_out=gate.media.left_out(),
         pseudonyms={gate.rename(k): v for k, v in gate.pseudonyms.items()},
         scopes={
             gate.rename(a.id): "none" if a.id in protected else "public"

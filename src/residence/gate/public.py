@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from residence.gate.media import MediaGate
 from residence.gate.names import _build_matcher
 from residence.gate.people import kept_names, protected_actors, pseudonyms_of
-from residence.gate.walk import _IMMUTABLE, _FieldKind, _id_values, _models_in, _norm_path, _plan
-from residence.layout import PRIVATE_FOLDER
+from residence.gate.walk import _IMMUTABLE, _FieldKind, _id_values, _models_in, _plan
 from residence.models import Actor, Media, Method, Model, Residency
 from residence.models.residency import entry_stem, set_source, source_of, source_stem
 from residence.text import slugify
@@ -38,11 +38,13 @@ class _PublicGate:
             kept_names(source),
         )
         everything = self._all_models()
-        self.forbidden_files = {
-            _norm_path(m.file).casefold()
-            for m in everything
-            if isinstance(m, Media) and not self._media_people_allowed(m)
-        }
+        # The pictures of protected people, wherever they are listed (team items included):
+        # the same file, or the same bytes, is left out everywhere else too.
+        self.media = MediaGate(
+            source.root,
+            self.matcher,
+            [m.file for m in everything if isinstance(m, Media) and self._people_reason(m)],
+        )
         self.ids = self._rename_ids(everything)
         self.folders: dict[str, str] = {}  # source folder -> its public form
         team_stems = {entry_stem(e) for e in source.entries if e.visibility == "team"}
@@ -56,28 +58,17 @@ class _PublicGate:
             found += _models_in(getattr(self.source, f.name))
         return found
 
-    def _media_people_allowed(self, media: Media) -> bool:
-        return not any(p in self.protected_ids or p not in self.known_ids for p in media.people)
+    def _people_reason(self, media: Media) -> str | None:
+        """Return why a picture's people keep it out: "people" (protected), "unknown", or None."""
+        if any(p in self.protected_ids for p in media.people):
+            return "people"
+        if any(p not in self.known_ids for p in media.people):
+            return "unknown"  # a misspelt id may be a protected one
+        return None
 
     def file_allowed(self, file: str | None) -> bool:
-        """Tell whether a picture file may appear in the public edition."""
-        if not file or not file.strip():
-            return False
-        path = _norm_path(file)
-        if posixpath.isabs(path) or path.split("/")[0] == ".." or file[1:2] == ":":
-            return False
-        if "://" in path or path.split("/")[0].casefold() == PRIVATE_FOLDER:
-            return False
-        if path.casefold() in self.forbidden_files:
-            return False
-        if any(p is not None for _, _, p in self.matcher.spans(file)):
-            return False
-        try:  # a link from media/ into private/ (or out of the folder) counts as its target
-            root = self.source.root.resolve()
-            inside = (self.source.root / path).resolve().relative_to(root)
-        except (OSError, ValueError, RuntimeError):
-            return False
-        return not (inside.parts and inside.parts[0].casefold() == PRIVATE_FOLDER)
+        """Tell whether a media file may appear in the public edition (see MediaGate)."""
+        return self.media.allowed(file)
 
     def _rename_ids(self, models: list[BaseModel]) -> dict[str, str]:
         """Return {id or journal file name: public form} for those that give a name away."""
@@ -126,7 +117,11 @@ class _PublicGate:
         if isinstance(item, BaseModel) and getattr(item, "visibility", None) == "team":
             return False
         if isinstance(item, Media):
-            return self._media_people_allowed(item) and self.file_allowed(item.file)
+            reason = self._people_reason(item)
+            if reason is not None:
+                self.media.leave_out(item.file, reason)
+                return False
+            return self.file_allowed(item.file)
         return True
 
     def scrub_text(self, value: str, kind: _FieldKind | None = None) -> str:

@@ -1,6 +1,8 @@
 """Media files for a published report: photos resized and stripped, SVGs checked, PDFs linked.
 
-Every file is read only after ``media_path_problem`` said it is inside the residency folder.
+Every output reads a media file's bytes through :func:`media_bytes`: the copy the privacy gate
+cleaned (``Published.media``: drawings and PDFs of a public edition) comes first, and a file is
+read only after ``media_path_problem`` said it is inside the residency folder.
 Photos are resized to at most ``MAX_WIDTH`` pixels wide, turned upright (EXIF orientation)
 and written again from their pixels alone, so that no EXIF, GPS, XMP, ICC profile or comment
 of the original reaches a published copy. Results are cached by content hash in
@@ -18,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from residence.check import media_path_problem
 from residence.errors import Problem
 from residence.fsutil import write_atomic
+from residence.gate.media import media_key
+from residence.models import Published
 from residence.text import slugify
 
 if TYPE_CHECKING:
@@ -62,10 +67,15 @@ class MediaSet:
     problems: list[Problem]
 
 
-def prepare_media(root: Path, files: Iterable[str], cache_dir: Path | None = None) -> MediaSet:
+def prepare_media(
+    source: Published | Path, files: Iterable[str], cache_dir: Path | None = None
+) -> MediaSet:
     """Return the published copy of each media file (photos resized, SVGs checked, PDFs linked).
 
-    Files that cannot be published are left out, with a warning that says why.
+    ``source`` is the published residency: its files are read through :func:`media_bytes`, the
+    privacy gate's cleaned copies first. A folder (a ``Path``) stands for raw files as they are,
+    for tools and tests that publish no edition. Files that cannot be published are left out,
+    with a warning that says why.
     """
     assets: dict[str, Asset] = {}
     problems: list[Problem] = []
@@ -73,12 +83,48 @@ def prepare_media(root: Path, files: Iterable[str], cache_dir: Path | None = Non
         if file in assets:
             continue
         try:
-            asset = _prepare_one(root, file, cache_dir)
-        except _Refused as refusal:
+            asset = _prepare_one(source, file, cache_dir)
+        except MediaRefused as refusal:
             problems.append(Problem(file, None, None, "warning", refusal.code, refusal.message))
             continue
         assets[file] = asset
     return MediaSet(assets, problems)
+
+
+def media_bytes(source: Published | Path, file: str) -> bytes:
+    """Return the bytes of a media file as they may be published: the one way outputs read one.
+
+    A published residency's cleaned copy (``Published.media``, made by the privacy gate) is
+    preferred over the file. A public edition never falls back on the file of a drawing or a
+    PDF, which the gate cleans; photos are read from their file, since :func:`clean_photo`
+    rebuilds them from their pixels. Raises :class:`MediaRefused` when the file lies outside
+    the folder, is missing or cannot be read.
+    """
+    if isinstance(source, Published):
+        cleaned = source.media.get(media_key(file))
+        if cleaned is not None:
+            return cleaned
+        root = source.root
+    else:
+        root = source
+    problem = media_path_problem(root, file)
+    if problem:
+        raise MediaRefused(problem[0], f"left out of the report: {problem[1]}")
+    if (
+        isinstance(source, Published)
+        and source.edition == "public"
+        and media_kind(file) in ("svg", "pdf")
+    ):
+        raise MediaRefused(
+            "not-cleaned", f"{file}: left out of the report: the privacy gate did not check it"
+        )
+    path = root / PurePosixPath(file.replace("\\", "/"))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MediaRefused(
+            "missing-file", f"{file}: cannot be read ({exc.strerror or exc})"
+        ) from None
 
 
 def media_kind(file: str) -> MediaKind | None:
@@ -93,36 +139,36 @@ def media_kind(file: str) -> MediaKind | None:
     return None
 
 
-class _Refused(Exception):
+class MediaRefused(Exception):
+    """A media file that cannot be published: ``code`` and ``message`` make its warning."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
 
 
-def _prepare_one(root: Path, file: str, cache_dir: Path | None) -> Asset:
-    problem = media_path_problem(root, file)
+def _prepare_one(source: Published | Path, file: str, cache_dir: Path | None) -> Asset:
+    cleaned = isinstance(source, Published) and media_key(file) in source.media
+    root = source.root if isinstance(source, Published) else source
+    problem = None if cleaned else media_path_problem(root, file)
     if problem:
-        raise _Refused(problem[0], f"left out of the report: {problem[1]}")
+        raise MediaRefused(problem[0], f"left out of the report: {problem[1]}")
     kind = media_kind(file)
     if kind is None:
         suffix = PurePosixPath(file).suffix or "no extension"
-        raise _Refused(
+        raise MediaRefused(
             "media-type",
             f"{file}: left out of the report: '{suffix}' files cannot be shown "
             "(use jpg, png, webp, svg or pdf)",
         )
-    path = root / PurePosixPath(file.replace("\\", "/"))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _Refused("missing-file", f"{file}: cannot be read ({exc.strerror or exc})") from None
+    data = media_bytes(source, file)
     digest = hashlib.sha256(data).hexdigest()
     stem = slugify(PurePosixPath(file).stem)[:40] or "media"
     if kind == "svg":
         reason = svg_problem(data)
         if reason:
-            raise _Refused(
+            raise MediaRefused(
                 "unsafe-svg",
                 f"{file}: left out of the report: {reason}; export the drawing again as PNG",
             )
@@ -132,7 +178,9 @@ def _prepare_one(root: Path, file: str, cache_dir: Path | None) -> Asset:
         )
     if kind == "pdf":
         if not data.startswith(b"%PDF-"):
-            raise _Refused("bad-media", f"{file}: left out of the report: this is not a PDF file")
+            raise MediaRefused(
+                "bad-media", f"{file}: left out of the report: this is not a PDF file"
+            )
         return Asset(
             file, f"assets/media/{stem}-{digest[:10]}.pdf", "pdf", data, None, None, len(data)
         )
@@ -187,20 +235,20 @@ def clean_photo(data: bytes, name: str = "image") -> tuple[bytes, str, int, int]
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image: Image.Image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
-                raise _Refused(
+                raise MediaRefused(
                     "bad-media",
                     f"{name}: left out of the report: the picture is too large "
                     f"({image.width} by {image.height} pixels)",
                 )
             image.load()
-    except _Refused:
+    except MediaRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _Refused(
+        raise MediaRefused(
             "bad-media", f"{name}: left out of the report: this is not a picture this tool can read"
         ) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise _Refused(
+        raise MediaRefused(
             "bad-media", f"{name}: left out of the report: the picture is damaged ({exc})"
         ) from None
     image = ImageOps.exif_transpose(image) or image
@@ -268,38 +316,86 @@ _FORBIDDEN_TAGS = {
 _ANIMATION_TAGS = {"set", "animate", "animatetransform", "animatemotion"}
 
 
+#: What makes a drawing unsafe: a script (or anything that runs), something that loads
+#: other files or sites, markup a drawing has no use for (a DOCTYPE, entities, processing
+#: instructions), or a file that is not a readable SVG drawing.
+SvgRisk = Literal["script", "loads", "markup", "unreadable"]
+
+
 def svg_problem(data: bytes) -> str | None:
     """Return why an SVG file is unsafe to publish, or None if it is a plain drawing.
 
     Refused: scripts, event handlers, foreignObject, links or references to other files or
-    sites, style sheets that import anything, and DTDs (entity expansion attacks).
+    sites, style sheets that import anything or use CSS escapes, DTDs (entity expansion
+    attacks) and processing instructions (``<?xml-stylesheet?>`` loads a style sheet).
     """
+    refusal = svg_refusal(data)
+    return refusal[1] if refusal else None
+
+
+def svg_refusal(data: bytes) -> tuple[SvgRisk, str] | None:
+    """Return (what kind of risk, why) when an SVG file is unsafe to publish, else None."""
     head = data[:4096].lower()
     if b"<!doctype" in data.lower() or b"<!entity" in head:
-        return "it declares a DOCTYPE or entities"
+        return "markup", "it declares a DOCTYPE or entities"
+    markup = _markup_refusal(data)
+    if markup:
+        return markup
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError:
-        return "it is not a readable SVG file"
+        return "unreadable", "it is not a readable SVG file"
     if _local(root.tag) != "svg":
-        return "it is not an SVG drawing"
+        return "unreadable", "it is not an SVG drawing"
     for element in root.iter():
         tag = _local(element.tag).lower()
         if tag in _FORBIDDEN_TAGS:
-            return f"it contains a <{_local(element.tag)}> element"
+            return "script", f"it contains a <{_local(element.tag)}> element"
         for name, value in element.attrib.items():
             attr = _local(name).lower()
             if attr.startswith("on"):
-                return f"it contains an event handler ({_local(name)})"
+                return "script", f"it contains an event handler ({_local(name)})"
             if name == _XLINK_HREF or attr == "href":
                 if not _local_reference(value):
-                    return f"it refers to another file or site ({value[:60]})"
+                    return "loads", f"it refers to another file or site ({value[:60]})"
             if tag in _ANIMATION_TAGS and attr == "attributename" and "href" in value.lower():
-                return "it animates a link"
+                return "script", "it animates a link"
             if attr == "style" and _unsafe_css(value):
-                return "its styles refer to other files or sites"
+                return "loads", "its styles refer to other files or sites"
         if tag == "style" and _unsafe_css(element.text or ""):
-            return "its style sheet imports other files or sites"
+            return "loads", "its style sheet imports other files or sites"
+    return None
+
+
+class _Markup(Exception):
+    """Raised from the XML parser's handlers to stop at the first unwanted declaration."""
+
+
+def _markup_refusal(data: bytes) -> tuple[SvgRisk, str] | None:
+    """Return why a drawing's XML declarations are refused: a DOCTYPE, an entity, a PI.
+
+    Read by the XML parser itself, so that no encoding (UTF-16, say) hides them from a byte
+    search. The XML declaration (``<?xml version…?>``) is not a processing instruction.
+    """
+    parser = expat.ParserCreate()
+
+    def instruction(target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            raise _Markup("loads", "it loads a style sheet (<?xml-stylesheet?>)")
+        raise _Markup("markup", f"it holds a processing instruction (<?{target[:30]}?>)")
+
+    def doctype(*_args: object) -> None:
+        raise _Markup("markup", "it declares a DOCTYPE or entities")
+
+    parser.ProcessingInstructionHandler = instruction
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _Markup as found:
+        return found.args[0], found.args[1]
+    except (expat.ExpatError, ValueError):
+        return "unreadable", "it is not a readable SVG file"
     return None
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from residence.catalog.packing import prepare_rows
-from residence.catalog.store import Added, Catalog
+from residence.catalog.store import Added, Catalog, CatalogError
 from residence.errors import Problem, ResidenceError
 from residence.layout import CONSENT_SCOPES, PRIVATE_FOLDER
 from residence.models import Published, Residency
@@ -140,6 +140,8 @@ def add_paths(catalog: Catalog, paths: Sequence[Path]) -> Iterator[Outcome]:
     def written(path: Path, future: Future[Added], problems: list[Problem]) -> Outcome:
         try:
             return Outcome(path, future.result(), problems)
+        except CatalogError:
+            raise  # the catalogue itself failed (disk full, damaged file): stop there
         except ResidenceError as exc:
             return Outcome(path, None, list(exc.problems))
 

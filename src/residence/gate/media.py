@@ -203,15 +203,17 @@ class MediaGate:
         from residence.check import media_path_problem
         from residence.render.images import media_kind
 
+        kind = media_kind(path)
+        if not self._forbidden_paths and kind not in ("svg", "pdf"):
+            return None  # photos are rebuilt from their pixels by the renderer
         if media_path_problem(self.root, path):
             return None  # missing: nothing to publish; the renderer says so
         if self._forbidden_paths:
             copy = self._copies_finder().reason(path)
             if copy is not None:
                 return copy
-        kind = media_kind(path)
         if kind not in ("svg", "pdf"):
-            return None  # photos are rebuilt from their pixels by the renderer
+            return None
         data = _read(self.root / path)
         if data is None:
             return "too-large"

@@ -95,6 +95,7 @@ def residency_without_errors(folder: Path) -> list[str]:
 # -- many processes at once ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_parallel_actors_lose_no_add_that_succeeded(tmp_path: Path, round_: int) -> None:
     folder = copy_project("minimal", tmp_path)
@@ -147,6 +148,7 @@ def test_parallel_actors_lose_no_add_that_succeeded(tmp_path: Path, round_: int)
         assert text.count(f"- id: {ident}\n") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_", range(max(1, ROUNDS - 1)))
 def test_parallel_notes_with_one_title_get_distinct_files(tmp_path: Path, round_: int) -> None:
     folder = copy_project("minimal", tmp_path)

@@ -648,6 +648,35 @@ def test_catalog_render_writes_an_accessible_site(
     assert (out / "catalog.css").is_file()
 
 
+def test_catalog_site_publishes_the_drawings_the_gate_cleaned(
+    catalog: Catalog, minimal: Path, tmp_path: Path
+) -> None:
+    """The site is made from the catalogue's record, whose gate no longer knows the hidden
+    names: it must publish the drawing the gate cleaned when the residency was added."""
+    actors = minimal / "actors.yaml"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(
+            "relations:",
+            '  - id: marcel\n    name: "Marcel Dupuis"\n    kind: inhabitant\n'
+            "    sector: users\n    circle: direct\n    personal: true\nrelations:",
+        ),
+        encoding="utf-8",
+    )
+    (minimal / "media" / "hall.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<title>Le hall vu par Marcel Dupuis</title><rect width="40" height="20"/></svg>',
+        encoding="utf-8",
+    )
+    add(catalog, minimal)
+    out = tmp_path / "site"
+    render_site(catalog, out, "fr")
+    drawings = [p for p in out.rglob("*.svg") if "hall" in p.name or "Le hall" in p.read_text()]
+    assert drawings, sorted(p.name for p in out.rglob("*"))
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"Dupuis" not in path.read_bytes(), path
+
+
 def test_catalog_render_in_english_and_rerender(
     catalog: Catalog, minimal: Path, tmp_path: Path
 ) -> None:

@@ -295,7 +295,7 @@ def write_residency(folder: Path, files: dict[str, Any]) -> Path:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     for rel in MEDIA:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(b"\xff\xd8\xff\xd9")
+        (folder / rel).write_bytes(b"\xff\xd8" + rel.encode() + b"\xff\xd9")
     return folder
 
 

@@ -469,10 +469,6 @@ def test_report_assets_hold_no_name_in_their_paths(hostile_media: Path, tmp_path
     assert [p for p in files if _scan(p.name, p.relative_to(out).as_posix(), source)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/html.py passes the folder, not the published residency, to prepare_media",
-)
 def test_report_assets_hold_the_cleaned_drawing(hostile_media: Path, tmp_path: Path) -> None:
     from residence.render.html import render_html, write_report
 

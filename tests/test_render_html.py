@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image
+from pypdf import PdfWriter
 from typer.testing import CliRunner  # noqa: TID251 - the render command's own tests
 
 from residence.check import check_residency
@@ -161,7 +162,9 @@ def rich(minimal: Path) -> Path:
     """The minimal residency plus photos, a team-only note and a person without consent."""
     _photo(minimal / "media" / "guichet.jpg", orientation=6)
     _photo(minimal / "media" / "sans-alt.jpg", (800, 600))
-    (minimal / "media" / "plan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.write(minimal / "media" / "plan.pdf")
     actors = (minimal / "actors.yaml").read_text(encoding="utf-8")
     actors = actors.replace(
         "relations:",

@@ -9,6 +9,7 @@ searchable item, Markdown made plain for the full-text index.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -68,7 +69,15 @@ def _content_json(published: Published) -> bytes:
         items = getattr(published, key)
         parts.append(f'"{key}":'.encode() + _list_adapter(key).dump_json(items, **options))
         sources[key] = [source_of(item) for item in items]
-    extra = {"sources": sources, "pseudonyms": published.pseudonyms, "scopes": published.scopes}
+    # The gate's cleaned drawings and PDFs (names taken out of an SVG's text, a PDF's
+    # metadata): the catalogue's site publishes these, never the folder's own bytes.
+    media = {path: base64.b64encode(data).decode("ascii") for path, data in published.media.items()}
+    extra = {
+        "sources": sources,
+        "pseudonyms": published.pseudonyms,
+        "scopes": published.scopes,
+        "media": media,
+    }
     tail = json.dumps(extra, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return b"{" + b",".join(parts) + b"," + tail[1:].encode("utf-8")
 
@@ -114,13 +123,18 @@ def unpack_residency(content: bytes, root: Path) -> Published:
     residency = Residency(root=root, residence=item(records["residence"][0], Residence))
     for key, model in _PARTS:
         setattr(residency, key, [item(record, model) for record in records[key]])
-    return republish(residency, value.get("scopes") or {})
+    published = republish(residency, value.get("scopes") or {})
+    # The bytes the gate cleaned when the residency was added: the folder's own may name
+    # people the gate, working from the public edition, no longer knows. A record from
+    # before they were kept publishes no drawing and no PDF (images.media_bytes).
+    stored = value.get("media") or {}
+    published.media.update({path: base64.b64decode(data) for path, data in stored.items()})
+    return published
 
 
 # -- searchable text -------------------------------------------------------------------------
 
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HEADING = re.compile(r"^ {0,3}#{1,6} +", re.M)
 
 
@@ -131,10 +145,35 @@ def _plain(text: str) -> str:
     strong emphasis, code and headings go; the tokenizer ignores other punctuation anyway.
     """
     if "](" in text:
-        text = _LINK.sub(r"\1", text)
+        text = _link_texts(text)
     if "#" in text:
         text = _HEADING.sub("", text)
     return text.replace("**", "").replace("__", "").replace("`", "")
+
+
+def _link_texts(text: str) -> str:
+    """Return text with each link ``[text](target)`` (or image ``![alt](target)``) as its text.
+
+    A link opens at the first ``[`` after the last ``]`` before its ``](``, and ends at the
+    next ``)``. Scanned once: a regular expression tried from each ``[`` of a long run of
+    them would read the run again from each (quadratic).
+    """
+    out: list[str] = []
+    done = pos = 0  # text[:done] is written out; the next "](" is looked for from pos
+    while (close := text.find("](", pos)) != -1:
+        pos = close + 1
+        # The "[" that opens this link comes after the last "]" before it.
+        opening = text.find("[", max(done, text.rfind("]", done, close) + 1), close)
+        if opening == -1:
+            continue
+        end = text.find(")", close + 2)
+        if end == -1:
+            break  # no ")" is left: no link either
+        start = opening - 1 if opening > done and text[opening - 1] == "!" else opening
+        out += [text[done:start], text[opening + 1 : close]]
+        done = pos = end + 1
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _join(*parts: Any) -> str:

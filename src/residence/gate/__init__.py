@@ -16,10 +16,16 @@ The **public** edition (the default of every command):
   the pydantic fields generically, so that a field added later is covered without a change
   here. Its actor stays on the map, under the pseudonym, with its stakes and a description
   scrubbed of names; its quotes stay, attributed to the pseudonym;
-- leaves out every picture that shows a protected person (``people``), whose file name
+- leaves out every picture that shows a protected person (``people``) — and every copy of
+  it, found by its content (sha256), under any name or behind any link —, whose file name
   holds a protected name, that lies under ``private/`` or outside the folder, or that lists
   an unknown person (a misspelt id may be a protected one) — wherever the picture is used,
   the cover included;
+- cleans the bytes of drawings and PDF files (:mod:`residence.gate.media`): the names in an
+  SVG's text and attributes are pseudonymised and its metadata dropped, a PDF is rewritten
+  from its pages without metadata; one that cannot be made safe is left out. Every output
+  reads media through ``render.images.media_bytes``, which prefers these cleaned bytes
+  (``Published.media``); what was left out is said in ``Published.left_out``;
 - renames the ids that would give a name away: a protected actor's id becomes the slug of
   its pseudonym (``personne-a``), and any other id or journal file name that holds a
   protected name has that name replaced the same way; every reference follows;

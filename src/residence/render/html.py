@@ -150,7 +150,7 @@ def render_html(
     if cache_dir is None and use_cache:
         cache_dir = root / CACHE_FOLDER
     t = translator(published.language, "report")
-    media = prepare_media(root, media_files(published), cache_dir if use_cache else None)
+    media = prepare_media(published, media_files(published), cache_dir if use_cache else None)
     assets, sheets = _static_assets(root)
     for asset in media.assets.values():
         assets[asset.href] = asset.content

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from residence import __version__
+from residence.french import article
 from residence.render.context.builder import Builder, licence_of
 from residence.render.context.projects import handover_view
 from residence.render.context.views import Credits, FollowUpView, Link, Next
@@ -20,7 +21,13 @@ def build_next(b: Builder) -> Next:
         if p.handover is None and p.stage != "abandoned"
     ]
     visits = [
-        FollowUpView(b.t.date(v.date), v.date.isoformat(), b.typo(v.by), b.md(v.observations, 5))
+        FollowUpView(
+            b.t.date(v.date),
+            v.date.isoformat(),
+            b.typo(v.by),
+            b.md(v.observations, 5),
+            by_in_text=article(b.typo(v.by), b.lang),
+        )
         for v in sorted(b.res.follow_ups, key=lambda v: v.date)
     ]
     return Next(handovers, pending, visits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from residence.french import article
 from residence.models import Prototype
 from residence.render.charts import render_timeline_svg, timeline_data
 from residence.render.context.builder import Builder
@@ -117,11 +118,13 @@ def build_summary(b: Builder) -> Summary:
 
 def build_question(b: Builder) -> Question:
     """Return the question section: why this residency, who asked."""
+    host = b.typo(b.res.host)
     return Question(
         b.md(b.res.question, 3, b.gettext("The question")),
-        b.typo(b.res.host),
+        host,
         b.typo(b.res.theme),
         [b.typo(k) for k in b.res.keywords],
+        host_in_text=article(host, b.lang),
     )
 
 

@@ -121,6 +121,7 @@ class Question:
     host: str
     theme: str
     keywords: list[str]
+    host_in_text: str = ""  # as a sentence names it: "la Région Loire-Océane" (french.py)
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,7 @@ class FollowUpView:
     iso: str
     by: str
     observations: Markup
+    by_in_text: str = ""  # as a sentence names them: "le Conseil départemental" (french.py)
 
 
 @dataclass(frozen=True)

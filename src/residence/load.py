@@ -10,6 +10,7 @@ instead of crashing the parser. Nothing here prints: problems are returned as va
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from residence.controlchars import unseen_in_name, unseen_in_tree
 from residence.errors import Problem, sort_problems
 from residence.gcpause import no_cycle_collection
 from residence.layout import (
@@ -510,9 +512,11 @@ def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, 
         problem = Problem(rel, None, None, "error", "unreadable", f"cannot read: {reason}")
         return None, None, [problem]
     try:
-        node, value = parse_yaml(data)
+        text = _decode(data)
+        node, value = parse_yaml(text)
     except YamlProblem as exc:
         return None, None, [Problem(rel, exc.line, exc.column, "error", "yaml", exc.message)]
+    unseen = unseen_in_tree(rel, text, node)
     if node is None:
         if all(not f.is_required() for f in model.model_fields.values()):
             item = model.model_validate({})
@@ -522,9 +526,9 @@ def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, 
     try:
         item = model.model_validate(value)
     except ValidationError as exc:
-        return None, node, _problems_from_validation(rel, node, model, exc)
+        return None, node, [*_problems_from_validation(rel, node, model, exc), *unseen]
     set_source(item, rel)
-    return item, node, []
+    return item, node, unseen
 
 
 def _empty_message(model: type[Model]) -> str:
@@ -536,9 +540,33 @@ def _empty_message(model: type[Model]) -> str:
 def _inside(root: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
-    except (OSError, ValueError):
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a link loop (Python < 3.13)
         return False
     return True
+
+
+def _loops(path: str | Path) -> bool:
+    """Tell whether a path is (or goes through) a link that never reaches a file."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _loop(rel: str) -> Problem:
+    """The problem of a link that loops back to itself, or to a folder that holds it."""
+    message = "this is a link that loops back (to itself, or to a folder that holds it): remove it"
+    return Problem(rel, None, None, "error", "link-loop", message)
+
+
+def _holds_itself(dirpath: str, name: str) -> bool:
+    """Tell whether a folder ``name`` of ``dirpath`` is a link to a folder that holds it."""
+    full = os.path.join(dirpath, name)
+    if not os.path.islink(full):
+        return False
+    target, here = os.path.realpath(full), os.path.realpath(dirpath)
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def _outside_file(rel: str) -> Problem:
@@ -557,6 +585,8 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
     """Return the relative paths of the YAML files of one folder, sorted."""
     base = root / folder
     if not base.is_dir():
+        if _loops(base):
+            problems.append(_loop(folder))
         return []
     if not _inside(root, base):
         problems.append(
@@ -572,12 +602,20 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
+        for name in dirnames:  # links are not followed, but one that loops is a mistake
+            if _holds_itself(dirpath, name):
+                problems.append(_loop(f"{rel_dir}/{name}"))
         for name in sorted(filenames):
             if is_ignored(name):
                 continue
             rel = f"{rel_dir}/{name}"
+            full = os.path.join(dirpath, name)
+            link = os.path.islink(full)
+            if link and _loops(full):
+                problems.append(_loop(rel))
+                continue
             if not name.endswith(YAML_SUFFIXES):
                 if not name.lower().startswith(("readme", "licen")):
                     problems.append(
@@ -591,12 +629,27 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
                         )
                     )
                 continue
-            full = os.path.join(dirpath, name)
-            if os.path.islink(full) and not _inside(root, Path(full)):
+            if link and not _inside(root, Path(full)):
                 problems.append(_outside_file(rel))
                 continue
+            problems.extend(unseen_in_name(rel))
             found.append(rel)
     return found
+
+
+def _looping_files(root: Path) -> list[str]:
+    """Return the single files (residence.yaml, actors.yaml, private/consent.yaml…), or their
+    folder, that are links looping back: the loader would take them for absent."""
+    found = set()
+    for stem in [kind.stem for kind in KINDS.values() if kind.stem]:
+        folder = stem.rpartition("/")[0]
+        if folder and _loops(root / folder):
+            found.add(folder)
+            continue
+        found.update(f"{stem}{s}" for s in YAML_SUFFIXES if _loops(root / f"{stem}{s}"))
+    if _loops(root / CONSENT_SCOPES):
+        found.add(CONSENT_SCOPES)
+    return sorted(found)
 
 
 def load_residency(folder: Path | str) -> tuple[Residency, list[Problem]]:
@@ -630,8 +683,12 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
         problems.extend(found)
         return item
 
+    looping = _looping_files(root)
+    problems.extend(_loop(rel) for rel in looping)
     main = first_existing(root, KINDS["residence"].stem or "")
-    if main is None:
+    if main is not None:
+        residency.residence = read(main, Residence)
+    elif not any(rel.startswith("residence.") for rel in looping):  # else: said above
         problems.append(
             Problem(
                 "residence.yaml",
@@ -643,8 +700,6 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
                 "Create one with 'residence new FOLDER --title …'",
             )
         )
-    else:
-        residency.residence = read(main, Residence)
 
     actors_file = first_existing(root, KINDS["actors"].stem or "")
     if actors_file is not None:
@@ -678,5 +733,7 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
             if item is not None:
                 getattr(residency, kind.attr).append(item)
 
+    # What a looping link hides may be what other files refer to: as for a file that fails.
+    residency.failed.extend(p.path for p in problems if p.code == "link-loop")
     residency.entries.sort(key=lambda e: (e.date, e.time or "", source_of(e)))
     return residency, sort_problems(problems)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, get_args
 
@@ -56,14 +54,6 @@ YearFilter = Annotated[
 
 def _empty_catalog(path: Path) -> None:
     output.say(f"The catalogue {path} is empty: add residencies with residence catalog add DIR.")
-
-
-def _mark(snippet: str) -> str:
-    from residence.catalog import highlight
-
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
-        return highlight(snippet, "\x1b[1m", "\x1b[0m")
-    return highlight(snippet, "[", "]")
 
 
 @catalog_app.command("add")
@@ -174,12 +164,14 @@ def catalog_search(
     if fmt.value == "json":
         output.print_json([h.as_dict() for h in hits])
         return
+    from residence.catalog import MARK_END, MARK_START
+
     for n, hit in enumerate(hits, 1):
         what = hit.kind + (f" · {hit.subkind}" if hit.subkind else "")
         when = f", {hit.date}" if hit.date else ""
         output.echo(f"{n}. {hit.title} [{what}{when}]")
         output.echo(f"   {hit.residency_title} ({hit.residency_id}: {hit.ref})")
-        output.echo(f"   {_mark(' '.join(hit.snippet.split()))}")
+        output.echo_marked(f"   {' '.join(hit.snippet.split())}", MARK_START, MARK_END)
     output.say("No result." if not hits else f"{output.plural(len(hits), 'result')}.")
 
 

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from residence.cli.output import plural
+from residence.cli.output import plural, visible
 from residence.status import CIRCLES, KINDS, SECTORS, STAGES, Status
 
 WIDTH = 80
@@ -67,12 +67,23 @@ def _table(*columns: tuple[str, str] | tuple[str, str, int]) -> Table:
 
 def render_dashboard(status: Status) -> RenderableType:
     """Return the dashboard of a residency: timeline, journal, actors, prototypes, missing."""
-    data = status.as_dict()
+    data = _visible(status.as_dict())
     parts: list[RenderableType] = [*_title(data), Text(""), *_journal(data), Text("")]
     parts += [*_people(data), Text("")]
     parts += [*_actors(data), Text(""), *_prototypes(data), Text(""), *_consent(data), Text("")]
     parts += _missing(data)
     return Group(*parts)
+
+
+def _visible(value: Any) -> Any:
+    """Return the figures with every text made visible (titles, ids, names, messages)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {k: _visible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
 
 
 def _title(data: dict[str, Any]) -> list[RenderableType]:

@@ -4,6 +4,11 @@
 Results go to stdout, everything else to stderr. :func:`handling_errors` is the one place
 where a ResidenceError becomes what the user reads and an exit code (CLI.md): 1 when the
 files have problems, 2 when the command was misused.
+
+Every line goes through :func:`visible` here, at the last moment: a title, an id or a file
+name can hold an escape sequence or a bidi control, and the terminal must show it, not obey
+it. Problems and results keep their text as it is (``--format json`` prints it raw, as JSON
+escapes); only what reaches the terminal is made visible.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +24,7 @@ from typing import Any
 
 import typer
 
+from residence.controlchars import BIDI, CONTROLS
 from residence.errors import Problem, ResidenceError
 from residence.pipeline import DraftKept, Notices, Progress, Refused
 
@@ -42,19 +49,50 @@ TEAM_BANNERS = {
 }
 
 
+#: What a terminal would obey rather than show: every control character but tab and line
+#: feed (ESC starts the sequences that move the cursor or recolour), and the bidi controls.
+_UNSEEN = re.compile(f"[{CONTROLS}{BIDI}]")
+#: The same, for JSON text: json.dumps escapes the C0 controls, not DEL, C1 or bidi.
+_UNSEEN_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Return text as the terminal must show it: control characters and bidi controls
+    written as escapes (ESC as \\x1b, U+202E as \\u202e), tabs and line feeds kept."""
+    return _UNSEEN.sub(_escape, text)
+
+
 def echo(text: str) -> None:
     """Print a result on stdout."""
-    typer.echo(text)
+    typer.echo(visible(text))
 
 
-def say(text: str) -> None:
-    """Print a message on stderr."""
-    typer.echo(text, err=True)
+def say(text: str, severity: str | None = None) -> None:
+    """Print a message on stderr (coloured as a problem of that severity, if given)."""
+    text = visible(text)
+    typer.echo(color(text, severity) if severity else text, err=True)
+
+
+def echo_marked(text: str, start: str, end: str) -> None:
+    """Print a result whose parts between ``start`` and ``end`` are matches of a search: in
+    bold on a terminal, [between brackets] otherwise."""
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    before, after = ("\x1b[1m", "\x1b[0m") if bold else ("[", "]")
+    parts = re.split(f"({re.escape(start)}|{re.escape(end)})", text)
+    marks = {start: before, end: after}
+    typer.echo("".join(marks.get(part) or visible(part) for part in parts))
 
 
 def print_json(value: Any) -> None:
-    """Print a JSON result on stdout, indented, non-ASCII kept."""
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    """Print a JSON result on stdout, indented, non-ASCII kept (but for what a terminal
+    would obey: escaped, which JSON reads back the same)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    typer.echo(_UNSEEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
@@ -80,7 +118,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
     """Print problems on stderr, one a line: path:line:col: severity: message."""
     for problem in problems:
         text = str(problem) if problem.path else f"{problem.severity}: {problem.message}"
-        say(color(text, problem.severity))
+        say(text, problem.severity)
 
 
 def print_notices(notices: Notices, command: str, folder: Path) -> None:
@@ -89,7 +127,7 @@ def print_notices(notices: Notices, command: str, folder: Path) -> None:
     if notices.warnings:
         say(f"{plural(notices.warnings, 'warning')} in the residency: see residence check {folder}")
     if notices.team:
-        say(color(TEAM_BANNERS[command], "warning"))
+        say(TEAM_BANNERS[command], "warning")
 
 
 def print_rich(renderable: Any, width: int) -> None:
@@ -108,6 +146,7 @@ def progress(label: str) -> Iterator[Progress | None]:
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -121,6 +160,7 @@ def progress(label: str) -> Iterator[Progress | None]:
         task = bar.add_task(label, total=1.0)
 
         def update(what: str, fraction: float) -> None:
+            what = escape(visible(what))  # a sheet's id: shown, never read as markup
             bar.update(task, completed=max(0.0, min(fraction, 1.0)), description=f"{label}: {what}")
 
         yield update

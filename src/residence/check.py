@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import posixpath
 import stat
@@ -45,6 +46,8 @@ class _Checker:
         self.prototype_ids |= {f.stem for f in failed if f.parts[0] == "prototypes"}
         self.method_ids |= {f.stem for f in failed if f.parts[0] == "methods"}
         self.entry_stems |= {f.stem for f in failed if f.parts[0] == "journal"}
+        # A whole folder that failed (a link that loops, or leads outside): ids are unknown.
+        self.lost_folders = {f.parts[0] for f in failed if len(f.parts) == 1}
 
     # -- helpers --------------------------------------------------------------------
 
@@ -365,14 +368,15 @@ class _Checker:
         for method in self.r.methods:
             path = source_of(method)
             self.file_name_matches(path, method.id)
-            self.refs(
-                path,
-                ["examples"],
-                method.examples,
-                targets,
-                "example",
-                "journal/ (a file name without .yaml) or prototypes/ (an id)",
-            )
+            if not {"journal", "prototypes"} & self.lost_folders:
+                self.refs(
+                    path,
+                    ["examples"],
+                    method.examples,
+                    targets,
+                    "example",
+                    "journal/ (a file name without .yaml) or prototypes/ (an id)",
+                )
             self.license(path, ["license"], method.license)
 
     def file_name_matches(self, path: str, ident: str) -> None:
@@ -512,6 +516,8 @@ def media_path_problem(root: Path, file: str) -> tuple[str, str] | None:
     except OSError as exc:  # a part is a file, or cannot be read
         if isinstance(exc, NotADirectoryError):
             return "missing-file", f"{name}: no such file in the residency folder"
+        if exc.errno == errno.ELOOP:
+            return "link-loop", _loop_message(name)
         return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
     # A link: follow it, and make sure it stays inside.
     full = root / pure
@@ -520,11 +526,22 @@ def media_path_problem(root: Path, file: str) -> tuple[str, str] | None:
         resolved.relative_to(root.resolve())
     except ValueError:
         return "outside", f"{name}: this is a link to a place outside the residency folder"
+    except RuntimeError:  # a link loop, before Python 3.13
+        return "link-loop", _loop_message(name)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "link-loop", _loop_message(name)
         return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
     if not resolved.is_file():
         return "missing-file", f"{name}: no such file in the residency folder"
     return None
+
+
+def _loop_message(name: str) -> str:
+    return (
+        f"{name}: this is a link that loops back (to itself, or to a folder that holds it): "
+        "remove it"
+    )
 
 
 def check_residency(residency: Residency) -> list[Problem]:

@@ -77,12 +77,14 @@ FRENCH_WORDS: dict[str, dict[str, str]] = {
     "Decision": {
         "itérer": "iterate",
         "itéré": "iterate",
+        "à itérer": "iterate",
         "adopter": "adopt",
         "adopté": "adopt",
         "abandonner": "abandon",
         "abandonné": "abandon",
         "continuer": "continue",
         "poursuivre": "continue",
+        "poursuivi": "continue",
     },
     "Stage": {
         "idée": "idea",

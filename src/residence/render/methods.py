@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from residence import __version__
 from residence.errors import Problem
+from residence.french import article
 from residence.i18n import Translator, translator
 from residence.models import Entry, Method, Published
 from residence.render.anchors import entry_anchors
@@ -151,7 +152,7 @@ def method_sheets(published: Published) -> list[MethodSheet]:
     for method in published.methods:
         licence = licence_of(method.license or res.license, report_t)
         used_in, left_out = _uses(entries, anchors, published, method, t)
-        names = [typography(a, lang) for a in (method.authors or team)]
+        names = [article(typography(a, lang), lang) for a in (method.authors or team)]
         authors = _join(names, lang)
         residency = typography(res.title, lang)
         origin = t.gettext(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from residence.french import article
 from residence.render.charts import phase_labels
 from residence.render.context.builder import Builder, licence_of
 from residence.render.context.views import Link, MethodCard, Methods
@@ -36,7 +37,7 @@ def build_methods(b: Builder) -> Methods:
                 tips=[b.typo(s) for s in method.tips],
                 used_in=list(used.values()),
                 used_more=more,
-                authors=b.join([b.typo(a) for a in method.authors]),
+                authors=b.join([article(b.typo(a), b.lang) for a in method.authors]),
                 source=b.typo((method.source or "").rstrip(". ")),
                 license=Link(licence.url, licence.name, licence.spdx),
             )

@@ -194,3 +194,20 @@ def handling_errors() -> Iterator[None]:
         yield
     except ResidenceError as exc:
         raise typer.Exit(code=report_error(exc)) from None
+
+
+#: The exit code of an interrupted command (Ctrl-C), as shells give for SIGINT: 128 + 2.
+INTERRUPTED = 130
+
+
+def interrupted(changed: bool) -> int:
+    """Say, in one line, that the command was interrupted and whether it had started to
+    change files; return the exit code (130)."""
+    if changed:
+        say(
+            "Interrupted while writing: each file is either as it was or complete, none is "
+            "half-written. Run the command again to finish."
+        )
+    else:
+        say("Interrupted: nothing was changed.")
+    return INTERRUPTED

@@ -368,8 +368,19 @@ def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.
 #: A word that may hold a name glued to other characters: an e-mail address, a hashtag, a
 #: handle, camel case, or letters and digits together (see :meth:`_Matcher.glued_spans`).
 _TOKEN = re.compile(r"[^\s<>()\[\]{}\"'«»,;!?]+")
-_EMAIL = re.compile(r"([^@\s]+)@[^@\s]+\.[^@\s]+")
+# An e-mail address is "local@domain" with a full stop inside the domain (neither first nor
+# last: see _email). Written "[^@\s]+\.[^@\s]+" after the "@", the pattern would try every
+# full stop of a domain that ends in a second "@", reading the rest each time (quadratic).
+_EMAIL = re.compile(r"([^@\s]+)@([^@\s]+)")
 _TAG = re.compile(r"[#@]([^\W_][\w.\-]*)")
+
+
+def _email(token: str) -> re.Match[str] | None:
+    """Return the match of an e-mail address (group 1: its local part), or None."""
+    match = _EMAIL.fullmatch(token)
+    if match is None or "." not in match.group(2)[1:-1]:
+        return None
+    return match
 
 
 _GLUED_ASCII = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
@@ -445,10 +456,17 @@ class _Matcher:
         """
         if self.pattern is None or not text:
             return
-        glued = list(self.glued_spans(text)) if _may_glue(text) else []
+        glued = sorted(self.glued_spans(text)) if _may_glue(text) else []
         found: list[tuple[int, int, str | None]] = [*glued]
+        # The bounded names come in order and apart: a glued name overlaps one when it
+        # starts before the name's end and ends after its start, so one pass over the glued
+        # names (by start, keeping the furthest end) tells, however many there are.
+        furthest, next_glued = -1, 0
         for start, end, pseudonym in self._bounded_spans(text):
-            if not any(s < end and start < e for s, e, _ in glued):
+            while next_glued < len(glued) and glued[next_glued][0] < end:
+                furthest = max(furthest, glued[next_glued][1])
+                next_glued += 1
+            if furthest <= start:
                 found.append((start, end, pseudonym))
         yield from sorted(found)
 
@@ -481,7 +499,7 @@ class _Matcher:
         for token_match in _TOKEN.finditer(text):
             token = token_match.group().rstrip(".:")
             base = token_match.start()
-            body = _EMAIL.fullmatch(token) or _TAG.fullmatch(token)
+            body = _email(token) or _TAG.fullmatch(token)
             if body is not None:
                 pseudonym = self._inside(body.group(1))
                 if pseudonym is not None:
@@ -559,8 +577,10 @@ def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:
     after = _MARK_RUN.match(text, end)
     if after is not None:
         return start, after.end()
-    before = re.search(r"[*~`]+\Z", text[:start])
-    return (before.start() if before is not None else start), end
+    before = start
+    while before and text[before - 1] in _INSIDE_MARKS:  # the marks just before the name
+        before -= 1
+    return before, end
 
 
 def _build_matcher(protected: Sequence[tuple[str, str]], kept: Iterable[str] = ()) -> _Matcher:

@@ -47,7 +47,6 @@ LINK_REL = "noopener noreferrer"
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # Browsers drop ASCII whitespace and control characters inside a URL's scheme ("java\tscript:").
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_URL_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.\-]*://|www\.|mailto:)\S+")
 _SPACES = "[ \t\u00a0\u202f]"
 
 
@@ -82,20 +81,63 @@ def typography(text: str | None, lang: str = "fr") -> str:
     """
     if not text:
         return ""
-    pieces = _URL_RE.split(text)
-    urls = _URL_RE.findall(text)
-    out = [_typography_piece(pieces[0], lang)]
-    for url, piece in zip(urls, pieces[1:], strict=False):
-        out.append(url)
-        out.append(_typography_piece(piece, lang))
+    out: list[str] = []
+    last = 0
+    for start, end in _url_spans(text):
+        out += [_typography_piece(text[last:start], lang), text[start:end]]
+        last = end
+    out.append(_typography_piece(text[last:], lang))
     return "".join(out)
 
 
+# A URL is a scheme ("https://"), "www." or "mailto:" and the rest of its word, at least
+# one character: the leftmost place in a word where one of them starts (the scheme starts
+# at the first letter of the run of scheme characters before "://"). Each pattern below
+# either starts only where a run starts (the look-behind) or holds no repeat before a
+# literal, so that a long word is read once: "[a-z][a-z0-9+.-]*://" searched on a 100 kB
+# word without "://" tries every start and reads to the end each time (quadratic).
+_URL_MARKERS = ("://", "www.", "mailto:")
+_WORD_WITH_MARKER = re.compile(r"(?<!\S)\S*?(?:://|www\.|mailto:)\S*")
+_SCHEME_RUN = re.compile(r"(?<![a-zA-Z0-9+.\-])[a-zA-Z0-9+.\-]*://")
+_LETTER = re.compile(r"[a-zA-Z]")
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each URL in plain text, in order, in time linear in its size."""
+    if not any(marker in text for marker in _URL_MARKERS):
+        return []
+    spans = []
+    for word in _WORD_WITH_MARKER.finditer(text):
+        start = _url_start(text, word.start(), word.end())
+        if start is not None:
+            spans.append((start, word.end()))
+    return spans
+
+
+def _url_start(text: str, start: int, end: int) -> int | None:
+    """Return where the first URL of the word text[start:end] starts, or None."""
+    found = [
+        at
+        for marker in ("www.", "mailto:")
+        if (at := text.find(marker, start, end)) != -1 and at + len(marker) < end
+    ]
+    for run in _SCHEME_RUN.finditer(text, start, end):
+        letter = _LETTER.search(text, run.start(), run.end() - 3)
+        if letter is not None:
+            if run.end() < end:
+                found.append(letter.start())
+            break
+    return min(found, default=None)
+
+
 _APOSTROPHE_RE = re.compile(r"(?<=\w)'(?=\w)")
-_BEFORE_HIGH_RE = re.compile(_SPACES + r"+(?=[;!?])")
-_BEFORE_COLON_RE = re.compile(_SPACES + r"+(?=:)")
+# Runs of spaces are matched only from their first space (the look-behind): tried from
+# each space of a long run, a run followed by no mark would be read again and again.
+_RUN_START = "(?<!" + _SPACES + ")"
+_BEFORE_HIGH_RE = re.compile(_RUN_START + _SPACES + r"+(?=[;!?])")
+_BEFORE_COLON_RE = re.compile(_RUN_START + _SPACES + r"+(?=:)")
 _AFTER_OPENING_RE = re.compile("«" + _SPACES + "*")
-_BEFORE_CLOSING_RE = re.compile(_SPACES + "*»")
+_BEFORE_CLOSING_RE = re.compile(_RUN_START + _SPACES + "*»")
 _FRENCH_MARKS = frozenset(";!?:«»")
 
 
@@ -177,9 +219,41 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# nh3 (html5ever underneath) takes time quadratic in the length of one text node that holds
+# "&" or no-break spaces (1 MB of U+00A0 in a paragraph: minutes). So every long run of text
+# in markdown-it's HTML is cut by empty comments, which nh3 removes: the output is the same,
+# made of short text nodes. In markdown-it's HTML a raw ">" only ever closes a tag (text and
+# attribute values are escaped), so what follows one up to the next "<" is text.
+_TEXT_PIECE = 2048
+_LONG_TEXT = re.compile(rf"(?:\A|(?<=>))[^<>]{{{_TEXT_PIECE + 1},}}")
+
+
+def _cut_long_texts(html: str) -> str:
+    """Return markdown-it's HTML with an empty comment every ``_TEXT_PIECE`` characters of
+    text (never inside an entity)."""
+    if len(html) <= _TEXT_PIECE:
+        return html
+    return _LONG_TEXT.sub(_cut_text, html)
+
+
+def _cut_text(match: re.Match[str]) -> str:
+    text = match.group()
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > _TEXT_PIECE:
+        end = start + _TEXT_PIECE
+        entity = text.rfind("&", end - 10, end)  # an entity is at most 10 characters long
+        if entity > start and ";" not in text[entity:end]:
+            end = entity
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return "<!---->".join(pieces)
+
+
 def _sanitize(html: str) -> Markup:
     cleaned = nh3.clean(
-        html,
+        _cut_long_texts(html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},

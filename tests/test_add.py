@@ -857,6 +857,62 @@ def test_insert_item_refuses_an_unusual_layout() -> None:
     assert "too unusual" in str(caught.value) and "id: nouveau" in str(caught.value)
 
 
+#: Prototype files as teams write them, to set one key of.
+PROTOTYPES = {
+    "plain": "id: p\ntitle: P\nstage: idea   # au début\nteam: [a]\n",
+    "quoted": "id: p\nstage: 'idea'\n# fin\n",
+    "double quoted": 'id: p\nstage: "idea"\n',
+    "empty": "id: p\nstage:\ntitle: P\n",
+    "absent": "id: p\ntitle: P\n# le reste viendra",
+    "crlf": "id: p\r\nstage: idea\r\nhandover:\r\n",
+    "null": "id: p\nhandover: ~   # plus tard\nstage: idea\n",
+    "commented handover": "id: p\nstage: idea\n# handover:\n#   to: [mairie]\n",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(PROTOTYPES))
+def test_set_scalar_changes_only_the_value(layout: str) -> None:
+    from residence.yamltext import set_scalar
+
+    text = PROTOTYPES[layout]
+    changed = set_scalar(text, "stage", "mock-up", "prototypes/p.yaml")
+    _, old = parse_yaml(text)
+    _, new = parse_yaml(changed.text)
+    assert new == {**old, "stage": "mock-up"}
+    kept = changed.text.replace(changed.added, "", 1)
+    if layout in {"empty", "absent"}:
+        assert kept == text  # the value was added, nothing else changed
+    else:  # only the old value's bytes went (with its quotes, which the new value keeps)
+        old_value = next(v for v in ("'idea'", '"idea"', "idea") if v in text)
+        assert kept == text.replace(old_value, "", 1)
+    if layout == "quoted":
+        assert "stage: 'mock-up'\n" in changed.text
+
+
+@pytest.mark.parametrize("layout", sorted(PROTOTYPES))
+def test_insert_key_adds_a_block_and_nothing_else(layout: str) -> None:
+    from residence.yamltext import insert_key
+
+    text = PROTOTYPES[layout]
+    value = {"to": ["mairie"], "conditions": "Un budget.\nEt un agent.\n"}
+    added = insert_key(text, "handover", value, "prototypes/p.yaml", literal={"conditions"})
+    _, old = parse_yaml(text)
+    _, new = parse_yaml(added.text)
+    assert new == {**(old or {}), "handover": core.plain(value)}
+    base = text.replace("~", "", 1) if layout == "null" else text
+    assert added.text == base[: added.start] + added.added + base[added.start :]
+    if layout == "crlf":
+        assert "\n" not in added.text.replace("\r\n", "")
+
+
+def test_insert_key_refuses_a_key_that_holds_something() -> None:
+    from residence.yamltext import insert_key
+
+    with pytest.raises(ResidenceError) as caught:
+        insert_key("handover:\n  to: [a]\n", "handover", {"to": ["b"]}, "prototypes/p.yaml")
+    assert "already there" in str(caught.value)
+
+
 _TEXT = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
     min_size=1,
@@ -1098,7 +1154,7 @@ def test_add_catalogue_translates_every_line_of_ours() -> None:
         assert set(re.findall(r"\{\w+\}", msgstr)) <= set(re.findall(r"\{\w+\}", msgid))
 
 
-@pytest.mark.parametrize("kind", sorted(core.KINDS))
+@pytest.mark.parametrize("kind", sorted(core.ADDED))
 def test_template_in_french_has_no_english_line_of_ours(minimal: Path, kind: str) -> None:
     ctx = core.load_context(minimal)
     assert ctx.language == "fr"

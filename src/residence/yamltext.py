@@ -409,6 +409,131 @@ def _same_plus_one(old: Any, new_text: str, key: str, item: Mapping[str, Any]) -
     return bool(new == expected)
 
 
+# -- one key of an existing file ------------------------------------------------------------
+
+
+def _top_level(text: str, key: str, rel: str) -> tuple[Any, Any, Any, Any]:
+    """Return (root node, old values, key node, value node) of a top-level key (None, None
+    for a key the file does not have); refuse a file that cannot hold one."""
+    try:
+        root, old = parse_yaml(text)
+    except YamlProblem as exc:
+        message = exc.message + ": fix it first, nothing was changed"
+        raise _refusal(rel, exc.line, exc.column, "yaml", message) from None
+    if root is not None and (root.id != "mapping" or root.flow_style):
+        message = (
+            "this file should hold its keys at the top level: fix it first, nothing was changed"
+        )
+        raise _refusal(rel, 1, 1, "wrong-shape", message)
+    for k, v in root.value if root is not None else []:
+        if k.value == key:
+            return root, old, k, v
+    return root, old, None, None
+
+
+def _is_null(node: Any) -> bool:
+    """Tell whether a value node is empty (``key:``), ``~`` or ``null``, written bare."""
+    return bool(
+        node.id == "scalar" and not node.style and node.value in {"", "~", "null", "Null", "NULL"}
+    )
+
+
+def _reads_with(old: Any, new_text: str, key: str, value: Any) -> bool:
+    """Tell whether the new text reads as the old values with ``key`` set to ``value``."""
+    try:
+        _, new = parse_yaml(new_text)
+    except YamlProblem:
+        return False
+    expected = copy.deepcopy(old) if isinstance(old, dict) else {}
+    expected[key] = plain(value)
+    return bool(new == expected)
+
+
+def _unusual_key(rel: str, key: str, value: Any, literal: Collection[str]) -> ResidenceError:
+    sample = textwrap.indent("\n".join(emit_lines({key: value}, literal=literal)), "  ")
+    message = (
+        f"the layout of this file is too unusual to change '{key}' without touching what is "
+        f"already written, so nothing was changed. Write it by hand:\n{sample}"
+    )
+    return _refusal(rel, None, None, "unusual-layout", message)
+
+
+def _insertion(text: str, start: int, added: str, end: int | None = None) -> Insertion:
+    """Return the Insertion of ``added`` in place of ``text[start:end]`` (nothing: end=start)."""
+    end = start if end is None else end
+    new_text = text[:start] + added + text[end:]
+    first_line = text.count("\n", 0, start) + 1
+    return Insertion(new_text, start, added, first_line, first_line + added.count("\n"))
+
+
+def set_scalar(text: str, key: str, value: Any, rel: str) -> Insertion:
+    """Return ``text`` with the top-level ``key`` set to the scalar ``value``.
+
+    Only the bytes of the old value change (its quotes are kept when it had some: a
+    comment after it stays); a key the file lacks is added at its end. The result is read
+    back to make sure only that value changed; if not, a ResidenceError and nothing else.
+    """
+    nl = "\r\n" if "\r\n" in text else "\n"
+    root, old, key_node, node = _top_level(text, key, rel)
+    if key_node is None:
+        column = root.value[0][0].start_mark.column if root is not None and root.value else 0
+        prefix = "" if not text or text.endswith("\n") else nl
+        added = prefix + " " * column + f"{key}: {scalar(value)}" + nl
+        result = _insertion(text, len(text), added)
+    elif node.id != "scalar" or node.style in {"|", ">"}:
+        mark = node.start_mark
+        message = f"'{key}' should be one value on its line: fix it first, nothing was changed"
+        raise _refusal(rel, mark.line + 1, mark.column + 1, "wrong-shape", message)
+    elif _is_null(node) and not node.value:  # "key:" with nothing after it
+        start = key_node.end_mark.index
+        colon = text.find(":", start)
+        if colon < 0:
+            raise _unusual_key(rel, key, value, ())
+        result = _insertion(text, colon + 1, f" {scalar(value)}")
+    else:
+        style = node.style if node.style in {'"', "'"} else None
+        result = _insertion(text, node.start_mark.index, scalar(value, style), node.end_mark.index)
+    if not _reads_with(old, result.text, key, value):
+        raise _unusual_key(rel, key, value, ())
+    return result
+
+
+def insert_key(
+    text: str, key: str, value: Mapping[str, Any], rel: str, literal: Collection[str] = ()
+) -> Insertion:
+    """Return ``text`` with the top-level ``key`` holding the mapping ``value``.
+
+    The key is added at the end of the file, or under an empty ``key:`` (or ``key: null``);
+    nothing else of the file changes. A key that already holds something is refused (the
+    caller says what to do), as is a result that does not read back as expected.
+    """
+    nl = "\r\n" if "\r\n" in text else "\n"
+    root, old, key_node, node = _top_level(text, key, rel)
+    lines = emit_lines(value, literal=literal)
+    if key_node is None:
+        column = root.value[0][0].start_mark.column if root is not None and root.value else 0
+        body = nl.join((" " * (column + 2) + s) if s else "" for s in lines) + nl
+        prefix = "" if not text or text.endswith("\n") else nl
+        result = _insertion(text, len(text), prefix + " " * column + f"{key}:" + nl + body)
+    elif _is_null(node):
+        column = key_node.start_mark.column
+        body = nl.join((" " * (column + 2) + s) if s else "" for s in lines) + nl
+        if node.value:  # "key: null": the word makes way for the mapping
+            if text[node.start_mark.index : node.end_mark.index] != node.value:
+                raise _unusual_key(rel, key, value, literal)
+            text = text[: node.start_mark.index] + text[node.end_mark.index :]
+        start = _line_end(text, key_node.start_mark.index)
+        prefix = "" if text[:start].endswith("\n") else nl
+        result = _insertion(text, start, prefix + body)
+    else:
+        mark = key_node.start_mark
+        message = f"'{key}' is already there: nothing was changed"
+        raise _refusal(rel, mark.line + 1, mark.column + 1, "duplicate-key", message)
+    if not _reads_with(old, result.text, key, value):
+        raise _unusual_key(rel, key, value, literal)
+    return result
+
+
 # -- machine-written copies ----------------------------------------------------------------
 
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -27,10 +27,11 @@ from residence.add.plans import (
     new_file_rel,
     new_problems,
     plan_append,
+    plan_set,
     relocate,
 )
 from residence.add.templates import clean_draft, file_header, indent_text_block
-from residence.add.values import check_values, free_id, load_text, ordered, slug, taken_ids
+from residence.add.values import check_values, load_text, ordered, propose_id, slug
 from residence.errors import ResidenceError, has_errors
 from residence.fsutil import write_atomic
 from residence.load import YamlProblem, parse_yaml
@@ -90,10 +91,10 @@ def _fill_id(text: str, value: Any, spec: Kind, ctx: Context) -> str:
     """Give a draft without an id the slug of its title (or name), not yet taken."""
     if "id" not in spec.order or not isinstance(value, dict) or value.get("id"):
         return text
-    title = value.get("name" if spec.name == "actor" else "title")
+    title = value.get("name" if spec.name in {"actor", "member"} else "title")
     if not isinstance(title, str) or not slug(title):
         return text
-    ident = free_id(slug(title), taken_ids(ctx, spec.name))
+    ident = propose_id(ctx, spec.name, title)
     pattern = re.compile(r"^id:[ \t]*(#.*)?$", re.MULTILINE)
     if pattern.search(text):
         return pattern.sub(
@@ -177,15 +178,19 @@ def _plan_draft_text(ctx: Context, kind: str, rel: str, text: str, template: str
     item, _, found = load_text(text, rel, spec.model)
     if item is None:
         raise ResidenceError(found)
-    if spec.container:
+    if spec.joins:
         values = item.model_dump(mode="python", by_alias=True, exclude_unset=True)
         values = ordered(spec, {k: v for k, v in values.items() if v not in (None, [], {}, "")})
-        if kind == "test":
-            refs = check_values(
-                ctx, kind, {"prototype": values["prototype"]}, {"prototype": "prototype:"}
-            )
+        parents = {k: values[k] for k in spec.parents if k in values}
+        if parents or kind == "photo":
+            if kind == "photo":
+                parents.update({k: values[k] for k in ("source", "file") if k in values})
+            origins = {k: f"{k}:" for k in parents}
+            refs = check_values(ctx, kind, parents, origins)
             if refs:
                 raise ResidenceError([dataclasses.replace(p, path=rel) for p in refs])
+        if spec.slot:
+            return plan_set(ctx, kind, values, shown_as=rel)
         return plan_append(ctx, kind, values, shown_as=rel)
     explicit = kind != "note"
     target, ident = new_file_rel(ctx, kind, item, explicit)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""What `residence add` can add (note, actor, test…), where each goes, the residency it joins."""
+"""What `residence add` adds (note, actor, photo…) and `residence set` changes, and where."""
 
 from __future__ import annotations
 
@@ -16,17 +16,24 @@ from residence.errors import Problem, ResidenceError
 from residence.load import load_residency
 from residence.models import (
     Actor,
+    Consent,
     Entry,
+    FollowUp,
+    Handover,
+    Media,
+    Member,
     Method,
     Model,
     Prototype,
+    Quote,
     Relation,
     Residency,
     Scenario,
     TestSession,
 )
-from residence.models.common import Slug
+from residence.models.common import Date, Slug
 from residence.models.residency import entry_stem
+from residence.models.words import Stage
 
 #: Fields whose text is Markdown: written as literal blocks (``body: |``).
 MARKDOWN_FIELDS = frozenset(
@@ -55,28 +62,100 @@ class TestDraft(TestSession):
     prototype: Slug = Field(description="Id of the prototype tested (its file in prototypes/).")
 
 
+class QuoteDraft(Quote):
+    """A quote, with the journal entry it belongs to (only in the editor's draft)."""
+
+    entry: Slug = Field(
+        description="The journal entry where it was heard: its file name in journal/, "
+        "without .yaml."
+    )
+
+
+class PhotoDraft(Media):
+    """A photo, with the entry or prototype it goes to and the file to copy (draft only)."""
+
+    entry: Slug | None = Field(
+        default=None,
+        description="The journal entry it goes to: its file name in journal/, without .yaml "
+        "(or give a prototype).",
+    )
+    prototype: Slug | None = Field(
+        default=None, description="Or the prototype it goes to (its file in prototypes/)."
+    )
+    source: str | None = Field(
+        default=None,
+        description="The file to copy into media/ as 'file' (a path on this computer); "
+        "leave it out when the file is already in media/.",
+    )
+
+
+class HandoverDraft(Handover):
+    """A handover, with the prototype it concerns (only in the editor's draft)."""
+
+    prototype: Slug = Field(
+        description="Id of the prototype handed over (its file in prototypes/)."
+    )
+
+
+class StageChange(Model):
+    """`residence set stage`: a prototype and its new stage."""
+
+    prototype: Slug = Field(description="Id of the prototype (its file in prototypes/).")
+    stage: Stage = Field(description="idea, sketch, mock-up, live-test, adopted or abandoned.")
+
+
+class DateChange(Model):
+    """`residence set date`: a journal entry and its new day."""
+
+    entry: Slug = Field(description="The journal entry: its file name in journal/, without .yaml.")
+    date: Date = Field(description="Day of the entry (YYYY-MM-DD).")
+
+
 @dataclass(frozen=True)
 class Kind:
-    """One kind of item `residence add` knows how to add."""
+    """One kind of item `residence add` knows how to add (or `residence set` to change)."""
 
     name: str  # the command: note, actor, …
-    model: type[Model]  # the model of one item (of the draft, for a test)
+    model: type[Model]  # the model of one item (of the draft, when it names its file)
     what: str  # in words, for messages
     order: tuple[str, ...]  # the keys in the order of the template and the files
     home: layout.Kind  # the kind of file it goes to (its own, or the one it joins)
     container: str | None = None  # appended kinds: the list the item joins in that file
     text: str | None = None  # the long text the editor is for (last in the template)
     refs: Mapping[str, str] = field(default_factory=dict)  # key -> what it refers to
+    # The keys of the draft that name the file the item goes into (not written in it):
+    # ("prototype",) for a test session; a photo goes to an entry or a prototype.
+    parents: tuple[str, ...] = ()
+    # Kinds that set one key of an existing file rather than add to a list: the key.
+    slot: str | None = None
+    # Keys the command requires although the format does not (a photo's alt text).
+    also_required: tuple[str, ...] = ()
+    # The model of the item as written in its file, when ``model`` is a draft's.
+    written: type[Model] | None = None
+    command: str = "add"  # "set" for the kinds that change one field in place
+    # Keys given as the command's arguments rather than options: key -> its name in --help.
+    arguments: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> str | None:
-        """Return the folder of a new-file kind (None for an item appended to a list)."""
-        return None if self.container else self.home.folder
+        """Return the folder of a new-file kind (None for an item that joins a file)."""
+        return None if self.container or self.slot else self.home.folder
+
+    @property
+    def joins(self) -> bool:
+        """Tell whether the item goes into an existing file (a list of it, or one key)."""
+        return bool(self.container or self.slot)
+
+    @property
+    def item_model(self) -> type[Model]:
+        """Return the model of the item as it is written in its file."""
+        return self.written or self.model
 
     @property
     def required(self) -> tuple[str, ...]:
         """Return the keys the item cannot do without."""
-        return tuple(k for k in self.order if field_info(self.model, k).is_required())
+        needed = [k for k in self.order if field_info(self.model, k).is_required()]
+        return tuple(needed + [k for k in self.also_required if k not in needed])
 
 
 _FILES = layout.KINDS
@@ -181,6 +260,8 @@ KINDS: dict[str, Kind] = {
         container="tests",
         text="observations",
         refs={"prototype": "prototype"},
+        parents=("prototype",),
+        written=TestSession,
     ),
     "scenario": Kind(
         "scenario",
@@ -214,7 +295,99 @@ KINDS: dict[str, Kind] = {
         _FILES["method"],
         refs={"examples": "example"},
     ),
+    "member": Kind(
+        "member",
+        Member,
+        "team member",
+        ("id", "name", "role", "discipline", "organisation"),
+        _FILES["residence"],
+        container="team",
+    ),
+    "consent": Kind(
+        "consent",
+        Consent,
+        "consent record",
+        ("actor", "scope", "date", "guardians", "notes"),
+        _FILES["consent"],
+        container="consents",
+        refs={"actor": "actor"},
+    ),
+    "quote": Kind(
+        "quote",
+        QuoteDraft,
+        "quote",
+        ("entry", "actor", "visibility", "text"),
+        _FILES["journal"],
+        container="quotes",
+        text="text",
+        refs={"entry": "entry", "actor": "actor"},
+        parents=("entry",),
+        written=Quote,
+    ),
+    "photo": Kind(
+        "photo",
+        PhotoDraft,
+        "photo",
+        ("entry", "prototype", "source", "file", "alt", "caption", "credit", "people"),
+        _FILES["journal"],
+        container="media",
+        refs={"entry": "entry", "prototype": "prototype", "people": "actor"},
+        parents=("entry", "prototype"),
+        also_required=("alt",),
+        written=Media,
+        arguments={"source": "FILE"},
+    ),
+    "handover": Kind(
+        "handover",
+        HandoverDraft,
+        "handover",
+        ("prototype", "to", "date", "conditions"),
+        _FILES["prototype"],
+        slot="handover",
+        text="conditions",
+        refs={"prototype": "prototype", "to": "actor"},
+        parents=("prototype",),
+        written=Handover,
+        arguments={"prototype": "PROTOTYPE"},
+    ),
+    "follow-up": Kind(
+        "follow-up",
+        FollowUp,
+        "follow-up visit",
+        ("date", "by", "observations"),
+        _FILES["residence"],
+        container="follow_ups",
+        text="observations",
+    ),
+    # `residence set`: one value of an existing file, changed in place.
+    "stage": Kind(
+        "stage",
+        StageChange,
+        "stage",
+        ("prototype", "stage"),
+        _FILES["prototype"],
+        slot="stage",
+        refs={"prototype": "prototype"},
+        parents=("prototype",),
+        command="set",
+        arguments={"prototype": "PROTOTYPE", "stage": "STAGE"},
+    ),
+    "date": Kind(
+        "date",
+        DateChange,
+        "date",
+        ("entry", "date"),
+        _FILES["journal"],
+        slot="date",
+        refs={"entry": "entry"},
+        parents=("entry",),
+        command="set",
+        arguments={"entry": "ENTRY", "date": "DATE"},
+    ),
 }
+
+#: The kinds `residence add` adds (the others are changed by `residence set`).
+ADDED = tuple(k for k, spec in KINDS.items() if spec.command == "add")
 
 #: Where each kind of reference is looked up, for messages.
 REF_PLACES = {
@@ -222,6 +395,7 @@ REF_PLACES = {
     "actor": _FILES["actors"].pattern,
     "prototype": f"{_FILES['prototype'].folder}/",
     "method": f"{_FILES['method'].folder}/",
+    "entry": f"{_FILES['journal'].folder}/ (file name without .yaml)",
     "example": (
         f"{_FILES['journal'].folder}/ (file name without .yaml) nor {_FILES['prototype'].folder}/"
     ),
@@ -276,6 +450,8 @@ class Context:
             return {p.id: p.title for p in r.prototypes}
         if ref == "method":
             return {m.id: m.title for m in r.methods}
+        if ref == "entry":
+            return {entry_stem(e): e.title for e in r.entries}
         if ref == "example":
             found = {entry_stem(e): e.title for e in r.entries}
             found.update({p.id: p.title for p in r.prototypes})
@@ -299,12 +475,12 @@ def load_context(root: Path) -> Context:
 
 
 def _stamps(root: Path) -> dict[str, Stamp | None]:
-    """Return the stamps of the files actors, relations and test sessions are added to."""
-    stems = {k.home.stem for k in KINDS.values() if k.container and k.home.stem}
+    """Return the stamps of the files items are added to (actors.yaml, prototypes…)."""
+    stems = {k.home.stem for k in KINDS.values() if k.joins and k.home.stem}
     rels = [f"{stem}{suffix}" for stem in sorted(stems) for suffix in layout.YAML_SUFFIXES]
-    for kind in KINDS.values():
-        if kind.container and kind.home.folder:
-            rels += layout.files_under(root, kind.home.folder)
+    folders = {k.home.folder for k in KINDS.values() if k.joins and k.home.folder}
+    for folder in sorted(folders):
+        rels += layout.files_under(root, folder)
     stamps: dict[str, Stamp | None] = {}
     for rel in rels:
         try:

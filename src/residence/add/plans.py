@@ -2,10 +2,14 @@
 """Plans: the whole new text of the file an item goes to, checked in context.
 
 A new journal entry, prototype, scenario or method is a new file that never replaces one.
-An actor, a relation or a test session is inserted as text at the end of its list
-(``yamltext.insert_item``), so that every byte the team wrote stays. Before anything is
-written, the new file is checked with the whole residency, exactly as ``residence check``
-would, and only the problems it adds count. Writing a plan is ``add.writing``.
+An actor, a relation, a team member, a consent record, a follow-up visit, a test session,
+a quote or a photo is inserted as text at the end of its list (``yamltext.insert_item``);
+a handover is added as one key of its prototype (``yamltext.insert_key``); ``residence
+set`` changes one value in place (``yamltext.set_scalar``), and a journal entry whose day
+changes moves to the file name of its new day. Every byte the team wrote stays. Before
+anything is written, the new file is checked with the whole residency, exactly as
+``residence check`` would, and only the problems it adds count. Writing a plan is
+``add.writing``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,22 +26,25 @@ from typing import Any
 
 from residence import layout
 from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Stamp, stamp_of
-from residence.add.templates import file_header
+from residence.add.media import target_problems
+from residence.add.templates import consent_file_header, file_header
 from residence.add.values import (
     emit,
     free_id,
+    handover_problems,
     load_text,
     ordered,
+    origin_of,
     problem,
     slug,
     suggest,
     taken_ids,
 )
 from residence.errors import Problem, ResidenceError, has_errors
-from residence.models import ActorsFile, Entry, Model, Residency, TestSession
-from residence.models.residency import set_source, source_of
+from residence.models import ActorsFile, ConsentFile, Entry, Model, Residence, Residency
+from residence.models.residency import entry_stem, set_source, source_of
 from residence.text import did_you_mean
-from residence.yamltext import insert_item
+from residence.yamltext import Insertion, insert_item, insert_key, set_scalar
 
 
 @dataclass
@@ -56,6 +64,22 @@ class Plan:
     read_with_context: bool = True
     # The same plan made again from the residency as it is now (after another add wrote).
     remake: Callable[[Context], Plan] | None = field(default=None, repr=False, compare=False)
+    # Files to copy into the residency before the text is written: (source path, rel).
+    copies: list[tuple[str, str]] = field(default_factory=list)
+    copied: list[str] = field(default_factory=list)  # those actually copied (not reused)
+    moved_from: str | None = None  # the file's name before (a journal entry's new day)
+    previous: str | None = None  # the value a `residence set` replaced
+    value: str | None = None  # and the value it wrote
+
+    @property
+    def unchanged(self) -> bool:
+        """Tell whether writing the plan would change nothing (a value set to itself)."""
+        return (
+            self.before is not None
+            and self.moved_from is None
+            and not self.copies
+            and self.text.encode("utf-8") == self.before
+        )
 
     @property
     def path(self) -> Path:
@@ -87,25 +111,39 @@ def new_file_rel(ctx: Context, kind: str, item: Model, explicit_id: bool) -> tup
     return f"{spec.folder}/{ident}.yaml", ident
 
 
-def _appended_target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[str, str]:
-    """Return (relative path, key of the list) an appended item goes to."""
+def _target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[str, str]:
+    """Return (relative path, key of the list or value) an item joining a file goes to."""
     spec = KINDS[kind]
-    if kind == "test":
-        wanted = str(data.get("prototype"))
-        proto = next((p for p in ctx.residency.prototypes if p.id == wanted), None)
-        if proto is None:
+    key = spec.container or spec.slot or ""
+    given = [k for k in spec.parents if data.get(k)]
+    if spec.parents and not given:
+        options = " or ".join(origin_of(spec, k) for k in spec.parents)
+        raise ResidenceError(
+            [problem(f"{options} is missing: say where the {spec.what} goes", code="missing-field")]
+        )
+    if given:
+        parent = given[0]
+        wanted = str(data[parent])
+        found = ctx.residency.prototypes if parent == "prototype" else ctx.residency.entries
+        item = next(
+            (i for i in found if (entry_stem(i) if isinstance(i, Entry) else i.id) == wanted),
+            None,
+        )
+        if item is None:
+            place = layout.KINDS["prototype" if parent == "prototype" else "journal"].folder
             raise ResidenceError(
                 [
                     problem(
-                        f"unknown prototype '{wanted}': it is not in {spec.home.folder}/"
-                        f"{did_you_mean(suggest(wanted, ctx.ids('prototype')))}",
+                        f"unknown {'prototype' if parent == 'prototype' else 'journal entry'} "
+                        f"'{wanted}': it is not in {place}/"
+                        f"{did_you_mean(suggest(wanted, ctx.ids(parent)))}",
                         code="dangling-ref",
                     )
                 ]
             )
-        return source_of(proto), spec.container or ""
+        return source_of(item), key
     stem = spec.home.stem or ""
-    return layout.first_existing(ctx.root, stem) or f"{stem}.yaml", spec.container or ""
+    return layout.first_existing(ctx.root, stem) or f"{stem}.yaml", key
 
 
 def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | None]:
@@ -136,20 +174,24 @@ def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | No
     return text, data, bom, stamp
 
 
-def _with_file(ctx: Context, rel: str, item: Model, node: Any) -> Residency:
-    """Return a copy of the residency where ``rel`` holds ``item`` (a new or changed file)."""
+def _with_file(
+    ctx: Context, rel: str, item: Model, node: Any, replaces: str | None = None
+) -> Residency:
+    """Return a copy of the residency where ``rel`` holds ``item`` (a new or changed file);
+    ``replaces``: the file's old name, gone (a journal entry moved to its new day)."""
     r = ctx.residency
+    gone = {rel, replaces}
     candidate = dataclasses.replace(
         r,
         actors=list(r.actors),
         relations=list(r.relations),
-        entries=list(r.entries),
+        entries=[e for e in r.entries if source_of(e) not in gone],
         prototypes=list(r.prototypes),
         scenarios=list(r.scenarios),
         methods=list(r.methods),
         consents=list(r.consents),
-        nodes=dict(r.nodes),
-        files=sorted({*r.files, rel}),
+        nodes={k: v for k, v in r.nodes.items() if k != replaces},
+        files=sorted({*r.files, rel} - {replaces}),
     )
     candidate.nodes[rel] = node
     set_source(item, rel)
@@ -157,6 +199,12 @@ def _with_file(ctx: Context, rel: str, item: Model, node: Any) -> Residency:
         candidate.actors, candidate.relations = list(item.actors), list(item.relations)
         for part in [*item.actors, *item.relations]:
             set_source(part, rel)
+    elif isinstance(item, Residence):
+        candidate.residence = item
+    elif isinstance(item, ConsentFile):
+        candidate.consents = list(item.consents)
+        for consent in item.consents:
+            set_source(consent, rel)
     elif isinstance(item, Entry):
         candidate.entries.append(item)
     else:
@@ -171,15 +219,16 @@ def _key(p: Problem) -> tuple[str, str, str, str]:
 
 
 def new_problems(
-    ctx: Context, rel: str, text: str, file_model: type[Model]
+    ctx: Context, rel: str, text: str, file_model: type[Model], replaces: str | None = None
 ) -> tuple[list[Problem], Model | None]:
-    """Return the problems a file's new text would add to the residency, as check sees them."""
+    """Return the problems a file's new text would add to the residency, as check sees them
+    (``replaces``: the file's old name, when it moves)."""
     from residence.check import check_residency
 
     item, node, found = load_text(text, rel, file_model)
-    after = [p for p in ctx.load_problems if p.path != rel] + found
+    after = [p for p in ctx.load_problems if p.path not in {rel, replaces}] + found
     if item is not None:
-        after += check_residency(_with_file(ctx, rel, item, node))
+        after += check_residency(_with_file(ctx, rel, item, node, replaces))
     else:
         after += ctx.check_problems
     before = Counter(_key(p) for p in [*ctx.load_problems, *ctx.check_problems])
@@ -263,41 +312,185 @@ def _plan_from_data(ctx: Context, kind: str, data: Mapping[str, Any]) -> Plan:
         new, _ = new_problems(ctx, rel, text, spec.model)
         plan = Plan(kind, ctx.root, rel, text, None, ident)
         return finish(plan, new, relocate(new, rel, "", None, keep_lines=False))
+    if spec.slot:
+        return plan_set(ctx, kind, data, shown_as="")
     return plan_append(ctx, kind, data, shown_as="")
 
 
-def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str) -> Plan:
-    """Return the plan of an actor, a relation or a test session inserted into its file."""
+def _missing(kind: str, data: Mapping[str, Any], shown_as: str) -> list[Problem]:
+    """Return a problem for each key the command requires that the format does not."""
     spec = KINDS[kind]
-    item_data = {k: v for k, v in data.items() if not (kind == "test" and k == "prototype")}
-    if kind == "test":  # in the file, the fields of a session follow FORMAT.md's order
-        order = [info.alias or name for name, info in TestSession.model_fields.items()]
-        item_data = {k: item_data[k] for k in sorted(item_data, key=order.index)}
-    # A test is checked with its prototype, so that a missing --prototype is said as such.
+    found = []
+    for key in spec.also_required:
+        if key in data:
+            continue
+        where = origin_of(spec, key) if not shown_as else f"'{key}'"
+        why = (
+            ": describe the picture for people who cannot see it (a public report must be "
+            "accessible)"
+            if key == "alt"
+            else ""
+        )
+        found.append(
+            Problem(shown_as, None, None, "error", "missing-field", f"{where} is missing{why}")
+        )
+    return found
+
+
+def _check_item(kind: str, data: Mapping[str, Any], shown_as: str) -> None:
+    """Raise the problems of an item on its own (its form, what is missing)."""
+    spec = KINDS[kind]
     _, _, found = load_text(emit(dict(data)), "item.yaml", spec.model)
-    if found:
-        problems = [dataclasses.replace(p, path=shown_as, line=None, column=None) for p in found]
-        if has_errors(problems):
-            raise ResidenceError(problems)
-    rel, key = _appended_target(ctx, kind, data)
-    if kind == "actor" and data.get("id") in taken_ids(ctx, "actor"):
+    problems = [dataclasses.replace(p, path=shown_as, line=None, column=None) for p in found]
+    problems += _missing(kind, data, shown_as)
+    if has_errors(problems):
+        raise ResidenceError(problems)
+
+
+def _item_data(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the item as written in its file: without the keys naming the file (or the
+    file to copy), its keys in the order of the format."""
+    spec = KINDS[kind]
+    item = {k: v for k, v in data.items() if k not in spec.parents and k != "source"}
+    if spec.written is not None:  # in the file, the keys follow FORMAT.md's order
+        order = [info.alias or name for name, info in spec.written.model_fields.items()]
+        item = {k: item[k] for k in sorted(item, key=order.index)}
+    return item
+
+
+def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str) -> Plan:
+    """Return the plan of an item inserted at the end of its list in an existing file."""
+    item_data = _item_data(kind, data)
+    # A test is checked with its prototype, so that a missing --prototype is said as such.
+    _check_item(kind, data, shown_as)
+    rel, key = _target(ctx, kind, data)
+    if kind in {"actor", "member"} and data.get("id") in taken_ids(ctx, kind):
+        where = rel if kind == "actor" else f"the team of {rel}"
         raise ResidenceError(
             [
                 problem(
-                    f"there is already an actor '{data['id']}' in {rel}: choose another id (for "
-                    f"example '{free_id(str(data['id']), taken_ids(ctx, 'actor'))}')",
+                    f"there is already {'an actor' if kind == 'actor' else 'a team member'} "
+                    f"'{data['id']}' in {where}: choose another id (for example "
+                    f"'{free_id(str(data['id']), taken_ids(ctx, kind))}')",
                     code="duplicate-id",
                 )
             ]
         )
     text, before, bom, stamp = _read_text(ctx.root, rel)
+    if before is None and kind == "consent":  # the first record: the file as new starts it
+        text = consent_file_header(ctx.language, rel, ctx.root)
     insertion = insert_item(text, key, item_data, rel, literal=MARKDOWN_FIELDS)
-    file_model = spec.home.model
-    new, _ = new_problems(ctx, rel, insertion.text, file_model)
+    copies = _copies(ctx, data)
+    new, _ = new_problems(ctx, rel, insertion.text, _file_model(rel))
+    if copies:  # the copy is made with the item: check does not find it in media/ yet
+        files = {f"{copied}:" for _, copied in copies}
+        new = [p for p in new if not (p.code == "missing-file" and p.message.split()[0] in files)]
     span = (insertion.first_line, insertion.last_line)
-    ident = str(data.get("id") or data.get("prototype") or "")
-    if kind == "relation":
-        ident = f"{data.get('from')} → {data.get('to')}"
-    plan = Plan(kind, ctx.root, rel, bom + insertion.text, before, ident)
+    plan = Plan(kind, ctx.root, rel, bom + insertion.text, before, _ident(kind, data))
+    plan.copies = copies
     plan.read_with_context = rel not in ctx.stamps or ctx.stamps[rel] == stamp
     return finish(plan, new, relocate(new, rel, shown_as, span, keep_lines=False))
+
+
+def _file_model(rel: str) -> type[Model]:
+    """Return the model of the file at ``rel`` (a photo goes to an entry or a prototype)."""
+    home = layout.kind_of_path(rel)
+    assert home is not None, rel
+    return home.model
+
+
+def _ident(kind: str, data: Mapping[str, Any]) -> str:
+    """Return how the messages name a new item: its id, its file, its two ends…"""
+    if kind == "relation":
+        return f"{data.get('from')} → {data.get('to')}"
+    for key in ("id", "file", "actor", "prototype", "entry"):
+        if data.get(key):
+            return str(data[key])
+    return ""
+
+
+def _copies(ctx: Context, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return the file a photo copies into media/, refusing to replace another one."""
+    source, rel = data.get("source"), data.get("file")
+    if not isinstance(source, str) or not isinstance(rel, str):
+        return []
+    found = target_problems(ctx.root, Path(source), rel)
+    if found:
+        raise ResidenceError(found)
+    return [(source, rel)]
+
+
+def plan_set(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str) -> Plan:
+    """Return the plan of one key set in an existing file: a prototype's handover or stage,
+    an entry's day (its file then moves to the name of that day)."""
+    spec = KINDS[kind]
+    _check_item(kind, data, shown_as)
+    rel, key = _target(ctx, kind, data)
+    text, before, bom, stamp = _read_text(ctx.root, rel)
+    item_data = _item_data(kind, data)
+    previous = None
+    insertion: Insertion
+    if kind == "handover":
+        found = handover_problems(ctx, str(data.get("prototype")))
+        if found:
+            raise ResidenceError(found)
+        insertion = insert_key(text, key, item_data, rel, literal=MARKDOWN_FIELDS)
+    else:
+        value = item_data[key]
+        owner = next(
+            i for i in [*ctx.residency.prototypes, *ctx.residency.entries] if source_of(i) == rel
+        )
+        old_value = getattr(owner, key)
+        previous = _text(old_value)
+        insertion = set_scalar(text, key, value, rel)
+    target = _moved(ctx, rel, data) if kind == "date" else rel
+    new, _ = new_problems(
+        ctx, target, insertion.text, _file_model(rel), replaces=rel if target != rel else None
+    )
+    span = (insertion.first_line, insertion.last_line)
+    plan = Plan(kind, ctx.root, target, bom + insertion.text, before, _ident(kind, data))
+    plan.previous = previous
+    plan.value = _text(item_data[key]) if spec.slot in item_data else None
+    if target != rel:
+        plan.moved_from = rel
+    plan.read_with_context = rel not in ctx.stamps or ctx.stamps[rel] == stamp
+    return finish(plan, new, relocate(new, target, shown_as, span, keep_lines=False))
+
+
+def _text(value: Any) -> str:
+    """Return a value as the messages show it (a day as YYYY-MM-DD)."""
+    return str(value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def _moved(ctx: Context, rel: str, data: Mapping[str, Any]) -> str:
+    """Return the name of an entry's file for its new day; refuse a name already taken."""
+    folder, _, name = rel.rpartition("/")
+    stem, _, suffix = name.rpartition(".")
+    day = _text(data["date"])
+    dated = re.match(r"\d{4}-\d{2}-\d{2}(?:-|$)", stem)
+    rest = stem[dated.end() :] if dated else stem
+    new_name = f"{day}-{rest}.{suffix}" if rest else f"{day}.{suffix}"
+    target = f"{folder}/{new_name}" if folder else new_name
+    old_stem, new_stem = stem, target.rpartition("/")[2].rpartition(".")[0]
+    naming = [source_of(m) for m in ctx.residency.methods if old_stem in m.examples]
+    if target != rel and naming:
+        raise ResidenceError(
+            [
+                problem(
+                    f"{', '.join(naming)} names the entry {old_stem} as an example: write "
+                    f"{new_stem} there instead, then run this command again; nothing was changed",
+                    code="renamed-ref",
+                )
+            ]
+        )
+    if target != rel and (ctx.root / target).exists():
+        raise ResidenceError(
+            [
+                problem(
+                    f"{target} already exists: the entry {stem} cannot take its name; "
+                    "nothing was changed",
+                    code="duplicate-file",
+                )
+            ]
+        )
+    return target

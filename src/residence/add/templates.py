@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, TestDraft, field_info
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, field_info
 from residence.i18n import Translator, translator
-from residence.models import Model, TestSession
+from residence.models import Model
 from residence.yamltext import comment, emit_lines
 
 #: "a new {what}", one line a kind, so that each language can give it its own grammar.
@@ -27,6 +27,12 @@ _A_NEW = {
     "test session": "a new test session",
     "scenario": "a new scenario",
     "method sheet": "a new method sheet",
+    "team member": "a new team member",
+    "consent record": "a new consent record",
+    "quote": "a new quote",
+    "photo": "a new photo",
+    "handover": "a handover",
+    "follow-up visit": "a new follow-up visit",
 }
 #: The first line of a new file, by kind.
 _HEADERS = {
@@ -47,16 +53,22 @@ def _comment(text: str) -> list[str]:
     return comment(text).split("\n")
 
 
-def _describe(model: type[Model], key: str, language: str) -> str:
+def _describe(spec: Kind, key: str, language: str) -> str:
     """Return a field's comment: its translated description and whether it is required."""
-    from residence.scaffold import REQUIRED, describe_field
+    from residence.scaffold import OPTIONAL, REQUIRED, describe_field
 
-    if model is TestDraft:
-        if key == "prototype":  # only in drafts: not in the fields catalogue
-            required = translator(language, "fields").gettext(REQUIRED)
-            return f"{_tr(language).gettext(field_info(model, key).description)} {required}"
-        model = TestSession
-    return describe_field(model.__name__, key, language)
+    model: type[Model] = spec.item_model
+    if key not in {info.alias or name for name, info in model.model_fields.items()}:
+        # A key of the draft only (where the item goes): described here, not in fields.po.
+        info = field_info(spec.model, key)
+        needed = info.is_required() or key in spec.also_required
+        label = translator(language, "fields").gettext(REQUIRED if needed else OPTIONAL)
+        return f"{_tr(language).gettext(info.description)} {label}"
+    text = describe_field(model.__name__, key, language)
+    if key in spec.also_required:  # optional in the format, required by the command
+        fields = translator(language, "fields")
+        text = text.removesuffix(" " + fields.gettext(OPTIONAL)) + " " + fields.gettext(REQUIRED)
+    return text
 
 
 def _placeholder(spec: Kind, key: str) -> list[str]:
@@ -66,9 +78,16 @@ def _placeholder(spec: Kind, key: str) -> list[str]:
     if key in MARKDOWN_FIELDS:
         return [f"# {key}: |", "#   "]
     if key == "media":
-        return ["# media:", "#   - file: media/", "#     alt: ", "#     caption: "]
+        return [
+            "# media:",
+            "#   - file: media/",
+            "#     alt: ",
+            "#     caption: ",
+            "#     credit: ",
+            "#     people: []",
+        ]
     if key == "quotes":
-        return ["# quotes:", "#   - actor: ", "#     text: "]
+        return ["# quotes:", "#   - actor: ", "#     text: ", "#     visibility: team"]
     if "list" in annotation:
         return [f"# {key}: []"]
     if key == "time":
@@ -86,6 +105,8 @@ def _empty_required(spec: Kind, key: str) -> list[str]:
     if "list" in str(info.annotation):
         # Ids fit on one line; sentences (the steps of a method) are one per line.
         return [f"{key}: []"] if key in spec.refs or key == "authors" else [f"{key}:", "  - "]
+    if key in spec.also_required or key in spec.parents:
+        return [f"{key}: "]
     return [f"{key}: "]
 
 
@@ -110,27 +131,47 @@ def render_template(ctx: Context, kind: str, data: Mapping[str, Any]) -> str:
             "in front of it. To give up, empty the file and save."
         )
     )
-    if spec.text:
+    if spec.text in MARKDOWN_FIELDS:
         lines += _comment(
             tr.gettext("Write the text under '{key}: |', indented by two spaces.", key=spec.text)
         )
     lines.append("")
     required = set(spec.required)
     for key in spec.order:
-        lines += _comment(_describe(spec.model, key, ctx.language))
+        lines += _comment(_describe(spec, key, ctx.language))
         ref = spec.refs.get(key)
         if ref:
             known = sorted(ctx.ids(ref))
-            if known:
-                shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-                lines += _comment(tr.gettext("Known: {ids}", ids=shown))
+            if known:  # every one of them: an id cut from the list could not be found
+                lines += _comment(tr.gettext("Known: {ids}", ids=", ".join(known)))
         if key in data:
             lines += emit_lines({key: data[key]}, literal=MARKDOWN_FIELDS)
-        elif key in required or key == spec.text:  # the text is what the editor is for
+        elif key in required or key == spec.text or key in spec.parents:
+            # the text is what the editor is for; where the item goes must be said
             lines += _empty_required(spec, key)
         else:
             lines += _placeholder(spec, key)
     return "\n".join(lines) + "\n"
+
+
+def consent_file_header(language: str, rel: str, root: Path) -> str:
+    """Return the start of a new ``private/consent.yaml``, as `residence new` writes it:
+    the comments that explain it, then ``consents:`` (its example record left out)."""
+    import datetime as dt
+
+    from residence.scaffold import scaffold_environment, schema_comment
+    from residence.schema import SCHEMA_FILES
+
+    schema = ""
+    if (root / "schemas" / SCHEMA_FILES["consent"]).is_file():
+        schema = schema_comment(rel, "consent")
+    text = (
+        scaffold_environment(language)
+        .get_template(f"{language}/consent.yaml.j2")
+        .render(schema_comment=schema, day=lambda _offset: dt.date.today().isoformat())
+    )
+    head, found, _ = text.partition("\nconsents:\n")
+    return (head + found if found else "consents:\n").lstrip("\n")
 
 
 def file_header(kind: str, language: str, rel: str, root: Path) -> str:

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import functools
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from residence import layout
-from residence.add.kinds import KINDS, MARKDOWN_FIELDS, REF_PLACES, Context, Kind
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, REF_PLACES, Context, Kind, field_info
+from residence.add.media import media_target, photo_problems
 from residence.errors import Problem
 from residence.load import NON_PRINTABLE, YamlProblem, load_file, parse_yaml
 from residence.models import Method, Model, Prototype, Scenario
@@ -35,6 +38,13 @@ _OPTIONS = {
     "tips": "tip",
     "examples": "example",
 }
+
+#: What a reference names, in words, when its name is not enough.
+_REF_WORDS = {"member": "team member", "entry": "journal entry"}
+#: The kinds whose item is dated today unless a date is given.
+_DATED_TODAY = frozenset({"note", "test", "consent", "follow-up", "handover"})
+#: The kinds whose item gets an id made from its name or title.
+_WITH_ID = frozenset({"actor", "member", "prototype", "scenario", "method"})
 
 
 def parse_day(value: str, today: dt.date | None = None) -> str:
@@ -60,8 +70,10 @@ def build_item(
 
     ``values`` maps YAML keys to option values (None or empty: not given). Defaults are
     filled in: the date is today, the authors (or a prototype's team) are ``author`` (the
-    RESIDENCE_AUTHOR variable, comma-separated ids), a new prototype is an idea. The second
-    value maps keys to the option that gave them (``--actor``, ``RESIDENCE_AUTHOR``…).
+    RESIDENCE_AUTHOR variable, comma-separated ids), a new prototype is an idea. Values
+    are written as the format writes them: a number as a number, a day as YYYY-MM-DD, a
+    French word as its English word (``maquette`` -> ``mock-up``). The second value maps
+    keys to the option that gave them (``--actor``, ``RESIDENCE_AUTHOR``…).
     """
     spec = KINDS[kind]
     today = today or dt.date.today()
@@ -84,43 +96,95 @@ def build_item(
             if not value.strip():  # only spaces: not given (the editor will ask for it)
                 continue
         data[key] = value
-        origins[key] = "--" + option_name(key)
+        origins[key] = origin_of(spec, key)
     authors = [a.strip() for a in (author or "").split(",") if a.strip()]
-    if kind in {"note", "test"} and "date" not in data:
-        data["date"] = today.isoformat()
+    if kind in _DATED_TODAY and "date" not in data:
+        data["date"] = today
         origins["date"] = "today"
     if kind == "prototype":
         data.setdefault("stage", "idea")
         if "created" not in data:
-            data["created"] = today.isoformat()
+            data["created"] = today
             origins["created"] = "today"
     for key in ("date", "created"):
         if isinstance(data.get(key), str):
             data[key] = parse_day(data[key], today)
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", data[key]):
-                try:  # a real date is written as one (unquoted); the rest is left to check
-                    data[key] = dt.date.fromisoformat(data[key])
-                except ValueError:
-                    pass
+    for key, value in data.items():
+        data[key] = canonical(spec, key, value)
     author_key = {"note": "authors", "prototype": "team"}.get(kind)
     if author_key and author_key not in data and authors:
         data[author_key] = authors
         origins[author_key] = "RESIDENCE_AUTHOR"
-    if kind == "method" and "authors" not in data and authors:
-        names = ctx.ids("member")
-        data["authors"] = [names.get(a, a) for a in authors]
-        origins["authors"] = "RESIDENCE_AUTHOR"
-    if kind in {"actor", "prototype", "scenario", "method"} and "id" not in data:
-        title = data.get("name" if kind == "actor" else "title")
+    name_key = {"method": "authors", "follow-up": "by"}.get(kind)
+    if name_key and name_key not in data and authors:
+        names = [ctx.ids("member").get(a, a) for a in authors]
+        data[name_key] = names if kind == "method" else ", ".join(names)
+        origins[name_key] = "RESIDENCE_AUTHOR"
+    if kind in _WITH_ID and "id" not in data:
+        title = data.get("name" if kind in {"actor", "member"} else "title")
         if isinstance(title, str) and slug(title):
-            data["id"] = free_id(slug(title), taken_ids(ctx, kind))
+            data["id"] = propose_id(ctx, kind, title)
             origins["id"] = "proposed"
+    if kind == "photo" and isinstance(data.get("source"), str):
+        source = Path(data["source"]).expanduser()
+        source = source if source.is_absolute() else Path.cwd() / source
+        rel, copy = media_target(ctx.root, source)
+        data.setdefault("file", rel)
+        origins.setdefault("file", origins["source"])
+        if copy:
+            data["source"] = str(source)
+        else:  # already in media/: nothing to copy
+            del data["source"]
     return ordered(spec, data), origins
+
+
+def canonical(spec: Kind, key: str, value: Any) -> Any:
+    """Return a value as the format writes it: ``5`` as a number, ``16/01/2026`` as
+    2026-01-16, ``9h45`` as 09:45, ``maquette`` as mock-up; a value the field does not
+    accept is left as it is, for the checks to explain."""
+    if isinstance(value, (list, dict)):
+        return value
+    adapter = _adapter(spec.model, key)
+    if adapter is None:
+        return value
+    try:
+        result = adapter.validate_python(value)
+    except ValidationError:
+        return value
+    return result if isinstance(result, (str, int, dt.date)) else value
+
+
+@functools.cache
+def _adapter(model: type[Model], key: str) -> TypeAdapter[Any] | None:
+    """Return the validator of one field of a model (None for a key it does not have)."""
+    try:
+        info = field_info(model, key)
+    except KeyError:
+        return None
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[(annotation, *info.metadata)]
+    return TypeAdapter(annotation)
+
+
+def origin_of(spec: Kind, key: str) -> str:
+    """Return how the user gave a key: its option (``--actor``) or argument (``FILE``)."""
+    return spec.arguments.get(key) or "--" + option_name(key)
+
+
+def propose_id(ctx: Context, kind: str, name: str) -> str:
+    """Return a free id made from a name or title; a team member's is their first name."""
+    taken = taken_ids(ctx, kind)
+    if kind == "member":
+        first = slug(name.split()[0]) if name.split() else ""
+        if first and first not in taken:
+            return first
+    return free_id(slug(name), taken)
 
 
 def option_name(key: str) -> str:
     """Return the command-line option of a key (singular for lists)."""
-    return _OPTIONS.get(key, key)
+    return _OPTIONS.get(key, key.replace("_", "-"))
 
 
 def _markdown(text: str) -> str:
@@ -197,9 +261,13 @@ def _stems(root: Path, folder: str) -> set[str]:
 def taken_ids(ctx: Context, kind: str) -> set[str]:
     """Return the ids (and file names) a new item of this kind must not reuse."""
     r = ctx.residency
-    if kind == "actor":
-        taken = {a.id for a in r.actors}
-        raw = _raw_list(ctx.root, layout.KINDS["actors"].stem or "", "actors")
+    if kind in {"actor", "member"}:
+        if kind == "actor":
+            taken = {a.id for a in r.actors}
+            raw = _raw_list(ctx.root, layout.KINDS["actors"].stem or "", "actors")
+        else:
+            taken = {m.id for m in r.residence.team} if r.residence else set()
+            raw = _raw_list(ctx.root, layout.KINDS["residence"].stem or "", "team")
         taken.update(str(a.get("id")) for a in raw if isinstance(a, dict) and a.get("id"))
         return taken
     home = KINDS[kind].home
@@ -300,21 +368,58 @@ def check_values(
                     code="duplicate-id",
                 )
             )
-    if kind == "actor" and "name" in data and origins.get("id") != "--id":
-        wanted = slugify(str(data["name"]))
-        same = [a for a in ctx.residency.actors if slugify(a.name) == wanted]
-        if same:
+    if kind in {"actor", "member"} and "name" in data and origins.get("id") != "--id":
+        problems += _same_name(ctx, kind, str(data["name"]))
+    if kind == "photo":
+        problems += photo_problems(ctx.root, data, origins)
+        if all(k in data for k in spec.parents):
             problems.append(
-                problem(
-                    f"'{data['name']}' is already in actors.yaml as '{same[0].id}': to add "
-                    "another actor with the same name, give it an --id",
-                    code="duplicate-actor",
-                )
+                problem("give --entry or --prototype, not both: a photo goes to one of them")
             )
+    if kind == "handover" and isinstance(data.get("prototype"), str):
+        problems += handover_problems(ctx, str(data["prototype"]))
     # The form of each given value, as the loader would judge it (missing keys aside).
     _, _, found = load_text(emit(data), "item.yaml", spec.model)
     problems += [problem(p.message, p.severity, p.code) for p in found if p.code != "missing-field"]
     return problems
+
+
+def _same_name(ctx: Context, kind: str, name: str) -> list[Problem]:
+    """Refuse a second actor (or team member) with the name of one already there."""
+    wanted = slugify(name)
+    if kind == "actor":
+        known = [(a.id, a.name) for a in ctx.residency.actors]
+        where, what = "actors.yaml", "actor"
+    else:
+        team = ctx.residency.residence.team if ctx.residency.residence else []
+        known = [(m.id, m.name) for m in team]
+        where, what = "the team of residence.yaml", "team member"
+    same = [ident for ident, known_name in known if slugify(known_name) == wanted]
+    if not same:
+        return []
+    return [
+        problem(
+            f"'{name}' is already in {where} as '{same[0]}': to add another {what} with the "
+            "same name, give it an --id",
+            code=f"duplicate-{kind}",
+        )
+    ]
+
+
+def handover_problems(ctx: Context, ident: str) -> list[Problem]:
+    """Refuse a handover for a prototype that already has one (it is edited in its file)."""
+    proto = next((p for p in ctx.residency.prototypes if p.id == ident), None)
+    if proto is None or proto.handover is None:
+        return []
+    from residence.models.residency import source_of
+
+    return [
+        problem(
+            f"the prototype '{ident}' already has a handover, in {source_of(proto)}: change it "
+            "there (a prototype is handed over once)",
+            code="duplicate-handover",
+        )
+    ]
 
 
 def _dangling(
@@ -326,18 +431,18 @@ def _dangling(
     for value in given if isinstance(given, list) else [given]:
         if value in known:
             continue
-        origin = origins.get(key, "--" + option_name(key))
+        origin = origins.get(key, origin_of(KINDS[kind], key))
         hint = did_you_mean(suggest(str(value), known))
         if not known:
-            hint = f" (there is no {'team member' if ref == 'member' else ref} yet)"
+            hint = f" (there is no {_REF_WORDS.get(ref, ref)} yet)"
             if ref == "member" and ctx.residency.residence is None:
                 hint = " (residence.yaml cannot be read: run residence check)"
-        if ref == "prototype" and _unloadable(ctx, str(value)):
-            folder = layout.KINDS["prototype"].folder
+        if ref in {"prototype", "entry"} and _unloadable(ctx, ref, str(value)):
+            folder = layout.KINDS["prototype" if ref == "prototype" else "journal"].folder
             hint = f": {folder}/{value}.yaml has errors; fix them first (residence check)"
         elif ref == "member" and origin == "RESIDENCE_AUTHOR":
             hint += " (it comes from the RESIDENCE_AUTHOR variable)"
-        what = "team member" if ref == "member" else ref
+        what = _REF_WORDS.get(ref, ref)
         found.append(
             problem(
                 f"{origin} {value}: unknown {what}, it is not in {REF_PLACES[ref]}{hint}",
@@ -347,12 +452,12 @@ def _dangling(
     return found
 
 
-def _unloadable(ctx: Context, ident: str) -> bool:
-    """Tell whether a prototype's file exists but could not be loaded."""
-    folder = ctx.root / (layout.KINDS["prototype"].folder or "")
-    return any((folder / f"{ident}{s}").is_file() for s in layout.YAML_SUFFIXES) and ident not in {
-        p.id for p in ctx.residency.prototypes
-    }
+def _unloadable(ctx: Context, ref: str, ident: str) -> bool:
+    """Tell whether a prototype's (or an entry's) file exists but could not be loaded."""
+    home = layout.KINDS["prototype" if ref == "prototype" else "journal"]
+    folder = ctx.root / (home.folder or "")
+    exists = any((folder / f"{ident}{s}").is_file() for s in layout.YAML_SUFFIXES)
+    return exists and ident not in ctx.ids(ref)
 
 
 def needs_editor(kind: str, data: Mapping[str, Any]) -> bool:
@@ -363,4 +468,6 @@ def needs_editor(kind: str, data: Mapping[str, Any]) -> bool:
     spec = KINDS[kind]
     if any(k not in data for k in spec.required):
         return True
+    if spec.parents and not any(k in data for k in spec.parents):
+        return True  # where the item goes (a photo: an entry or a prototype)
     return kind in {"note", "test"} and spec.text not in data

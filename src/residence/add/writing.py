@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import os
 from pathlib import Path
 
 from residence.add.kinds import KINDS, load_context
+from residence.add.media import target_problems
 from residence.add.plans import Plan
 from residence.add.values import problem
 from residence.errors import Problem, ResidenceError
@@ -81,9 +83,37 @@ def _remake(plan: Plan) -> None:
 
 
 def _write_unless_changed(plan: Plan) -> Problem | None:
-    """Write the plan if its file is as it was read; else return the problem, writing nothing."""
-    path = plan.path
+    """Write the plan if its file is as it was read; else return the problem, writing nothing.
+
+    The files a photo copies into media/ are copied first, then the text is written; an
+    entry moving to its new day's name is rewritten in place, then renamed (never over an
+    existing file): interrupted in between, it keeps its old name and its new day.
+    """
+    path = plan.root / (plan.moved_from or plan.rel)
     what = KINDS[plan.kind].what
+    if plan.before is None:
+        if path.exists():
+            return problem(
+                f"{plan.rel} appeared while the {what} was being added: nothing was written; "
+                "run the command again"
+            )
+    else:
+        try:
+            current = path.read_bytes()
+        except OSError:
+            current = None
+        if current != plan.before:
+            return problem(
+                f"{plan.moved_from or plan.rel} changed while the {what} was being added (is it "
+                "open in an editor?): nothing was written; run the command again"
+            )
+    if plan.unchanged:
+        return None  # a value set to what it already was: the file stays as it is
+    if plan.moved_from and (plan.root / plan.rel).exists():
+        return problem(f"{plan.rel} appeared meanwhile: nothing was changed; run the command again")
+    stale = _copy_media(plan)
+    if stale is not None:
+        return stale
     if plan.before is None:
         try:
             write_atomic(path, plan.text, exclusive=True)
@@ -93,17 +123,44 @@ def _write_unless_changed(plan: Plan) -> Problem | None:
                 "run the command again"
             )
         return None
-    try:
-        current = path.read_bytes()
-    except OSError:
-        current = None
-    if current != plan.before:
-        return problem(
-            f"{plan.rel} changed while the {what} was being added (is it open in an editor?): "
-            "nothing was written; run the command again"
-        )
     write_atomic(path, plan.text)
+    if plan.moved_from:
+        _move(path, plan.root / plan.rel)
     return None
+
+
+def _copy_media(plan: Plan) -> Problem | None:
+    """Copy a photo's file into media/ (the same bytes already there: nothing to copy)."""
+    plan.copied = []
+    for source, rel in plan.copies:
+        found = target_problems(plan.root, Path(source), rel)
+        if found:
+            return found[0]
+        target = plan.root / rel
+        if target.exists():
+            continue  # the same bytes: reused
+        try:
+            write_atomic(target, Path(source).read_bytes(), exclusive=True)
+        except FileExistsError:
+            return problem(f"{rel} appeared meanwhile: nothing was written; run the command again")
+        except OSError as exc:
+            return problem(f"cannot copy {source} to {rel}: {exc.strerror or exc}")
+        plan.copied.append(rel)
+    return None
+
+
+def _move(old: Path, new: Path) -> None:
+    """Rename a file, never over an existing one (a hard link, then the old name removed)."""
+    try:
+        os.link(old, new)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: checked just before, under the lock
+        if new.exists():
+            raise FileExistsError(new) from None
+        os.replace(old, new)
+    else:
+        os.unlink(old)
 
 
 def _digest(data: bytes) -> str:

@@ -1,25 +1,28 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""`residence new` and `residence add …`: start a residency, add items to it.
+"""`residence new` and `residence add note|actor|relation|prototype|test|scenario|method`:
+start a residency, write its journal, its actors, prototypes, scenarios and methods.
 
 An item comes from the options, or is written in the user's text editor on a commented
-draft (the terminal part lives here: running the editor, asking to open it again).
+draft (the editor loop is ``adding``). The other items a team records (members, consent,
+quotes, photos, handovers, follow-up visits) and `residence set` are in ``records``; both
+register their commands on ``add_app`` and ``set_app``, which the root command mounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from residence import pipeline
-from residence.cli import output
+from residence.cli import output, records
+from residence.cli.adding import DraftOpt, EditOpt, add_app, run_add, set_app
+from residence.cli.adding import opt as _opt
 from residence.cli.options import FRENCH, TERRITOIRES, DirArg, Language, Programme
 
-if TYPE_CHECKING:
-    from residence.add import Plan
+__all__ = ["add_app", "new", "records", "set_app"]
 
 
 def new(
@@ -148,114 +151,7 @@ def _ask_weeks(count: int) -> list[dt.date]:
     return days
 
 
-# -- add ---------------------------------------------------------------------------------
-
-add_app = typer.Typer(
-    name="add",
-    help="Add a journal entry, an actor, a relation, a prototype, a test session, a scenario "
-    "or a method sheet, from options or in your text editor. Never overwrites anything.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-EditOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--edit/--no-edit",
-        help="Open the editor (EDITOR, then VISUAL) on a commented template, or never open it. "
-        "Default: open it when a required field or the main text is missing.",
-        show_default=False,
-    ),
-]
-DraftOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--draft",
-        help="Finish a draft kept by an earlier attempt (DIR/.residence/drafts/…).",
-        show_default=False,
-    ),
-]
-
-
-def _opt(name: str, help: str) -> Any:
-    return typer.Option(name, help=help, show_default=False)
-
-
-def _add(
-    folder: Path, kind: str, values: dict[str, Any], edit: bool | None, draft: Path | None
-) -> None:
-    """Add one item: from the options, or through the editor; exit 1 if it is invalid."""
-    step = pipeline.start_add(folder, kind, values, edit=edit, draft=draft)
-    if isinstance(step, pipeline.Draft):
-        try:
-            plan = _edit_loop(step)
-        except KeyboardInterrupt:
-            output.say(f"\nInterrupted: nothing was written. Your draft is kept in {step.path}")
-            raise typer.Exit(code=130) from None
-    else:
-        plan = step
-    _added(plan)
-
-
-def _added(plan: Plan) -> None:
-    from residence.add import KINDS
-
-    what = KINDS[plan.kind].what
-    output.print_problems(plan.warnings)
-    if plan.note:
-        output.say(f"Note: {plan.note}.")
-    verb = "Created" if plan.before is None else "Updated"
-    name = "" if plan.kind == "note" else f" '{plan.ident}'"
-    output.say(f"{verb} {plan.path}: added the {what}{name}.")
-    output.echo(str(plan.path))
-
-
-def _run_editor(draft: pipeline.Draft) -> None:
-    command = pipeline.editor_command(draft)
-    try:
-        result = subprocess.run([*command, str(draft.path)], check=False)
-    except OSError as exc:
-        raise pipeline.DraftKept(
-            f"cannot start the editor '{command[0]}' ({exc.strerror or exc}): "
-            "set the EDITOR variable, for example EDITOR=nano",
-            draft.path,
-            usage=True,
-        ) from None
-    if result.returncode != 0:
-        output.say(
-            f"The editor stopped with an error (status {result.returncode}): nothing was "
-            f"written. Your draft is kept in {draft.path}"
-        )
-        raise typer.Exit(code=1)
-
-
-def _edit_loop(draft: pipeline.Draft) -> Plan:
-    """Open the editor on the draft until it gives a valid item; return its plan."""
-    from residence.add import is_interactive
-
-    while True:
-        if draft.edit:
-            _run_editor(draft)
-        attempt = pipeline.finish_draft(draft)
-        if attempt.plan is not None:
-            return attempt.plan
-        if attempt.abandoned:
-            why = "empty" if attempt.abandoned == "empty" else "left as it was"
-            output.say(f"Nothing was added: the draft was {why}.")
-            raise typer.Exit(code=1)
-        output.print_problems(attempt.problems)
-        output.say(f"Nothing was written. Your draft is kept in {draft.path}")
-        if (
-            draft.edit
-            and is_interactive()
-            and typer.confirm("Open the editor again to fix it?", default=True, err=True)
-        ):
-            continue
-        output.say(
-            f"To finish it later: residence add {draft.kind} {draft.folder} --draft {draft.path}"
-        )
-        raise typer.Exit(code=1)
+# -- add: the journal, the actors, the prototypes, the scenarios, the methods -------------
 
 
 @add_app.command("note")
@@ -267,9 +163,13 @@ def add_note(
     ] = None,
     date: Annotated[
         str | None,
-        _opt("--date", "Day of the entry, YYYY-MM-DD (default: today; 'yesterday' works)."),
+        _opt(
+            "--date",
+            "Day of the entry, YYYY-MM-DD or DD/MM/YYYY (default: today; 'yesterday' and "
+            "'hier' work).",
+        ),
     ] = None,
-    time: Annotated[str | None, _opt("--time", "Time of day, HH:MM.")] = None,
+    time: Annotated[str | None, _opt("--time", "Time of day: 09:45, 9:45 or 9h45.")] = None,
     author: Annotated[
         list[str] | None,
         _opt(
@@ -324,7 +224,7 @@ def add_note(
         "visibility": "team" if team_only else None,
         "body": body,
     }
-    _add(folder, "note", values, edit, draft)
+    run_add(folder, "note", values, edit, draft)
 
 
 @add_app.command("actor")
@@ -379,7 +279,7 @@ def add_actor(
         "minor": True if minor else None,
         "description": description,
     }
-    _add(folder, "actor", values, edit, draft)
+    run_add(folder, "actor", values, edit, draft)
 
 
 @add_app.command("relation")
@@ -397,7 +297,7 @@ def add_relation(
 ) -> None:
     """Add a relation between two actors at the end of the relations of actors.yaml."""
     values = {"from": from_, "to": to, "kind": kind, "note": note}
-    _add(folder, "relation", values, edit, draft)
+    run_add(folder, "relation", values, edit, draft)
 
 
 @add_app.command("prototype")
@@ -450,7 +350,7 @@ def add_prototype(
         "methods": method,
         "problem": problem,
     }
-    _add(folder, "prototype", values, edit, draft)
+    run_add(folder, "prototype", values, edit, draft)
 
 
 @add_app.command("test")
@@ -458,7 +358,7 @@ def add_test(
     folder: DirArg = Path("."),
     prototype: Annotated[str | None, _opt("--prototype", "Id of the prototype tested.")] = None,
     date: Annotated[
-        str | None, _opt("--date", "Day of the test, YYYY-MM-DD (default: today).")
+        str | None, _opt("--date", "Day of the test, YYYY-MM-DD or DD/MM/YYYY (default: today).")
     ] = None,
     place: Annotated[str | None, _opt("--place", "Where the test took place.")] = None,
     participants: Annotated[
@@ -490,7 +390,7 @@ def add_test(
         "learnings": learnings,
         "decision": decision,
     }
-    _add(folder, "test", values, edit, draft)
+    run_add(folder, "test", values, edit, draft)
 
 
 @add_app.command("scenario")
@@ -530,7 +430,7 @@ def add_scenario(
         "actors": actor,
         "prototypes": prototype,
     }
-    _add(folder, "scenario", values, edit, draft)
+    run_add(folder, "scenario", values, edit, draft)
 
 
 @add_app.command("method")
@@ -598,4 +498,4 @@ def add_method(
         "source": source,
         "license": license,
     }
-    _add(folder, "method", values, edit, draft)
+    run_add(folder, "method", values, edit, draft)

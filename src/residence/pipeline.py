@@ -7,6 +7,9 @@ mention) for the command line to word and print. Work that cannot go on raises
 ResidenceError: ``usage=True`` for a misused command (exit 2), else the problems (exit 1);
 ``Refused`` names the command that refused a residency with errors. Heavy modules are
 imported inside the functions, so that importing this one stays cheap.
+
+A function marks the moment it starts to change files (:func:`changing`): until then, a
+Ctrl-C leaves everything as it was, and the command line says so (:func:`has_changed`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
@@ -75,6 +79,27 @@ def usage_error(message: str) -> ResidenceError:
     return ResidenceError(message, usage=True)
 
 
+#: Whether the running command has started to change files (see changing()).
+_CHANGED: ContextVar[bool] = ContextVar("residence_changed", default=False)
+
+
+def changing() -> None:
+    """Mark that the running command starts to change files (outputs, the team's files, a
+    catalogue). Each change is whole or not made (residence.fsutil); after this mark, an
+    interrupted command may have made some of its changes and not others."""
+    _CHANGED.set(True)
+
+
+def has_changed() -> bool:
+    """Return whether the running command has started to change files."""
+    return _CHANGED.get()
+
+
+def forget_changes() -> None:
+    """Start a new command: nothing changed yet."""
+    _CHANGED.set(False)
+
+
 @contextmanager
 def _os_errors(what: str) -> Iterator[None]:
     """Turn an OSError into a usage error: "<what>: <reason>"."""
@@ -82,6 +107,27 @@ def _os_errors(what: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise usage_error(f"{what}: {exc.strerror or exc}") from None
+
+
+def _os_reason(exc: OSError, folder: Path) -> str:
+    """Return why a file could not be read or written, and which: "Permission denied:
+    'actors.yaml'" (relative to the residency; a temporary file is named by its folder)."""
+    reason = exc.strerror or str(exc)
+    if not exc.filename:
+        return reason
+    path = Path(os.fsdecode(exc.filename))
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        path = path.parent  # the temporary file of an atomic write: its folder says where
+    try:
+        shown = path.resolve().relative_to(folder.resolve()).as_posix()
+    except (OSError, ValueError):
+        shown = str(path)
+    return reason if shown == "." else f"{reason}: '{shown}'"
+
+
+def _add_refused(exc: OSError, folder: Path) -> list[Problem]:
+    message = f"cannot add to '{folder}': {_os_reason(exc, folder)}"
+    return [Problem("", None, None, "error", "os-error", message)]
 
 
 # -- the residency -----------------------------------------------------------------------
@@ -274,6 +320,7 @@ def render(
                     report, published, out=dest, variant=variant, when=when, progress=update
                 )
             pdf_problems = pdf.problems
+        changing()
         if "html" in formats:
             result.page = write_report(report, dest)
             result.assets = len(report.assets)
@@ -324,6 +371,7 @@ def methods(
             sheets = render_methods(
                 published, formats=formats, out=dest, when=build_time(), progress=update
             )
+        changing()
         written = write_methods(sheets, dest)
     result.notices.problems = sort_problems(sheets.problems)
     result.found = True
@@ -374,6 +422,7 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
         elements_name, connections_name = kumu_csv_names(published)  # a team's carry the band
         files[elements_name] = elements
         files[connections_name] = connections
+    changing()
     with _os_errors(f"cannot write into '{dest}'"):
         for name, text in files.items():
             write_atomic(dest / name, text)
@@ -423,6 +472,7 @@ def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -
         when = build_time()
         published = select_edition(residency, edition)
         outputs, rendered = render_outputs(published)
+        changing()
         summary = write_archive(dest, published, outputs, when=when)
         deposit = write_deposit_metadata(dest, published, when) if zenodo else ()
     return Archived(
@@ -477,11 +527,16 @@ def catalog_add(paths: Sequence[Path], catalog: Path | None) -> tuple[Path, Iter
         if not path.exists():
             raise usage_error(f"no file or folder '{path}'")
     where = catalog_file(catalog)
+    if not where.exists():
+        changing()  # the catalogue is made
     opened = open_catalog(where, create=True)
 
     def outcomes() -> Iterator[Outcome]:
         with opened as cat:
-            yield from add_paths(cat, paths)
+            for outcome in add_paths(cat, paths):  # each residency in its own transaction
+                if outcome.added is not None:
+                    changing()
+                yield outcome
 
     return where, outcomes()
 
@@ -548,6 +603,7 @@ def catalog_remove(ident: str, catalog: Path | None) -> Path:
     path = catalog_file(catalog)
     removed = False
     if path.exists():
+        changing()
         with open_catalog(path, create=False) as cat:
             removed = cat.remove(ident)
     if not removed:
@@ -560,7 +616,9 @@ def catalog_render(out: Path, language: str, catalog: Path | None) -> Site:
     from residence.catalog import open_catalog, render_site
 
     with open_catalog(catalog_file(catalog), create=False) as cat:
-        return render_site(cat, out, language)
+        changing()
+        with _os_errors(f"cannot write into '{out}'"):
+            return render_site(cat, out, language)
 
 
 # -- schema ------------------------------------------------------------------------------
@@ -574,9 +632,12 @@ def write_schemas(out: Path) -> list[Path]:
     if out.exists() and not out.is_dir():
         raise usage_error(f"'{out}' is a file, not a folder")
     written = []
-    for name, text in build_schemas().items():
-        write_atomic(out / name, text)
-        written.append(out / name)
+    schemas = build_schemas()
+    changing()
+    with _os_errors(f"cannot write into '{out}'"):
+        for name, text in schemas.items():
+            write_atomic(out / name, text)
+            written.append(out / name)
     return written
 
 
@@ -616,9 +677,18 @@ def start_add(
 
     Raises Refused (command "add") when the values are invalid: nothing is written.
     """
+    residency_folder(folder)
+    try:
+        return _start_add(folder, kind, values, edit=edit, draft=draft)
+    except OSError as exc:  # a read-only folder, a full disk, a file it may not read
+        raise Refused(_add_refused(exc, folder), "add") from None
+
+
+def _start_add(
+    folder: Path, kind: str, values: dict[str, Any], *, edit: bool | None, draft: Path | None
+) -> Plan | Draft:
     from residence import add as core
 
-    residency_folder(folder)
     ctx = core.load_context(folder)
     if draft is not None:
         return Draft(folder, kind, core.draft_path(ctx, draft), None, edit=edit is not False)
@@ -637,6 +707,7 @@ def start_add(
     if not use_editor:
         try:
             plan = core.plan_from_data(ctx, kind, data)
+            changing()
             core.write_plan(plan)
         except ResidenceError as exc:
             raise Refused(exc.problems, "add") from None
@@ -656,7 +727,17 @@ def editor_command(draft: Draft) -> list[str]:
 
 
 def finish_draft(draft: Draft) -> Attempt:
-    """Check a draft as edited and add its item; the draft is removed unless it is invalid."""
+    """Check a draft as edited and add its item; the draft is removed unless it is invalid.
+
+    Raises DraftKept when a file cannot be read or written (the draft stays).
+    """
+    try:
+        return _finish_draft(draft)
+    except OSError as exc:
+        raise DraftKept(_add_refused(exc, draft.folder), draft.path, usage=False) from None
+
+
+def _finish_draft(draft: Draft) -> Attempt:
     from residence import add as core
 
     ctx = core.load_context(draft.folder)
@@ -670,6 +751,7 @@ def finish_draft(draft: Draft) -> Attempt:
             draft.reference,
             abandon_unchanged=draft.template is not None,
         )
+        changing()
         core.write_plan(plan)
     except core.DraftAbandoned as exc:
         draft.path.unlink(missing_ok=True)

@@ -4,8 +4,9 @@
 One module per group of commands (authoring, checking, rendering, archiving, catalog,
 schema); ``output`` is the one that prints, and holds the one error handler every command
 goes through (the root group's ``invoke``). Exit codes (CLI.md): 0 success, 1 the residency
-has errors, 2 wrong usage. Heavy modules are imported inside the commands, so that
-``residence --help`` and ``residence check`` start fast.
+has errors, 2 wrong usage, 130 interrupted (Ctrl-C: one line, never a traceback). Heavy
+modules are imported inside the commands, so that ``residence --help`` and
+``residence check`` start fast.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from residence import __version__
+from residence import __version__, pipeline
 from residence.cli import archiving, authoring, catalog, checking, output, rendering, schema
 
 __all__ = ["COMMAND_ORDER", "app", "main"]
 
 #: The commands in the order a team meets them: start, write, look, publish, keep.
 COMMAND_ORDER = (
-    "new", "add", "status", "check", "render", "methods", "map", "archive", "verify",
+    "new", "add", "set", "status", "check", "render", "methods", "map", "archive", "verify",
     "catalog", "schema",
 )  # fmt: skip
 
@@ -40,8 +41,12 @@ class _Residence(TyperGroup):
         )
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        with output.handling_errors():
-            return super().invoke(ctx)
+        pipeline.forget_changes()
+        try:
+            with output.handling_errors():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C: one line, exit 130, never a traceback
+            raise typer.Exit(code=output.interrupted(pipeline.has_changed())) from None
 
 
 app = typer.Typer(
@@ -73,6 +78,7 @@ def _root(
 
 app.command()(authoring.new)
 app.add_typer(authoring.add_app, name="add")
+app.add_typer(authoring.set_app, name="set")
 app.command()(checking.status)
 app.command()(checking.check)
 app.command()(rendering.render)

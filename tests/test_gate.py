@@ -1228,3 +1228,42 @@ def test_republish_makes_the_same_public_edition_again(tmp_path: Path) -> None:
     assert again.scopes == published.scopes
     # "personne" is a French word: a pseudonym is never matched as a name again.
     assert republish(published, published.scopes).entries == published.entries
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "expected"),
+    [
+        # %-encoded letters outside ASCII: the whole name goes, not half of it
+        ("https://a.fr/p/%C3%89lodie%20Kerbrat", [("Élodie Kerbrat", "P")], "https://a.fr/p/P"),
+        ("Kerbrat%20%C3%89lodie vient", [("Élodie Kerbrat", "P")], "P vient"),
+        # Cyrillic capitals whose small letters look like no Latin one (em, te, ka, ve, en)
+        ("\u041ca\u0142gorzata vient", [("Małgorzata Nowak", "P")], "P vient"),
+        ("\u0422om et \u041aarl", [("Tom Berg", "P"), ("Karl Ibsen", "Q")], "P et Q"),
+        # initials of a name written surname first, and initials that fold to two letters
+        ("H. Nguyễn vient", [("Nguyễn Hương", "P")], "P vient"),
+        ("Þ. Haugland et T. Haugland", [("Þórdís Haugland", "P")], "P et P"),
+    ],
+)
+def test_gate_catches_the_forms_the_leak_scanner_found(
+    text: str, people: list[tuple[str, str]], expected: str
+) -> None:
+    assert pseudonymise_text(text, people) == expected
+
+
+def test_public_edition_drops_bidi_overrides_that_would_show_a_name(tmp_path: Path) -> None:
+    files = base_files()
+    files["journal/2025-01-13-rencontre.yaml"]["body"] = "Vu \u202eoihcaM nairaM\u202c hier."
+    files["actors.yaml"]["actors"].append(
+        {
+            "id": "marian",
+            "name": "Marian Machio",
+            "kind": "person",
+            "sector": "users",
+            "circle": "direct",
+            "personal": True,
+        }
+    )
+    published = select_edition(load(write_residency(tmp_path / "r", files)), "public")
+    body = next(e.body for e in published.entries if e.body and "hier" in e.body)
+    assert "\u202e" not in body and "\u202d" not in body
+    assert body.startswith("Vu oihcaM nairaM")  # shown as stored: no name a reader sees

@@ -70,8 +70,14 @@ class _GateFoldTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         folded = FOLD_TABLE[code]
         if not folded.isascii():
+            # The character as written first: a Cyrillic capital em looks like M while its
+            # lowercase looks like no Latin letter.
             lookalikes = _lookalikes()
-            folded = "".join(lookalikes.get(c, c) for c in folded)
+            char = chr(code)
+            if char in lookalikes:
+                folded = lookalikes[char]
+            else:
+                folded = "".join(lookalikes.get(c, c) for c in folded)
         self[code] = folded
         return folded
 
@@ -216,13 +222,25 @@ def _initial_forms(name: str, identifying: set[str]) -> set[tuple[str, ...]]:
     words = [w for w in name.split() if _tokens(w)]
     forms: set[tuple[str, ...]] = set()
     for k in range(1, len(words)):
-        initials = tuple(t[0] for w in words[:k] for t in _tokens(w))
-        rest = tuple(t for w in words[k:] for t in _tokens(w))
-        if not identifying.intersection(rest) or len(rest) > MAX_RUN:
-            continue
-        for first in {initials, initials[:1]}:
-            forms.update({(*first, *rest), (*rest, *first)})
+        # The given names first ("Gaëlle Fouquet") or last ("Nguyễn Hương", as Vietnamese
+        # names are written): either block may be written as initials.
+        for given, rest_words in ((words[:k], words[k:]), (words[k:], words[:k])):
+            rest = tuple(t for w in rest_words for t in _tokens(w))
+            if not identifying.intersection(rest) or len(rest) > MAX_RUN:
+                continue
+            for initials in _initials(given):
+                for first in {initials, initials[:1]}:
+                    forms.update({(*first, *rest), (*rest, *first)})
     return forms
+
+
+def _initials(words: Sequence[str]) -> set[tuple[str, ...]]:
+    """Return the ways the words' initials read: each part's first letter folded ("Þórdís"
+    gives "th", as "Þ." reads), and the first letter of its folded form ("t")."""
+    parts = [p for w in words for p in _NAME_SEPARATORS.split(w) if _tokens(p)]
+    as_written = tuple(_tokens(p[0])[0] if _tokens(p[0]) else _tokens(p)[0][0] for p in parts)
+    folded = tuple(_tokens(p)[0][0] for p in parts)
+    return {as_written, folded}
 
 
 def _contains(long: Sequence[str], short: Sequence[str]) -> bool:
@@ -507,6 +525,8 @@ class _Matcher:
                     continue
             if token.isalpha() and (token[1:].islower() or token.isupper()):
                 continue  # a plain word, capitalised or in capitals
+            if _PERCENT.search(token):
+                continue  # %-encoded: read decoded between word boundaries, not cut apart
             if _camel_or_digits(token):
                 spaced, where = _split_glued(token)
                 for start, end, pseudonym in self._bounded_spans(spaced):
@@ -633,10 +653,15 @@ def _form_pattern(key: tuple[str, ...]) -> str:
     pieces = []
     for index, token in enumerate(key):
         piece = re.escape(token)
+        # An initial may be two letters once folded ("Þ." reads "th.") beside a surname;
+        # two short parts ("Li Wu") are a whole name, never initials.
+        initial = len(token) == 1 or (
+            len(token) == 2 and any(len(t) >= MIN_PART_LENGTH for t in key)
+        )
         if index < len(key) - 1:
-            after = f"(?:\\.{_SEPARATOR}?|{_SEPARATOR})" if len(token) == 1 else _SEPARATOR
+            after = f"(?:\\.{_SEPARATOR}?|{_SEPARATOR})" if initial else _SEPARATOR
             piece += after
-        elif len(token) == 1 and len(key) > 1:
+        elif initial and len(key) > 1:
             piece += "\\.?"
         pieces.append(piece)
     return "".join(pieces)

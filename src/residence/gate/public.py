@@ -18,6 +18,10 @@ from residence.models import Actor, Media, Method, Model, Residency
 from residence.models.residency import entry_stem, set_source, source_of, source_stem
 from residence.text import slugify
 
+#: The bidi overrides (left-to-right, right-to-left), which reorder what they hold.
+_NO_OVERRIDES = str.maketrans({"\u202d": None, "\u202e": None})
+
+
 # -- the gate --------------------------------------------------------------------------------
 
 
@@ -125,7 +129,14 @@ class _PublicGate:
         return True
 
     def scrub_text(self, value: str, kind: _FieldKind | None = None) -> str:
-        """Return the public form of one string of a field: a fixed word, an id or text."""
+        """Return the public form of one string of a field: a fixed word, an id or text.
+
+        Bidi overrides go first: a name stored backwards inside a right-to-left override
+        ("\u202enitraM ennaeJ") would show as the name while the gate reads it backwards.
+        Without them the text shows as it is stored, which is what the gate reads.
+        """
+        if "\u202d" in value or "\u202e" in value:
+            value = value.translate(_NO_OVERRIDES)
         if kind is not None:
             if value in kind.words:
                 return value

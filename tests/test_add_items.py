@@ -5,6 +5,7 @@ Schemas, every byte of the team's files kept, French words and dates written can
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,14 @@ def test_every_add_kind_is_tested_with_flags() -> None:
     assert set(EVERY_ADD) == set(core.ADDED)
 
 
+def test_add_help_lists_every_kind_in_order() -> None:
+    from residence.cli.adding import ADD_ORDER
+
+    assert ADD_ORDER == core.ADDED
+    commands = run("add", "--help").stdout.split("Commands:", 1)[1]
+    assert re.findall(r"^  ([a-z-]+) ", commands, flags=re.M) == list(ADD_ORDER)
+
+
 @pytest.mark.parametrize("kind", sorted(EVERY_ADD))
 def test_add_output_validates_against_its_schema(minimal: Path, tmp_path: Path, kind: str) -> None:
     args, rel = EVERY_ADD[kind]
@@ -236,6 +245,45 @@ def test_add_quote_unknown_entry_suggests(minimal: Path) -> None:
     assert result.exit_code == 1
     assert "unknown journal entry" in result.stderr
     assert "did you mean '2025-03-04-entretien-jeanne'" in result.stderr
+
+
+def test_add_quote_from_standard_input(minimal: Path) -> None:
+    result = run(
+        "add", "quote", minimal, "--entry", "2025-03-04-entretien-jeanne", "--actor",
+        "jeanne-martin", "--text", "-", input="Il faut revenir demain.\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    quote = editor_load(minimal / "journal" / "2025-03-04-entretien-jeanne.yaml")["quotes"][-1]
+    assert quote == {"actor": "jeanne-martin", "text": "Il faut revenir demain."}
+
+
+def test_add_quote_through_the_editor(minimal: Path, tmp_path: Path) -> None:
+    code = (
+        "text = text.replace('actor: \\n', 'actor: jeanne-martin\\n')\n"
+        "text = text.replace('text: \\n', 'text: Merci pour le café.\\n')\n"
+        "path.write_text(text, encoding='utf-8')"
+    )
+    result = run(
+        "add", "quote", minimal, "--entry", "2025-03-04-entretien-jeanne",
+        env={"EDITOR": editor(tmp_path, code)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    quote = editor_load(minimal / "journal" / "2025-03-04-entretien-jeanne.yaml")["quotes"][-1]
+    assert quote == {"actor": "jeanne-martin", "text": "Merci pour le café."}
+
+
+def test_add_handover_through_the_editor(minimal: Path, tmp_path: Path) -> None:
+    made = run("add", "prototype", minimal, *EVERY_ADD["prototype"][0])
+    assert made.exit_code == 0, made.stderr
+    code = (
+        "text = text.replace('to: []', 'to: [mairie]')\n"
+        "text = text.rstrip() + '\\n  Un budget.\\n'\n"
+        "path.write_text(text, encoding='utf-8')"
+    )
+    result = run("add", "handover", "hall-ouvert", minimal, env={"EDITOR": editor(tmp_path, code)})
+    assert result.exit_code == 0, result.stderr
+    proto = editor_load(minimal / "prototypes" / "hall-ouvert.yaml")
+    assert proto["handover"] == {"to": ["mairie"], "date": TODAY, "conditions": "Un budget.\n"}
 
 
 def test_add_follow_up_by_defaults_to_the_author_s_name(minimal: Path) -> None:
@@ -391,23 +439,22 @@ def test_add_handover_to_a_fresh_scaffold_prototype(tmp_path: Path) -> None:
 def test_set_stage_changes_only_that_value(minimal: Path) -> None:
     rel = "prototypes/panneau-orientation.yaml"
     old = (minimal / rel).read_bytes()
-    result = run("set", "stage", "panneau-orientation", "adopté", minimal)
+    stage = parse_yaml(old)[1]["stage"]
+    assert stage != "abandoned"
+    result = run("set", "stage", "panneau-orientation", "abandonné", minimal)
     assert result.exit_code == 0, result.stderr
-    assert "stage live-test → adopted" in result.stderr
-    assert changed_span(old, (minimal / rel).read_bytes()) == (b"live-test", b"adopted")
+    assert f"stage {stage} → abandoned" in result.stderr
+    line = f"\nstage: {stage}\n".encode()
+    assert (minimal / rel).read_bytes() == old.replace(line, b"\nstage: abandoned\n")
     assert schema_errors(minimal, rel) == []
-    again = run("set", "stage", "panneau-orientation", "adopted", minimal)
-    assert again.exit_code == 0 and "already at the stage adopted" in again.stderr
+    again = run("set", "stage", "panneau-orientation", "abandoned", minimal)
+    assert again.exit_code == 0 and "already at the stage abandoned" in again.stderr
 
 
 def test_set_stage_keeps_quotes_and_comments(minimal: Path) -> None:
     path = minimal / "prototypes" / "panneau-orientation.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "stage: live-test\n", "stage: 'live-test'  # depuis avril\n"
-        ),
-        encoding="utf-8",
-    )
+    text = re.sub(r"(?m)^stage: (.*)$", r"stage: '\1'  # depuis avril", path.read_text("utf-8"))
+    path.write_text(text, encoding="utf-8")
     result = run("set", "stage", "panneau-orientation", "maquette", minimal)
     assert result.exit_code == 0, result.stderr
     assert "stage: 'mock-up'  # depuis avril\n" in path.read_text(encoding="utf-8")
@@ -474,6 +521,15 @@ def test_templates_list_every_known_id(minimal: Path) -> None:
     known = " ".join(line.lstrip("# ") for line in template.splitlines() if line.startswith("#"))
     assert all(f"habitant-{n:02d}" in known for n in range(20))
     assert "…" not in known.replace("« … »", "")
+
+
+@pytest.mark.parametrize("kind", sorted(core.ADDED))
+def test_templates_list_every_field_of_the_format(minimal: Path, kind: str) -> None:
+    spec = core.KINDS[kind]
+    template = core.render_template(core.load_context(minimal), kind, {})
+    keys = [info.alias or name for name, info in spec.item_model.model_fields.items()]
+    for key in keys:
+        assert f"\n{key}:" in template or f"\n# {key}:" in template, key
 
 
 def test_note_template_lists_every_media_field(minimal: Path) -> None:

@@ -235,6 +235,8 @@ KINDS: dict[str, Kind] = {
             "actors",
             "methods",
             "media",
+            "tests",
+            "handover",
             "problem",
         ),
         _FILES["prototype"],

@@ -86,6 +86,10 @@ def _placeholder(spec: Kind, key: str) -> list[str]:
             "#     credit: ",
             "#     people: []",
         ]
+    if key == "tests":
+        return ["# tests:", "#   - date: ", "#     decision: ", "#     observations: |", "#       "]
+    if key == "handover":
+        return ["# handover:", "#   to: []", "#   date: ", "#   conditions: |", "#     "]
     if key == "quotes":
         return ["# quotes:", "#   - actor: ", "#     text: ", "#     visibility: team"]
     if "list" in annotation:

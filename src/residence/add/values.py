@@ -93,6 +93,8 @@ def build_item(
             value = value.replace("\r\n", "\n")
             if key in MARKDOWN_FIELDS:
                 value = _markdown(value)
+            else:  # a quote piped in ends with a newline that is not part of it
+                value = value.rstrip("\r\n")
             if not value.strip():  # only spaces: not given (the editor will ask for it)
                 continue
         data[key] = value

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from residence import pipeline
 from residence.cli import output
@@ -20,8 +21,26 @@ from residence.cli import output
 if TYPE_CHECKING:
     from residence.add import Plan
 
+#: `residence add`'s commands in the order --help lists them: the journal first, then the
+#: map, the prototypes and the rest, as a team meets them.
+ADD_ORDER = (
+    "note", "actor", "relation", "prototype", "test", "scenario", "method", "member",
+    "consent", "quote", "photo", "handover", "follow-up",
+)  # fmt: skip
+
+
+class _InOrder(TyperGroup):
+    """A group whose --help lists its commands in ADD_ORDER (any other after them)."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = super().list_commands(ctx)
+        last = len(ADD_ORDER)
+        return sorted(names, key=lambda n: ADD_ORDER.index(n) if n in ADD_ORDER else last)
+
+
 add_app = typer.Typer(
     name="add",
+    cls=_InOrder,
     help="Add a journal entry, an actor, a relation, a prototype, a test session, a scenario, "
     "a method sheet, a team member, a consent record, a quote, a photo, a handover or a "
     "follow-up visit, from options or in your text editor. Never overwrites anything.",

@@ -19,7 +19,7 @@ from residence.add.media import media_target, photo_problems
 from residence.errors import Problem
 from residence.load import NON_PRINTABLE, YamlProblem, load_file, parse_yaml
 from residence.models import Method, Model, Prototype, Scenario
-from residence.models.residency import entry_stem
+from residence.models.residency import entry_stem, source_of
 from residence.text import closest, did_you_mean, slugify
 from residence.yamltext import emit_text
 
@@ -217,10 +217,13 @@ def normalise_text(text: str) -> str:
 
 
 def given_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the option values that were given, with their text NFC-normalised."""
+    """Return the option values that were given, with their text NFC-normalised (a path
+    on disk aside: its bytes name the file)."""
     given: dict[str, Any] = {}
     for key, value in values.items():
-        if isinstance(value, str):
+        if key == "source":
+            given[key] = value
+        elif isinstance(value, str):
             given[key] = normalise_text(value)
         elif isinstance(value, Sequence) and not isinstance(value, str):
             given[key] = [normalise_text(v) if isinstance(v, str) else v for v in value]
@@ -413,8 +416,6 @@ def handover_problems(ctx: Context, ident: str) -> list[Problem]:
     proto = next((p for p in ctx.residency.prototypes if p.id == ident), None)
     if proto is None or proto.handover is None:
         return []
-    from residence.models.residency import source_of
-
     return [
         problem(
             f"the prototype '{ident}' already has a handover, in {source_of(proto)}: change it "

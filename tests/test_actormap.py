@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -99,6 +100,30 @@ def crowded(count: int = 40) -> Residency:
     return make_residency(actors, relations)
 
 
+def generated(count: int, seed: int = 20) -> Residency:
+    """``count`` actors in random sectors and circles (fewer in the core), named in one to four
+    words, some long, with influences 1 to 5, and about 150 relations: a large map, as
+    bench/actormap.py makes them."""
+    rng = random.Random(seed)
+    heads = ["Mairie", "Direction", "Association", "Collectif", "Centre", "Mission", "Syndicat"]
+    words = ["des habitants", "du quartier", "régionale", "de l'emploi", "Saint-Aubin-les-Forges",
+             "jeunesse", "intercommunale", "d'insertion professionnelle", "numérique"]  # fmt: skip
+    actors = [
+        actor(
+            f"a{i}",
+            " ".join([rng.choice(heads), *(rng.choice(words) for _ in range(rng.randrange(4)))]),
+            kind=rng.choice(["institution", "service", "elected", "association", "user"]),
+            sector=rng.choice(SECTORS),
+            circle=rng.choices(CIRCLES, (2, 4, 4))[0],
+            influence=rng.randrange(1, 6),
+        )
+        for i in range(count)
+    ]
+    pairs = [(rng.randrange(count), rng.randrange(count)) for _ in range(150)]
+    links = [relation(f"a{a}", f"a{b}", "cooperation") for a, b in pairs if a != b]
+    return make_residency(actors, links)
+
+
 def label_text(element: ET.Element) -> str:
     """Return the text of a <text>, its lines joined without spaces."""
     return "".join("".join(element.itertext()).split())
@@ -164,6 +189,37 @@ def test_layout_sectors_share_the_circle(example_layout: MapLayout) -> None:
 
 def test_layout_is_deterministic(example: Residency, example_svg: str) -> None:
     assert render_actor_map_svg(example, FR) == example_svg
+
+
+@pytest.mark.parametrize("count", [80, 160])
+def test_layout_of_a_large_map_is_clean_and_deterministic(count: int) -> None:
+    residency = generated(count)
+    layout = layout_actor_map(residency, FR)
+    assert len(layout.glyphs) == count
+    assert_layout_is_clean(layout)
+    again = layout_actor_map(generated(count), FR)
+    assert [(g.key, g.x, g.y, g.lines) for g in again.glyphs] == [
+        (g.key, g.x, g.y, g.lines) for g in layout.glyphs
+    ]
+    assert (again.radii, again.sectors) == (layout.radii, layout.sectors)
+
+
+def test_layout_core_labels_leave_the_centre_clear_and_air_between(
+    example_layout: MapLayout,
+) -> None:
+    """The core's labels are spread over it: none near the centre, where the relations
+    meet, and each clear of the others by more than a label of the outer rings is."""
+    core = [g for g in example_layout.glyphs if g.actor is not None and g.actor.circle == "core"]
+    assert len(core) >= 6
+    for glyph in core:
+        near_x = max(abs(glyph.x) - glyph.width / 2, 0.0)
+        near_y = max(abs(glyph.y) - glyph.height / 2, 0.0)
+        assert math.hypot(near_x, near_y) >= example_layout.radii[0] / 5, glyph.key
+    for i, a in enumerate(core):
+        for b in core[i + 1 :]:
+            apart_x = max(b.box[0] - a.box[2], a.box[0] - b.box[2], 0.0)
+            apart_y = max(b.box[1] - a.box[3], a.box[1] - b.box[3], 0.0)
+            assert math.hypot(apart_x, apart_y) >= 9, (a.key, b.key)
 
 
 def test_label_variants_wrap_long_names() -> None:
@@ -642,7 +698,7 @@ def test_map_command_team_edition_shows_real_names(tmp_path: Path) -> None:
 def test_map_command_default_out_is_build(minimal: Path) -> None:
     result = run(minimal, "--to", "svg")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert (minimal / "_build" / "actor-map.svg").is_file()
+    assert (minimal / "_build" / "public" / "actor-map.svg").is_file()
 
 
 def test_map_command_refuses_an_invalid_residency(tmp_path: Path) -> None:

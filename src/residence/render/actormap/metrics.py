@@ -8,6 +8,7 @@ map comes out the same whichever fonts a machine has installed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -59,10 +60,14 @@ _BOLD_ADVANCE = _advances(fontwidths.BOLD, ascii_only=True)
 _SPECIAL = _advances(fontwidths.REGULAR, ascii_only=False)
 
 
+@functools.lru_cache(maxsize=8192)
 def text_width(
     text: str, size: float = FONT_SIZE, *, bold: bool = False, spacing: float = 0
 ) -> float:
-    """Return an estimate of the width of one line of text, never short of the real one."""
+    """Return an estimate of the width of one line of text, never short of the real one.
+
+    Remembered: wrapping a name measures the same beginnings of lines at every width.
+    """
     table = _BOLD_ADVANCE if bold else _ADVANCE
     total = 0.0
     for char in text:
@@ -135,6 +140,8 @@ def wrap_to(text: str, width: float, size: float, *, cut_words: bool = True) -> 
 
 def _split_long(word: str, width: float, size: float) -> list[str]:
     """Cut a word wider than a line into pieces that fit (names rarely need it)."""
+    if text_width(word, size) <= width:
+        return [word] if word else []
     out: list[str] = []
     current = ""
     for char in word:

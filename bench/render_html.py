@@ -5,10 +5,13 @@ Run by hand, not by the tests:
     .venv/bin/python bench/render_html.py                             # 1,500 entries, 60 photos
     .venv/bin/python bench/render_html.py --entries 150 --photos 10   # a quick, reduced run
     .venv/bin/python bench/render_html.py --profile                   # and where the time goes
+    .venv/bin/python bench/render_html.py --actors 80                 # a large actor map
 
 It writes a generated residency (journal entries with quotes, 20 actors with relations, a
 method, two prototypes, photos) in a temporary folder, and the same content as one Markdown
-file. Then, in one run, taking turns:
+file. ``--actors N`` gives it N actors and 2N relations instead, made as bench/actormap.py
+makes them (names of one to four words, sectors, circles, influence). Then, in one run,
+taking turns:
 
 - ``residence render DIR --to html`` with a warm photo cache (a first render fills it and is
   not counted), as a team renders again after editing a note;
@@ -63,9 +66,24 @@ def _block(text: str, indent: str = "  ") -> list[str]:
     return [indent + line if line else "" for line in text.split("\n")]
 
 
-def write_residency(root: Path, entries: int, photos: int, seed: int = 11) -> str:
-    """Write the residency into ``root``; return the same content as one Markdown document."""
+def write_residency(
+    root: Path, entries: int, photos: int, seed: int = 11, actors: int | None = None
+) -> str:
+    """Write the residency into ``root``; return the same content as one Markdown document.
+
+    ``actors``: that many actors and twice as many relations (bench/actormap.py's), instead
+    of 20 actors named "Acteur 0" to "Acteur 19" in a chain of cooperations.
+    """
     rng = random.Random(seed)
+    if actors is None:
+        generated = None
+        count = ACTORS
+    else:
+        from actormap import make_actors  # bench/actormap.py: this folder is on sys.path
+
+        generated = make_actors(actors, relations=2 * actors)
+        count = actors
+    names = [f"Acteur {i}" for i in range(count)]
     weeks = max(3, entries // 50)
     start = dt.date(2025, 1, 6)
     for folder in ("journal", "methods", "media", "prototypes"):
@@ -105,23 +123,35 @@ def write_residency(root: Path, entries: int, photos: int, seed: int = 11) -> st
     ]
     (root / "residence.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")
 
-    actors = ["actors:"]
+    lines = ["actors:"]
     md.append("## Les acteurs\n")
-    for i in range(ACTORS):
+    for i in range(count):
         stake = _sentence(rng, 8)
-        actors += [
+        if generated is None:
+            kind, sector, circle, more = "service", rng.choice(SECTORS), rng.choice(CIRCLES), []
+        else:
+            made = generated["actors"][i]
+            names[i] = made["name"]
+            kind, sector, circle = made["kind"], made["sector"], made["circle"]
+            more = [f"    influence: {made['influence']}"]
+        lines += [
             f"  - id: acteur-{i}",
-            f'    name: "Acteur {i}"',
-            "    kind: service",
-            f"    sector: {rng.choice(SECTORS)}",
-            f"    circle: {rng.choice(CIRCLES)}",
+            f"    name: {_q(names[i])}",
+            f"    kind: {kind}",
+            f"    sector: {sector}",
+            f"    circle: {circle}",
+            *more,
             f"    stakes: [{_q(stake)}]",
         ]
-        md.append(f"- **Acteur {i}** : {stake}")
-    actors.append("relations:")
-    for i in range(ACTORS - 1):
-        actors += [f"  - from: acteur-{i}", f"    to: acteur-{i + 1}", "    kind: cooperation"]
-    (root / "actors.yaml").write_text("\n".join(actors) + "\n", encoding="utf-8")
+        md.append(f"- **{names[i]}** : {stake}")
+    lines.append("relations:")
+    if generated is None:
+        links = [(f"acteur-{i}", f"acteur-{i + 1}", "cooperation") for i in range(ACTORS - 1)]
+    else:
+        links = [(r["from"], r["to"], r["kind"]) for r in generated["relations"]]
+    for source, target, kind in links:
+        lines += [f"  - from: {source}", f"    to: {target}", f"    kind: {kind}"]
+    (root / "actors.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     md.append("")
 
     steps = [_sentence(rng, 8) for _ in range(4)]
@@ -171,15 +201,15 @@ def write_residency(root: Path, entries: int, photos: int, seed: int = 11) -> st
             f"title: {_q(heading)}",
             f"kind: {KINDS[n % len(KINDS)]}",
             "authors: [claire, malik]",
-            f"actors: [acteur-{n % ACTORS}]",
+            f"actors: [acteur-{n % count}]",
             "methods: [carnet]",
             "body: |",
             *_block(body),
             "quotes:",
-            f"  - actor: acteur-{n % ACTORS}",
+            f"  - actor: acteur-{n % count}",
             f"    text: {_q(quote)}",
         ]
-        md.append(f"### {heading}\n\n*{day}, Acteur {n % ACTORS}*\n\n{body}\n\n> {quote}\n")
+        md.append(f"### {heading}\n\n*{day}, {names[n % count]}*\n\n{body}\n\n> {quote}\n")
         if n < photos:
             lines += [
                 "media:",
@@ -249,10 +279,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1500)
     parser.add_argument("--photos", type=int, default=60)
+    parser.add_argument(
+        "--actors", type=int, help="N actors and 2N relations (default: 20 actors in a chain)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="profile one render (cProfile)")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     args = parser.parse_args()
+    if args.actors is not None and args.actors < 1:
+        parser.error("--actors must be at least 1")
     pandoc = shutil.which("pandoc")
     if pandoc is None:
         print("pandoc is not installed: apt-get install pandoc", file=sys.stderr)
@@ -261,7 +296,9 @@ def main() -> int:
     try:
         folder = work / "residency"
         print(f"Writing {args.entries} entries and {args.photos} photos into {folder}")
-        markdown = write_residency(folder, args.entries, args.photos)
+        if args.actors is not None:
+            print(f"with {args.actors} actors and {2 * args.actors} relations")
+        markdown = write_residency(folder, args.entries, args.photos, actors=args.actors)
         write_photos(folder, args.photos)
         (work / "report.md").write_text(markdown, encoding="utf-8")
         shutil.copytree(folder / "media", work / "media")  # pandoc's page links them too

@@ -104,7 +104,7 @@ def test_timeline_escapes_text_and_survives_long_weeks(minimal: Path) -> None:
 
 def test_funnel_counts_prototypes_by_stage(minimal: Path) -> None:
     residency = _residency(minimal)
-    base = residency.prototypes[0]
+    base = residency.prototypes[0].model_copy(update={"stage": "live-test"})
     residency.prototypes = [
         base,
         Prototype.model_validate(

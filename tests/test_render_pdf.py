@@ -669,7 +669,7 @@ def test_cli_render_pdf_only_writes_the_pdf(minimal: Path) -> None:
 def test_cli_render_default_makes_html_and_pdf_from_one_edition(minimal: Path) -> None:
     result = CliRunner().invoke(app, ["render", str(minimal), "--edition", "team"])
     assert result.exit_code == 0, result.output
-    out = minimal / "_build"
+    out = minimal / "_build" / "team"
     assert (out / "report.html").is_file() and (out / "report.pdf").is_file()
     assert "report.pdf" in result.stdout and "report.html" in result.stdout
     pages = _text((out / "report.pdf").read_bytes())
@@ -694,7 +694,8 @@ def test_cli_render_rejects_a_bad_source_date_epoch(
     result = CliRunner().invoke(app, ["render", str(minimal), "--to", "pdf"])
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH" in result.stderr
-    assert not (minimal / "_build" / "report.pdf").exists()
+    assert not (minimal / "_build" / "public" / "report.pdf").exists()
+    assert not (minimal / "_build").exists()
 
 
 @pytest.mark.pdf
@@ -718,9 +719,9 @@ def test_a_second_render_embeds_the_print_photo_not_the_file_the_first_wrote(
     for _ in range(2):
         result = CliRunner().invoke(app, ["render", str(minimal)])
         assert result.exit_code == 0, result.output
-        pdfs.append((minimal / "_build" / "report.pdf").read_bytes())
+        pdfs.append((minimal / "_build" / "public" / "report.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]
-    (screen,) = (minimal / "_build" / "assets" / "media").glob("photo-*.jpg")
+    (screen,) = (minimal / "_build" / "public" / "assets" / "media").glob("photo-*.jpg")
     with Image.open(screen) as copy:
         assert max(copy.size) != 1300
     sizes = set()  # WeasyPrint shares one resource dictionary: every page lists the image

@@ -115,11 +115,11 @@ def test_status_counts_the_minimal_residency(minimal: Path) -> None:
     assert actors["total"] == 3 and actors["personal"] == 1 and actors["relations"] == 1
     assert actors["grid"]["core"]["public"] == 2 and actors["grid"]["direct"]["users"] == 1
     assert actors["by_circle"] == {"core": 2, "direct": 1, "indirect": 0}
-    assert data["prototypes"]["by_stage"]["live-test"] == 1
+    assert data["prototypes"]["by_stage"]["adopted"] == 1
     assert data["prototypes"]["items"][0] == {
         "id": "panneau-orientation",
         "title": "Un panneau d'orientation à l'entrée",
-        "stage": "live-test",
+        "stage": "adopted",
         "tests": 1,
         "last_test": "2025-04-08",
         "handover": True,

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from residence.errors import Problem, Severity, sort_problems
 from residence.licences import LICENCE_IDS
-from residence.models import Media, Residency
+from residence.models import Media, Prototype, Residency
 from residence.models.common import shorten
 from residence.models.residency import entry_stem, source_of
 from residence.positions import locate
@@ -21,6 +21,20 @@ from residence.text import closest, did_you_mean
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 MEDIA_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
+
+
+def _unknown_actor_hint(ref: str, known: set[str]) -> str:
+    """Return the end of an "unknown actor" message: the nearest ids, and how to add it."""
+    close = closest(ref, sorted(known), n=3)
+    nearest = closest(ref, sorted(known), n=3, cutoff=0.0)
+    if close:
+        hint = did_you_mean(close) + " If it is a new actor, add it:"
+    elif nearest:
+        names = ", ".join(f"'{n}'" for n in nearest)
+        hint = f" (the nearest ids: {names}); if it is a new actor, add it:"
+    else:
+        hint = "; add it:"
+    return hint + f' residence add actor --id {ref} --name "…"'
 
 
 class _Checker:
@@ -84,7 +98,9 @@ class _Checker:
         for i, ref in enumerate(ids):
             if ref not in known:
                 hint = did_you_mean(closest(ref, sorted(known)))
-                if not known:
+                if what == "actor":
+                    hint = _unknown_actor_hint(ref, known)
+                elif not known:
                     hint = f" (there is no {what} yet)"
                 self.add(
                     path,
@@ -230,7 +246,7 @@ class _Checker:
                 break
             for end, ref in (("from", rel.from_), ("to", rel.to)):
                 if ref not in self.actor_ids:
-                    hint = did_you_mean(closest(ref, sorted(self.actor_ids)))
+                    hint = _unknown_actor_hint(ref, self.actor_ids)
                     self.add(
                         path,
                         ["relations", i, end],
@@ -304,7 +320,8 @@ class _Checker:
                     "warning",
                     "file-name",
                     f"the file name does not start with the entry's date "
-                    f"({entry.date.isoformat()}-…): rename it so the journal sorts by day",
+                    f"({entry.date.isoformat()}-…), so the journal does not sort by day: run "
+                    f"residence set date {entry_stem(entry)} {entry.date.isoformat()}",
                 )
 
     def prototypes(self) -> None:
@@ -335,6 +352,7 @@ class _Checker:
                     "actor",
                     "actors.yaml",
                 )
+            self.stage_follows_tests(path, proto)
             if not proto.tests and proto.stage not in {"idea", "abandoned"}:
                 self.add(
                     path,
@@ -344,6 +362,45 @@ class _Checker:
                     f"prototype '{proto.id}' is at stage '{proto.stage}' but has never been "
                     "tested: add a test session under 'tests:'",
                 )
+
+    def stage_follows_tests(self, path: str, proto: Prototype) -> None:
+        """Warn when a prototype's stage says otherwise than its last test's decision, and
+        when an adopted prototype has nobody to carry it on."""
+        last = max(proto.tests, key=lambda t: t.date) if proto.tests else None
+        expected = {"adopt": "adopted", "abandon": "abandoned"}
+        if (
+            last is not None
+            and last.decision in expected
+            and proto.stage != expected[last.decision]
+        ):
+            stage = expected[last.decision]
+            self.add(
+                path,
+                ["stage"],
+                "warning",
+                "stage-behind-test",
+                f"prototype '{proto.id}' is at stage '{proto.stage}', but its last test "
+                f"({last.date.isoformat()}) decided '{last.decision}': write 'stage: "
+                f"{stage}' (or run: residence set stage {proto.id} {stage})",
+            )
+        elif last is not None and proto.stage == "idea":
+            self.add(
+                path,
+                ["stage"],
+                "warning",
+                "stage-behind-test",
+                f"prototype '{proto.id}' has been tested but is still at stage 'idea': write "
+                "its stage now (sketch, mock-up or live-test)",
+            )
+        if proto.stage == "adopted" and proto.handover is None:
+            self.add(
+                path,
+                ["stage"],
+                "warning",
+                "no-handover",
+                f"prototype '{proto.id}' is adopted but nobody is named to carry it on: add "
+                f"a handover (residence add handover {proto.id} --to ACTOR)",
+            )
 
     def scenarios(self) -> None:
         items = [(source_of(s), ["id"], s.id) for s in self.r.scenarios]

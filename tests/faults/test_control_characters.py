@@ -217,20 +217,40 @@ def test_catalog_shows_a_bidi_title_as_an_escape(minimal: Path, tmp_path: Path) 
         minimal,
         "residence.yaml",
         'title: "La mairie annexe, vue du guichet"',
+        'title: "La mairie \\u2067annexe\\u2069"',
+    )
+    env = {"RESIDENCE_CATALOG": str(tmp_path / "c.sqlite")}
+    result = invoke("catalog", "add", minimal, env=env)
+    assert result.exit_code == 0, result.output
+    assert "Added mairie-annexe: La mairie \\u2067annexe\\u2069" in result.stderr
+    for args in (("list",), ("show", "mairie-annexe"), ("search", "mairie")):
+        result = invoke("catalog", *args, env=env)
+        assert result.exit_code == 0, result.output
+        assert_shown(result.stdout + result.stderr)
+        assert "La mairie \\u2067annexe\\u2069" in result.stdout
+    result = invoke("catalog", "list", "--format", "json", env=env)
+    assert_shown(result.stdout)
+    assert json.loads(result.stdout)[0]["title"] == "La mairie \u2067annexe\u2069"
+
+
+def test_catalog_holds_no_bidi_override_of_the_public_edition(
+    minimal: Path, tmp_path: Path
+) -> None:
+    """An override reorders what it holds (a name written backwards shows as the name):
+    the public edition has none, so the catalogue shows the text as stored."""
+    edit(
+        minimal,
+        "residence.yaml",
+        'title: "La mairie annexe, vue du guichet"',
         'title: "La mairie \\u202eannexe"',
     )
     env = {"RESIDENCE_CATALOG": str(tmp_path / "c.sqlite")}
     result = invoke("catalog", "add", minimal, env=env)
     assert result.exit_code == 0, result.output
-    assert "Added mairie-annexe: La mairie \\u202eannexe" in result.stderr
-    for args in (("list",), ("show", "mairie-annexe"), ("search", "mairie")):
-        result = invoke("catalog", *args, env=env)
-        assert result.exit_code == 0, result.output
-        assert_shown(result.stdout + result.stderr)
-        assert "La mairie \\u202eannexe" in result.stdout
+    assert "Added mairie-annexe: La mairie annexe" in result.stderr
+    assert "\\u202e" not in result.stderr
     result = invoke("catalog", "list", "--format", "json", env=env)
-    assert_shown(result.stdout)
-    assert json.loads(result.stdout)[0]["title"] == "La mairie \u202eannexe"
+    assert json.loads(result.stdout)[0]["title"] == "La mairie annexe"
 
 
 # -- outputs ---------------------------------------------------------------------------------
@@ -296,4 +316,6 @@ def test_outputs_of_a_residency_with_bidi_controls_hold_no_raw_control(
     assert len(written) >= 5
     for path in written:
         assert not RAW_CONTROL.search(path.read_bytes()), path
-    assert "\u202e" in (out / "report.html").read_text(encoding="utf-8")  # shown as written
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "\u2067de\u2069" in report  # an isolate is kept as written (Arabic, Hebrew need it)
+    assert "\u202e" not in report  # an override is not: it would reorder what a reader sees

@@ -52,9 +52,3 @@ DirArg = Annotated[
     Path,
     typer.Argument(help="The residency folder (default: the current folder).", show_default=False),
 ]
-BuildOut = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", help="The folder to write into (default: DIR/_build).", show_default=False
-    ),
-]

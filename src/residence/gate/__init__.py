@@ -209,10 +209,13 @@ def iter_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
 def leaks(published: Residency, source: Residency) -> list[str]:
     """Return "location: 'name'" for every protected name left in a published residency.
 
-    Every string is scanned: texts, ids, file names and the pseudonym table.
+    Every string is scanned: texts, ids, file names and the pseudonym table — but for the
+    scopes' values, which are fixed words ("public", "none"), not text.
     """
     names, kept = protected_names(source), kept_names(source)
     found = []
     for where, text in iter_strings(published):
+        if where.startswith("scopes[") and text in ("public", "none"):
+            continue
         found += [f"{where}: {name!r}" for name in find_leaks(text, names, kept)]
     return found

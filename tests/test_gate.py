@@ -313,8 +313,13 @@ def source(tmp_path: Path) -> Residency:
 
 
 def every_text(residency: Residency) -> list[tuple[str, str]]:
-    """Return (where, text) for every string of a residency, JSON dumps included."""
-    found = list(iter_strings(residency))
+    """Return (where, text) for every string of a residency, JSON dumps included (but the
+    scopes' fixed words, "public" and "none", which a name "None Aaa" would match)."""
+    found = [
+        (where, text)
+        for where, text in iter_strings(residency)
+        if not (where.startswith("scopes[") and text in ("public", "none"))
+    ]
     models: list[Any] = [residency.residence, *residency.actors, *residency.relations]
     models += [*residency.entries, *residency.prototypes, *residency.scenarios]
     models += [*residency.methods, *residency.consents]

@@ -2,12 +2,22 @@
 
 Source strings are English; ``locale/fr/LC_MESSAGES/<domain>.po`` holds the French. Each
 domain is one catalogue: ``fields`` (the model descriptions, for scaffold comments and
-docs) and ``report`` (labels and headings of the outputs).
+docs), ``report`` (labels and headings of the outputs), ``methods`` (the method sheets),
+``add`` (what ``residence new`` and ``residence add`` write), and the domains of the
+messages the tool prints (``messages`` for the command line, ``problems`` for what
+``check`` says, ``archive`` and ``catalog``), which follow the reader's language.
+
+The messages' language is the terminal's: ``RESIDENCE_LANG``, else ``LC_ALL``,
+``LC_MESSAGES`` or ``LANG`` (``fr_FR.UTF-8`` -> French), else English. The command line
+sets it once (:func:`set_language`); the core asks :func:`messages` for a translator of
+its domain, which reads the language when a message is made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -84,3 +94,49 @@ def _plural_index(locale: Any, n: int) -> int:
 def translator(language: str, domain: str = "report") -> Translator:
     """Return the translator of a language (unknown languages fall back to English)."""
     return Translator(language if language in LANGUAGES else "en", domain)
+
+
+# -- the language of the messages ---------------------------------------------------------
+
+#: The language messages are made in; one per process (threads share it), set by the CLI.
+_LANGUAGE = ["en"]
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """Return the language of the messages: RESIDENCE_LANG, then the locale variables."""
+    env = os.environ if environ is None else environ
+    for name in ("RESIDENCE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if value:
+            language = value.split("_")[0].split(".")[0].split("-")[0].lower()
+            return language if language in LANGUAGES else "en"
+    return "en"
+
+
+def set_language(language: str) -> None:
+    """Set the language of every message made from now on (fr or en)."""
+    _LANGUAGE[0] = language if language in LANGUAGES else "en"
+
+
+def current_language() -> str:
+    """Return the language messages are made in."""
+    return _LANGUAGE[0]
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The messages of one domain, in the current language: ``_(msgid, **values)``."""
+
+    domain: str
+
+    def __call__(self, message: str, **values: Any) -> str:
+        return translator(current_language(), self.domain).gettext(message, **values)
+
+    def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """Return the singular or plural message for ``n`` (``{n}`` is filled in)."""
+        return translator(current_language(), self.domain).ngettext(singular, plural, n, **values)
+
+
+def messages(domain: str) -> Messages:
+    """Return the translator of a domain of printed messages (``_ = messages("problems")``)."""
+    return Messages(domain)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from conftest import PROJECTS, copy_project
 from residence.check import check_residency, media_path_problem, strict
 from residence.errors import Problem, has_errors, sort_problems
+from residence.i18n import set_language
 from residence.load import load_residency
 
 EXPECTED = sorted(p.parent.name for p in PROJECTS.glob("*/expected.txt"))
@@ -603,3 +605,72 @@ def test_check_adopted_prototype_needs_a_handover(minimal: Path) -> None:
     (problem,) = run_check(minimal)
     assert (problem.code, problem.severity) == ("no-handover", "warning")
     assert "residence add handover panneau-orientation --to ACTOR" in problem.message
+
+
+# -- in French ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Make the messages in French for one test, then in English again."""
+    set_language("fr")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+@pytest.mark.usefixtures("french")
+@pytest.mark.parametrize("name", [n for n in EXPECTED if n.startswith("broken-")])
+def test_check_says_every_problem_in_french(name: str, tmp_path: Path) -> None:
+    # The same problems, at the same places, with the same severity words (editors parse
+    # them) and codes; only the message after them is French.
+    expected = (PROJECTS / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    problems = run_check(copy_project(name, tmp_path))
+    assert len(problems) == len(expected)
+    for problem, english in zip(problems, expected, strict=True):
+        where = ":".join(str(p) for p in (problem.path, problem.line, problem.column) if p)
+        assert english.startswith(f"{where}: {problem.severity}: ")
+        assert str(problem) != english, f"{name}: not translated: {english}"
+        assert "\n" not in problem.message and "{" not in problem.message.replace("'{'", "")
+
+
+@pytest.mark.usefixtures("french")
+def test_check_unknown_ids_in_french(tmp_path: Path) -> None:
+    found = lines(run_check(copy_project("broken-dangling-journal", tmp_path)))
+    assert (
+        "journal/2025-03-03-premier-jour.yaml:4:19: error: membre de l'équipe inconnu 'clair' : "
+        "il n'est pas dans l'équipe de residence.yaml — vouliez-vous dire 'claire' ?"
+    ) in found
+    assert (
+        "journal/2025-03-03-premier-jour.yaml:5:33: error: acteur inconnu 'mairei' : il n'est "
+        "pas dans actors.yaml — vouliez-vous dire 'mairie' ? S'il s'agit d'un nouvel acteur, "
+        'ajoutez-le : residence add actor --id mairei --name "…"'
+    ) in found
+    assert any("méthode inconnue 'entretien'" in line for line in found)
+
+
+@pytest.mark.usefixtures("french")
+def test_check_rules_in_french(minimal: Path) -> None:
+    path = minimal / PROTO
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("handover:")], encoding="utf-8")
+    (problem,) = run_check(minimal)
+    assert (problem.code, problem.severity) == ("no-handover", "warning")
+    assert problem.message == (
+        "le prototype 'panneau-orientation' est adopté mais personne n'est désigné pour le "
+        "poursuivre : ajoutez une passation (residence add handover panneau-orientation "
+        "--to ACTOR)"
+    )
+
+
+def test_check_speaks_english_again_after_french(tmp_path: Path) -> None:
+    root = copy_project("broken-unknown-license", tmp_path)
+    set_language("fr")
+    try:
+        french = lines(run_check(root))
+    finally:
+        set_language("en")
+    english = (PROJECTS / "broken-unknown-license" / "expected.txt").read_text(encoding="utf-8")
+    assert "licence libre" in french[0]
+    assert lines(run_check(root)) == english.splitlines()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from residence.errors import Problem
+from residence.i18n import set_language
 from residence.load import (
     MAX_FILE_BYTES,
     YamlProblem,
@@ -684,3 +685,52 @@ def test_load_residency_yaml11_traps_project(copy_project: Any, tmp_path: Path) 
     (entry,) = residency.entries
     assert (entry.time, entry.title, entry.place) == ("10:30", "no", "on")
     assert entry.tags == ["yes", "off", "1e3", "0o17", "~null"]
+
+
+# -- in French ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            ENTRY.replace("2025-03-03", "2015-02-30").encode(),
+            "'date' : 2015-02-30 n'est pas une vraie date : février 2015 a 28 jours",
+        ),
+        (
+            ENTRY.replace("authors", "autors").encode(),
+            "champ inconnu 'autors' — vouliez-vous dire 'authors' ?",
+        ),
+        (
+            ENTRY.replace("observation", "observasion").encode(),
+            "'kind' ne peut pas être 'observasion' : choisissez parmi observation, interview, "
+            "workshop, meeting, test, reflection — vouliez-vous dire 'observation' ?",
+        ),
+        (
+            b"date: 2025-03-03\n\ttitle: x\n",
+            "ce n'est pas du YAML valide : une tabulation sert d'indentation : indentez avec "
+            "des espaces uniquement",
+        ),
+        (
+            ENTRY.replace("title:", "time: 9h75\ntitle:").encode(),
+            "'time' : '9h75' n'est pas une heure : écrivez-la HH:MM, par exemple \"09:30\" "
+            "(ou 9h30)",
+        ),
+    ],
+)
+def test_load_file_says_its_problems_in_french(tmp_path: Path, data: bytes, said: str) -> None:
+    set_language("fr")
+    try:
+        problem = one_problem(tmp_path, data)
+    finally:
+        set_language("en")
+    assert problem.message == said
+
+
+def test_load_file_missing_field_says_what_it_is_for_in_french(tmp_path: Path) -> None:
+    set_language("fr")
+    try:
+        problem = one_problem(tmp_path, ENTRY.replace('title: "Premier jour"\n', "").encode())
+    finally:
+        set_language("en")
+    assert problem.message == "champ obligatoire manquant 'title' : un titre court"

@@ -3,38 +3,179 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import os
 import posixpath
-import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from residence.errors import Problem, Severity, sort_problems
+from residence.errors import Problem, Severity, either, sort_problems
+from residence.i18n import messages
 from residence.licences import LICENCE_IDS
+from residence.mediapaths import media_path_problem
 from residence.models import Media, Prototype, Residency
-from residence.models.common import shorten
 from residence.models.residency import entry_stem, source_of
 from residence.positions import locate
-from residence.text import closest, did_you_mean
+from residence.text import closest
+
+__all__ = ["IMAGE_SUFFIXES", "MEDIA_SUFFIXES", "check_residency", "media_path_problem", "strict"]
+
+_ = messages("problems")
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 MEDIA_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 
 
-def _unknown_actor_hint(ref: str, known: set[str]) -> str:
-    """Return the end of an "unknown actor" message: the nearest ids, and how to add it."""
-    close = closest(ref, sorted(known), n=3)
-    nearest = closest(ref, sorted(known), n=3, cutoff=0.0)
+def _unknown_actor(ref: str, known: set[str], *, relation: bool = False) -> str:
+    """Return the "unknown actor" message: the nearest ids, and the command that adds one."""
+    command = f'residence add actor --id {ref} --name "…"'
+    ids = sorted(known)
+    close = closest(ref, ids, n=3)
+    nearest = [] if close else closest(ref, ids, n=3, cutoff=0.0)
+    names = ", ".join(f"'{n}'" for n in nearest)
+    if relation:
+        if close:
+            return _(
+                "unknown actor '{ref}': a relation must join two actors listed under "
+                "'actors:' — did you mean {choices}? If it is a new actor, add it: {command}",
+                ref=ref,
+                choices=either(close),
+                command=command,
+            )
+        if nearest:
+            return _(
+                "unknown actor '{ref}': a relation must join two actors listed under "
+                "'actors:' (the nearest ids: {names}); if it is a new actor, add it: {command}",
+                ref=ref,
+                names=names,
+                command=command,
+            )
+        return _(
+            "unknown actor '{ref}': a relation must join two actors listed under "
+            "'actors:'; add it: {command}",
+            ref=ref,
+            command=command,
+        )
     if close:
-        hint = did_you_mean(close) + " If it is a new actor, add it:"
-    elif nearest:
-        names = ", ".join(f"'{n}'" for n in nearest)
-        hint = f" (the nearest ids: {names}); if it is a new actor, add it:"
-    else:
-        hint = "; add it:"
-    return hint + f' residence add actor --id {ref} --name "…"'
+        return _(
+            "unknown actor '{ref}': it is not in actors.yaml — did you mean {choices}? "
+            "If it is a new actor, add it: {command}",
+            ref=ref,
+            choices=either(close),
+            command=command,
+        )
+    if nearest:
+        return _(
+            "unknown actor '{ref}': it is not in actors.yaml (the nearest ids: {names}); "
+            "if it is a new actor, add it: {command}",
+            ref=ref,
+            names=names,
+            command=command,
+        )
+    return _(
+        "unknown actor '{ref}': it is not in actors.yaml; add it: {command}",
+        ref=ref,
+        command=command,
+    )
+
+
+def _unknown(what: str, ref: str, known: set[str]) -> str:
+    """Return the message of an id that is not in ``known``; ``what`` names its kind."""
+    if what == "actor":
+        return _unknown_actor(ref, known)
+    close = closest(ref, sorted(known))
+    choices = either(close)
+    if what == "team member":
+        if close:
+            return _(
+                "unknown team member '{ref}': it is not in the team of residence.yaml — "
+                "did you mean {choices}?",
+                ref=ref,
+                choices=choices,
+            )
+        if not known:
+            return _(
+                "unknown team member '{ref}': it is not in the team of residence.yaml "
+                "(there is no team member yet)",
+                ref=ref,
+            )
+        return _("unknown team member '{ref}': it is not in the team of residence.yaml", ref=ref)
+    if what == "prototype":
+        if close:
+            return _(
+                "unknown prototype '{ref}': it is not in prototypes/ — did you mean {choices}?",
+                ref=ref,
+                choices=choices,
+            )
+        if not known:
+            return _(
+                "unknown prototype '{ref}': it is not in prototypes/ (there is no prototype yet)",
+                ref=ref,
+            )
+        return _("unknown prototype '{ref}': it is not in prototypes/", ref=ref)
+    if what == "method":
+        if close:
+            return _(
+                "unknown method '{ref}': it is not in methods/ — did you mean {choices}?",
+                ref=ref,
+                choices=choices,
+            )
+        if not known:
+            return _(
+                "unknown method '{ref}': it is not in methods/ (there is no method yet)", ref=ref
+            )
+        return _("unknown method '{ref}': it is not in methods/", ref=ref)
+    # An example of a method: an entry's file name, or a prototype's id.
+    if close:
+        return _(
+            "unknown example '{ref}': it is not in journal/ (a file name without .yaml) or "
+            "prototypes/ (an id) — did you mean {choices}?",
+            ref=ref,
+            choices=choices,
+        )
+    if not known:
+        return _(
+            "unknown example '{ref}': it is not in journal/ (a file name without .yaml) or "
+            "prototypes/ (an id) (there is no example yet)",
+            ref=ref,
+        )
+    return _(
+        "unknown example '{ref}': it is not in journal/ (a file name without .yaml) or "
+        "prototypes/ (an id)",
+        ref=ref,
+    )
+
+
+def _already_used(what: str, ident: str, at: str) -> str:
+    """Return the message of an id given twice; ``at`` is where it is first."""
+    if what == "member":
+        return _(
+            "the member id '{ident}' is already used ({at}): ids must be unique",
+            ident=ident,
+            at=at,
+        )
+    if what == "actor":
+        return _(
+            "the actor id '{ident}' is already used ({at}): ids must be unique",
+            ident=ident,
+            at=at,
+        )
+    if what == "prototype":
+        return _(
+            "the prototype id '{ident}' is already used ({at}): ids must be unique",
+            ident=ident,
+            at=at,
+        )
+    if what == "scenario":
+        return _(
+            "the scenario id '{ident}' is already used ({at}): ids must be unique",
+            ident=ident,
+            at=at,
+        )
+    return _(
+        "the method id '{ident}' is already used ({at}): ids must be unique",
+        ident=ident,
+        at=at,
+    )
 
 
 class _Checker:
@@ -86,9 +227,8 @@ class _Checker:
         ids: Iterable[str],
         known: set[str],
         what: str,
-        where: str,
     ) -> None:
-        """Report every id of ``ids`` that is not in ``known``."""
+        """Report every id of ``ids`` that is not in ``known`` (``what``: "actor", "method"…)."""
         if known is self.member_ids and "residence" in self.unsure:
             return
         if known is self.actor_ids and "actors" in self.unsure:
@@ -97,18 +237,8 @@ class _Checker:
             return
         for i, ref in enumerate(ids):
             if ref not in known:
-                hint = did_you_mean(closest(ref, sorted(known)))
-                if what == "actor":
-                    hint = _unknown_actor_hint(ref, known)
-                elif not known:
-                    hint = f" (there is no {what} yet)"
-                self.add(
-                    path,
-                    [*loc, i],
-                    "error",
-                    "dangling-ref",
-                    f"unknown {what} '{ref}': it is not in {where}{hint}",
-                )
+                message = _unknown(what, ref, known)
+                self.add(path, [*loc, i], "error", "dangling-ref", message)
 
     def unique(self, items: Iterable[tuple[str, Sequence[str | int], str]], what: str) -> None:
         """Report ids given twice; items are (path, loc, id)."""
@@ -119,13 +249,7 @@ class _Checker:
                 node = self.r.nodes.get(other_path)
                 line = locate(node, other_loc)[0] if node is not None else None
                 at = f"{other_path}:{line}" if line else other_path
-                self.add(
-                    path,
-                    loc,
-                    "error",
-                    "duplicate-id",
-                    f"the {what} id '{ident}' is already used ({at}): ids must be unique",
-                )
+                self.add(path, loc, "error", "duplicate-id", _already_used(what, ident, at))
             else:
                 first[ident] = (path, loc)
 
@@ -141,10 +265,13 @@ class _Checker:
                     here,
                     "warning",
                     "missing-alt",
-                    f"the image {item.file} has no alt text: describe it for people who "
-                    "cannot see it (required in a public edition)",
+                    _(
+                        "the image {file} has no alt text: describe it for people who "
+                        "cannot see it (required in a public edition)",
+                        file=item.file,
+                    ),
                 )
-            self.refs(path, [*here, "people"], item.people, self.actor_ids, "actor", "actors.yaml")
+            self.refs(path, [*here, "people"], item.people, self.actor_ids, "actor")
 
     def media_file(self, path: str, loc: Sequence[str | int], file: str) -> None:
         """Report a media path that is absolute, leaves the folder or does not exist."""
@@ -155,14 +282,20 @@ class _Checker:
             return
         suffix = posixpath.splitext(file)[1].lower()
         if suffix not in MEDIA_SUFFIXES:
-            self.add(
-                path,
-                loc,
-                "warning",
-                "media-type",
-                f"{file}: '{suffix or 'no extension'}' files cannot be shown in a report "
-                "(use jpg, png, webp, svg or pdf)",
-            )
+            if suffix:
+                message = _(
+                    "{file}: '{suffix}' files cannot be shown in a report "
+                    "(use jpg, png, webp, svg or pdf)",
+                    file=file,
+                    suffix=suffix,
+                )
+            else:
+                message = _(
+                    "{file}: 'no extension' files cannot be shown in a report "
+                    "(use jpg, png, webp, svg or pdf)",
+                    file=file,
+                )
+            self.add(path, loc, "warning", "media-type", message)
 
     # -- rules ----------------------------------------------------------------------
 
@@ -179,8 +312,12 @@ class _Checker:
                     ["weeks", i, "number"],
                     "error",
                     "week-order",
-                    f"week {week.number} is listed in position {i + 1}: number the weeks "
-                    "1, 2, 3… in order",
+                    _(
+                        "week {number} is listed in position {position}: number the weeks "
+                        "1, 2, 3… in order",
+                        number=week.number,
+                        position=i + 1,
+                    ),
                 )
             if week.end < week.start:
                 self.add(
@@ -188,7 +325,12 @@ class _Checker:
                     ["weeks", i, "end"],
                     "error",
                     "week-dates",
-                    f"week {week.number} ends on {week.end}, before it starts on {week.start}",
+                    _(
+                        "week {number} ends on {end}, before it starts on {start}",
+                        number=week.number,
+                        end=week.end,
+                        start=week.start,
+                    ),
                 )
             if previous_end is not None and week.start <= previous_end:
                 self.add(
@@ -196,8 +338,13 @@ class _Checker:
                     ["weeks", i, "start"],
                     "error",
                     "week-overlap",
-                    f"week {week.number} starts on {week.start}, before the previous week "
-                    f"ends on {previous_end}: weeks must not overlap and must be in order",
+                    _(
+                        "week {number} starts on {start}, before the previous week ends on "
+                        "{previous_end}: weeks must not overlap and must be in order",
+                        number=week.number,
+                        start=week.start,
+                        previous_end=previous_end,
+                    ),
                 )
             previous_end = max(previous_end or week.end, week.end)
         self.unique(((path, ["team", i, "id"], m.id) for i, m in enumerate(res.team)), "member")
@@ -207,7 +354,7 @@ class _Checker:
                 ["team"],
                 "error",
                 "no-resident",
-                "the team has no member with role 'resident': add at least one",
+                _("the team has no member with role 'resident': add at least one"),
             )
         self.license(path, ["license"], res.license)
         if res.cover:
@@ -220,20 +367,30 @@ class _Checker:
                     ["follow_ups", i, "date"],
                     "warning",
                     "follow-up-date",
-                    f"this follow-up visit ({visit.date}) is before the last week ends ({last})",
+                    _(
+                        "this follow-up visit ({date}) is before the last week ends ({last})",
+                        date=visit.date,
+                        last=last,
+                    ),
                 )
 
     def license(self, path: str, loc: Sequence[str | int], value: str | None) -> None:
         if value and value not in LICENCE_IDS:
-            hint = did_you_mean(closest(value, LICENCE_IDS))
-            self.add(
-                path,
-                loc,
-                "warning",
-                "unknown-license",
-                f"'{value}' is not an open licence this tool knows (an SPDX id such as "
-                f"CC-BY-SA-4.0){hint}",
-            )
+            close = closest(value, LICENCE_IDS)
+            if close:
+                message = _(
+                    "'{value}' is not an open licence this tool knows (an SPDX id such as "
+                    "CC-BY-SA-4.0) — did you mean {choices}?",
+                    value=value,
+                    choices=either(close),
+                )
+            else:
+                message = _(
+                    "'{value}' is not an open licence this tool knows (an SPDX id such as "
+                    "CC-BY-SA-4.0)",
+                    value=value,
+                )
+            self.add(path, loc, "warning", "unknown-license", message)
 
     def actors(self) -> None:
         items: list[tuple[str, Sequence[str | int], str]] = [
@@ -246,22 +403,15 @@ class _Checker:
                 break
             for end, ref in (("from", rel.from_), ("to", rel.to)):
                 if ref not in self.actor_ids:
-                    hint = _unknown_actor_hint(ref, self.actor_ids)
-                    self.add(
-                        path,
-                        ["relations", i, end],
-                        "error",
-                        "dangling-ref",
-                        f"unknown actor '{ref}': a relation must join two actors listed "
-                        f"under 'actors:'{hint}",
-                    )
+                    message = _unknown_actor(ref, self.actor_ids, relation=True)
+                    self.add(path, ["relations", i, end], "error", "dangling-ref", message)
             if rel.from_ == rel.to:
                 self.add(
                     path,
                     ["relations", i],
                     "warning",
                     "self-relation",
-                    f"this relation joins '{rel.from_}' to itself",
+                    _("this relation joins '{actor}' to itself", actor=rel.from_),
                 )
         for i, actor in enumerate(self.r.actors):
             if actor.minor and not actor.personal:
@@ -270,40 +420,22 @@ class _Checker:
                     ["actors", i, "minor"],
                     "warning",
                     "minor-not-personal",
-                    f"'{actor.id}' is a minor but not marked 'personal: true': a minor is "
-                    "always an identifiable person",
+                    _(
+                        "'{actor}' is a minor but not marked 'personal: true': a minor is "
+                        "always an identifiable person",
+                        actor=actor.id,
+                    ),
                 )
 
     def entries(self) -> None:
         weeks = self.r.residence.weeks if self.r.residence else []
         for entry, path, stem in self.journal:
-            self.refs(
-                path,
-                ["authors"],
-                entry.authors,
-                self.member_ids,
-                "team member",
-                "the team of residence.yaml",
-            )
-            self.refs(path, ["actors"], entry.actors, self.actor_ids, "actor", "actors.yaml")
-            self.refs(
-                path,
-                ["prototypes"],
-                entry.prototypes,
-                self.prototype_ids,
-                "prototype",
-                "prototypes/",
-            )
-            self.refs(path, ["methods"], entry.methods, self.method_ids, "method", "methods/")
+            self.refs(path, ["authors"], entry.authors, self.member_ids, "team member")
+            self.refs(path, ["actors"], entry.actors, self.actor_ids, "actor")
+            self.refs(path, ["prototypes"], entry.prototypes, self.prototype_ids, "prototype")
+            self.refs(path, ["methods"], entry.methods, self.method_ids, "method")
             for i, quote in enumerate(entry.quotes):
-                self.refs(
-                    path,
-                    ["quotes", i, "actor"],
-                    [quote.actor],
-                    self.actor_ids,
-                    "actor",
-                    "actors.yaml",
-                )
+                self.refs(path, ["quotes", i, "actor"], [quote.actor], self.actor_ids, "actor")
             self.media(path, ["media"], entry.media)
             if weeks and not any(w.start <= entry.date <= w.end for w in weeks):
                 self.add(
@@ -311,7 +443,7 @@ class _Checker:
                     ["date"],
                     "warning",
                     "outside-weeks",
-                    f"{entry.date} is outside every week of residence.yaml",
+                    _("{date} is outside every week of residence.yaml", date=entry.date),
                 )
             if stem[:10] != entry.date.isoformat():
                 self.add(
@@ -319,9 +451,12 @@ class _Checker:
                     ["date"],
                     "warning",
                     "file-name",
-                    f"the file name does not start with the entry's date "
-                    f"({entry.date.isoformat()}-…), so the journal does not sort by day: run "
-                    f"residence set date {entry_stem(entry)} {entry.date.isoformat()}",
+                    _(
+                        "the file name does not start with the entry's date ({date}-…), so the "
+                        "journal does not sort by day: run {command}",
+                        date=entry.date.isoformat(),
+                        command=f"residence set date {entry_stem(entry)} {entry.date.isoformat()}",
+                    ),
                 )
 
     def prototypes(self) -> None:
@@ -330,28 +465,14 @@ class _Checker:
         for proto in self.r.prototypes:
             path = source_of(proto)
             self.file_name_matches(path, proto.id)
-            self.refs(
-                path,
-                ["team"],
-                proto.team,
-                self.member_ids,
-                "team member",
-                "the team of residence.yaml",
-            )
-            self.refs(path, ["actors"], proto.actors, self.actor_ids, "actor", "actors.yaml")
-            self.refs(path, ["methods"], proto.methods, self.method_ids, "method", "methods/")
+            self.refs(path, ["team"], proto.team, self.member_ids, "team member")
+            self.refs(path, ["actors"], proto.actors, self.actor_ids, "actor")
+            self.refs(path, ["methods"], proto.methods, self.method_ids, "method")
             self.media(path, ["media"], proto.media)
             for i, test in enumerate(proto.tests):
                 self.media(path, ["tests", i, "media"], test.media)
             if proto.handover:
-                self.refs(
-                    path,
-                    ["handover", "to"],
-                    proto.handover.to,
-                    self.actor_ids,
-                    "actor",
-                    "actors.yaml",
-                )
+                self.refs(path, ["handover", "to"], proto.handover.to, self.actor_ids, "actor")
             self.stage_follows_tests(path, proto)
             if not proto.tests and proto.stage not in {"idea", "abandoned"}:
                 self.add(
@@ -359,8 +480,12 @@ class _Checker:
                     ["stage"],
                     "warning",
                     "never-tested",
-                    f"prototype '{proto.id}' is at stage '{proto.stage}' but has never been "
-                    "tested: add a test session under 'tests:'",
+                    _(
+                        "prototype '{prototype}' is at stage '{stage}' but has never been "
+                        "tested: add a test session under 'tests:'",
+                        prototype=proto.id,
+                        stage=proto.stage,
+                    ),
                 )
 
     def stage_follows_tests(self, path: str, proto: Prototype) -> None:
@@ -379,9 +504,16 @@ class _Checker:
                 ["stage"],
                 "warning",
                 "stage-behind-test",
-                f"prototype '{proto.id}' is at stage '{proto.stage}', but its last test "
-                f"({last.date.isoformat()}) decided '{last.decision}': write 'stage: "
-                f"{stage}' (or run: residence set stage {proto.id} {stage})",
+                _(
+                    "prototype '{prototype}' is at stage '{stage}', but its last test ({date}) "
+                    "decided '{decision}': write 'stage: {expected}' (or run: {command})",
+                    prototype=proto.id,
+                    stage=proto.stage,
+                    date=last.date.isoformat(),
+                    decision=last.decision,
+                    expected=stage,
+                    command=f"residence set stage {proto.id} {stage}",
+                ),
             )
         elif last is not None and proto.stage == "idea":
             self.add(
@@ -389,8 +521,11 @@ class _Checker:
                 ["stage"],
                 "warning",
                 "stage-behind-test",
-                f"prototype '{proto.id}' has been tested but is still at stage 'idea': write "
-                "its stage now (sketch, mock-up or live-test)",
+                _(
+                    "prototype '{prototype}' has been tested but is still at stage 'idea': "
+                    "write its stage now (sketch, mock-up or live-test)",
+                    prototype=proto.id,
+                ),
             )
         if proto.stage == "adopted" and proto.handover is None:
             self.add(
@@ -398,8 +533,12 @@ class _Checker:
                 ["stage"],
                 "warning",
                 "no-handover",
-                f"prototype '{proto.id}' is adopted but nobody is named to carry it on: add "
-                f"a handover (residence add handover {proto.id} --to ACTOR)",
+                _(
+                    "prototype '{prototype}' is adopted but nobody is named to carry it on: "
+                    "add a handover ({command})",
+                    prototype=proto.id,
+                    command=f"residence add handover {proto.id} --to ACTOR",
+                ),
             )
 
     def scenarios(self) -> None:
@@ -408,15 +547,8 @@ class _Checker:
         for scenario in self.r.scenarios:
             path = source_of(scenario)
             self.file_name_matches(path, scenario.id)
-            self.refs(path, ["actors"], scenario.actors, self.actor_ids, "actor", "actors.yaml")
-            self.refs(
-                path,
-                ["prototypes"],
-                scenario.prototypes,
-                self.prototype_ids,
-                "prototype",
-                "prototypes/",
-            )
+            self.refs(path, ["actors"], scenario.actors, self.actor_ids, "actor")
+            self.refs(path, ["prototypes"], scenario.prototypes, self.prototype_ids, "prototype")
 
     def methods(self) -> None:
         items = [(source_of(m), ["id"], m.id) for m in self.r.methods]
@@ -426,14 +558,7 @@ class _Checker:
             path = source_of(method)
             self.file_name_matches(path, method.id)
             if not {"journal", "prototypes"} & self.lost_folders:
-                self.refs(
-                    path,
-                    ["examples"],
-                    method.examples,
-                    targets,
-                    "example",
-                    "journal/ (a file name without .yaml) or prototypes/ (an id)",
-                )
+                self.refs(path, ["examples"], method.examples, targets, "example")
             self.license(path, ["license"], method.license)
 
     def file_name_matches(self, path: str, ident: str) -> None:
@@ -444,7 +569,12 @@ class _Checker:
                 ["id"],
                 "warning",
                 "file-name",
-                f"the id '{ident}' differs from the file name '{stem}': name the file {ident}.yaml",
+                _(
+                    "the id '{ident}' differs from the file name '{stem}': name the file "
+                    "{ident}.yaml",
+                    ident=ident,
+                    stem=stem,
+                ),
             )
 
     def consents(self) -> None:
@@ -454,14 +584,7 @@ class _Checker:
             actor = self.r.actor(consent.actor)
             seen[consent.actor] += 1
             if actor is None:
-                self.refs(
-                    path,
-                    ["consents", i, "actor"],
-                    [consent.actor],
-                    self.actor_ids,
-                    "actor",
-                    "actors.yaml",
-                )
+                self.refs(path, ["consents", i, "actor"], [consent.actor], self.actor_ids, "actor")
                 continue
             if not actor.personal:
                 self.add(
@@ -469,8 +592,11 @@ class _Checker:
                     ["consents", i, "actor"],
                     "error",
                     "consent-not-personal",
-                    f"'{actor.id}' is not a personal actor: consent records are for people "
-                    "(set 'personal: true' in actors.yaml if this is an individual)",
+                    _(
+                        "'{actor}' is not a personal actor: consent records are for people "
+                        "(set 'personal: true' in actors.yaml if this is an individual)",
+                        actor=actor.id,
+                    ),
                 )
             if seen[consent.actor] == 2:
                 counts = self.r.consent_for(actor.id)
@@ -478,31 +604,20 @@ class _Checker:
                 which = self.r.consents.index(counts)
                 node = self.r.nodes.get(path)
                 line = locate(node, ["consents", which])[0] if node is not None else None
-                when = f"of {counts.date.isoformat()}" if counts.date else "without a date"
-                at = f" (line {line})" if line else ""
                 undated = any(c.actor == actor.id and c.date is None for c in self.r.consents)
-                hint = (
-                    ": records without a date cannot be ordered, so the most restrictive "
-                    "counts — give each record its date"
-                    if undated
-                    else ""
-                )
-                self.add(
-                    path,
-                    ["consents", i, "actor"],
-                    "warning",
-                    "consent-twice",
-                    f"'{actor.id}' has more than one consent record: the one {when}{at}, "
-                    f"scope '{counts.scope}', counts{hint or ' (the most recent by date)'}",
-                )
+                message = _consent_twice(actor.id, counts.date, line, counts.scope, undated)
+                self.add(path, ["consents", i, "actor"], "warning", "consent-twice", message)
             if actor.minor and consent.scope == "public" and not consent.guardians:
                 self.add(
                     path,
                     ["consents", i, "scope"],
                     "warning",
                     "minor-consent",
-                    f"'{actor.id}' is a minor: without 'guardians: true' this public "
-                    "consent counts as internal, and the name is pseudonymised",
+                    _(
+                        "'{actor}' is a minor: without 'guardians: true' this public "
+                        "consent counts as internal, and the name is pseudonymised",
+                        actor=actor.id,
+                    ),
                 )
         if "private" in self.unsure:
             return
@@ -513,8 +628,11 @@ class _Checker:
                     ["actors", i, "personal"],
                     "warning",
                     "no-consent",
-                    f"'{actor.id}' is a personal actor without a consent record in "
-                    "private/consent.yaml: the name will be pseudonymised in public editions",
+                    _(
+                        "'{actor}' is a personal actor without a consent record in "
+                        "private/consent.yaml: the name will be pseudonymised in public editions",
+                        actor=actor.id,
+                    ),
                 )
 
     def unmentioned_actors(self) -> None:
@@ -541,63 +659,62 @@ class _Checker:
                     ["actors", i, "id"],
                     "warning",
                     "unmentioned-actor",
-                    f"nobody mentions the actor '{actor.id}': no entry, relation, prototype "
-                    "or scenario refers to it",
+                    _(
+                        "nobody mentions the actor '{actor}': no entry, relation, prototype "
+                        "or scenario refers to it",
+                        actor=actor.id,
+                    ),
                 )
 
 
-def media_path_problem(root: Path, file: str) -> tuple[str, str] | None:
-    """Return (code, message) when a media path is unsafe or missing, else None."""
-    name = shorten(file, 80)
-    pure = PurePosixPath(file.replace("\\", "/"))
-    if pure.is_absolute() or (len(file) > 1 and file[1] == ":") or "://" in file:
-        return "outside", f"{name}: media paths must be relative to the residency folder"
-    if ".." in pure.parts:
-        return "outside", f"{name}: media paths must not go up with '..' out of the folder"
-    if not pure.parts or "\x00" in file:
-        return "missing-file", f"{name}: no such file in the residency folder"
-    # Fast path: when no part of the path is a link, the file is inside the folder.
-    current = os.fspath(root)
-    try:
-        for part in pure.parts:
-            current = os.path.join(current, part)
-            mode = os.lstat(current).st_mode
-            if stat.S_ISLNK(mode):
-                break
-        else:
-            if stat.S_ISREG(mode):
-                return None
-            return "missing-file", f"{name}: no such file in the residency folder"
-    except FileNotFoundError:
-        return "missing-file", f"{name}: no such file in the residency folder"
-    except OSError as exc:  # a part is a file, or cannot be read
-        if isinstance(exc, NotADirectoryError):
-            return "missing-file", f"{name}: no such file in the residency folder"
-        if exc.errno == errno.ELOOP:
-            return "link-loop", _loop_message(name)
-        return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
-    # A link: follow it, and make sure it stays inside.
-    full = root / pure
-    try:
-        resolved = full.resolve()
-        resolved.relative_to(root.resolve())
-    except ValueError:
-        return "outside", f"{name}: this is a link to a place outside the residency folder"
-    except RuntimeError:  # a link loop, before Python 3.13
-        return "link-loop", _loop_message(name)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "link-loop", _loop_message(name)
-        return "missing-file", f"{name}: cannot be read ({exc.strerror or exc})"
-    if not resolved.is_file():
-        return "missing-file", f"{name}: no such file in the residency folder"
-    return None
+def _consent_twice(
+    actor: str, date: dt.date | None, line: int | None, scope: str, undated: bool
+) -> str:
+    """Return the message of a person with several consent records: which one counts.
 
-
-def _loop_message(name: str) -> str:
-    return (
-        f"{name}: this is a link that loops back (to itself, or to a folder that holds it): "
-        "remove it"
+    ``date`` and ``line`` are those of the record that counts; ``undated``: one of the
+    person's records has no date, so the most restrictive counts.
+    """
+    values = {"actor": actor, "date": date.isoformat() if date else "", "line": line}
+    values["scope"] = scope
+    if date is None:
+        if line:
+            return _(
+                "'{actor}' has more than one consent record: the one without a date "
+                "(line {line}), scope '{scope}', counts: records without a date cannot be "
+                "ordered, so the most restrictive counts — give each record its date",
+                **values,
+            )
+        return _(
+            "'{actor}' has more than one consent record: the one without a date, scope "
+            "'{scope}', counts: records without a date cannot be ordered, so the most "
+            "restrictive counts — give each record its date",
+            **values,
+        )
+    if undated:
+        if line:
+            return _(
+                "'{actor}' has more than one consent record: the one of {date} (line {line}), "
+                "scope '{scope}', counts: records without a date cannot be ordered, so the "
+                "most restrictive counts — give each record its date",
+                **values,
+            )
+        return _(
+            "'{actor}' has more than one consent record: the one of {date}, scope '{scope}', "
+            "counts: records without a date cannot be ordered, so the most restrictive "
+            "counts — give each record its date",
+            **values,
+        )
+    if line:
+        return _(
+            "'{actor}' has more than one consent record: the one of {date} (line {line}), "
+            "scope '{scope}', counts (the most recent by date)",
+            **values,
+        )
+    return _(
+        "'{actor}' has more than one consent record: the one of {date}, scope '{scope}', "
+        "counts (the most recent by date)",
+        **values,
     )
 
 

@@ -13,24 +13,28 @@ both as escapes (``cli/output.py``'s ``visible``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from residence.errors import Problem, Severity
+from residence.i18n import messages
 
-#: The bidi controls, with what to call them in a message.
-BIDI_NAMES = {
-    "\u061c": "an Arabic letter mark",
-    "\u200e": "a left-to-right mark",
-    "\u200f": "a right-to-left mark",
-    "\u202a": "a left-to-right embedding",
-    "\u202b": "a right-to-left embedding",
-    "\u202c": "a pop directional formatting",
-    "\u202d": "a left-to-right override",
-    "\u202e": "a right-to-left override",
-    "\u2066": "a left-to-right isolate",
-    "\u2067": "a right-to-left isolate",
-    "\u2068": "a first strong isolate",
-    "\u2069": "a pop directional isolate",
+_ = messages("problems")
+
+#: The bidi controls, with what to call them in a message (made when it is said).
+BIDI_NAMES: dict[str, Callable[[], str]] = {
+    "\u061c": lambda: _("an Arabic letter mark"),
+    "\u200e": lambda: _("a left-to-right mark"),
+    "\u200f": lambda: _("a right-to-left mark"),
+    "\u202a": lambda: _("a left-to-right embedding"),
+    "\u202b": lambda: _("a right-to-left embedding"),
+    "\u202c": lambda: _("a pop directional formatting"),
+    "\u202d": lambda: _("a left-to-right override"),
+    "\u202e": lambda: _("a right-to-left override"),
+    "\u2066": lambda: _("a left-to-right isolate"),
+    "\u2067": lambda: _("a right-to-left isolate"),
+    "\u2068": lambda: _("a first strong isolate"),
+    "\u2069": lambda: _("a pop directional isolate"),
 }
 BIDI = "".join(BIDI_NAMES)
 #: C0 controls but tab and line feed, DEL and the C1 controls (carriage return included).
@@ -38,35 +42,91 @@ CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 #: What check reports, found with one search per string: a control character (a carriage
 #: return only when no line feed follows: "\r\n" is a line end), or a bidi control.
 _FOUND = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}]|\r(?!\n)")
-_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 13: "carriage return", 27: "escape", 127: "delete"}
+#: The names of a few control characters (NUL is its name in every language).
+_NAMES: dict[int, Callable[[], str]] = {
+    0: lambda: "NUL",
+    7: lambda: _("bell"),
+    8: lambda: _("backspace"),
+    13: lambda: _("carriage return"),
+    27: lambda: _("escape"),
+    127: lambda: _("delete"),
+}
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SHORT = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c", "r": "\r", "e": "\x1b"}
 _SHORT |= {"N": "\x85", "t": "\t", "n": "\n"}
 _FIELD = re.compile(r"[\w-]{1,40}")  # a field's name, to say where a character is
-_NEEDED = " unless the text needs it (text in Arabic or Hebrew may)"
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def code_point(char: str) -> str:
     """Return "U+001B, escape" or "U+202E": a character as a message names it."""
     name = _NAMES.get(ord(char))
-    return f"U+{ord(char):04X}" + (f", {name}" if name else "")
+    return f"U+{ord(char):04X}" + (f", {name()}" if name else "")
 
 
-def _message(subject: str, char: str, fix: str, need: str) -> tuple[Severity, str, str]:
+#: Where an unseen character is: in a file's name, a field's name, a field's text, a text.
+Subject = Literal["file name", "field name", "field", "text"]
+
+
+def _message(subject: Subject, char: str, field: str = "") -> tuple[Severity, str, str]:
     """Return (severity, code, message) for an unseen character of a text or a name."""
-    if char in BIDI_NAMES:
-        return (
-            "warning",
-            "bidi-control",
-            f"{subject} holds {BIDI_NAMES[char]} ({code_point(char)}), which can make it read "
-            f"differently than it is written: {fix}{need}",
+    code = code_point(char)
+    if char not in BIDI_NAMES:
+        if subject == "file name":
+            message = _(
+                "this file's name holds a control character ({code}) that no reader can see: "
+                "rename the file",
+                code=code,
+            )
+        elif subject == "field name":
+            message = _(
+                "a field name holds a control character ({code}) that no reader can see: "
+                "rename the field",
+                code=code,
+            )
+        elif subject == "field":
+            message = _(
+                "'{field}' holds a control character ({code}) that no reader can see: remove it",
+                field=field,
+                code=code,
+            )
+        else:
+            message = _(
+                "this text holds a control character ({code}) that no reader can see: remove it",
+                code=code,
+            )
+        return "error", "control-character", message
+    bidi = BIDI_NAMES[char]()
+    if subject == "file name":
+        message = _(
+            "this file's name holds {bidi} ({code}), which can make it read differently than "
+            "it is written: rename the file",
+            bidi=bidi,
+            code=code,
         )
-    return (
-        "error",
-        "control-character",
-        f"{subject} holds a control character ({code_point(char)}) that no reader can see: {fix}",
-    )
+    elif subject == "field name":
+        message = _(
+            "a field name holds {bidi} ({code}), which can make it read differently than it is "
+            "written: rename the field",
+            bidi=bidi,
+            code=code,
+        )
+    elif subject == "field":
+        message = _(
+            "'{field}' holds {bidi} ({code}), which can make it read differently than it is "
+            "written: remove it unless the text needs it (text in Arabic or Hebrew may)",
+            field=field,
+            bidi=bidi,
+            code=code,
+        )
+    else:
+        message = _(
+            "this text holds {bidi} ({code}), which can make it read differently than it is "
+            "written: remove it unless the text needs it (text in Arabic or Hebrew may)",
+            bidi=bidi,
+            code=code,
+        )
+    return "warning", "bidi-control", message
 
 
 def unseen_in_name(rel: str) -> list[Problem]:
@@ -76,7 +136,7 @@ def unseen_in_name(rel: str) -> list[Problem]:
         return []
     problems = []
     for char in _first_of_each_kind(rel):
-        severity, code, message = _message("this file's name", char, "rename the file", "")
+        severity, code, message = _message("file name", char)
         problems.append(Problem(rel, None, None, severity, code, message))
     return problems
 
@@ -103,22 +163,22 @@ def unseen_in_tree(rel: str, text: str, node: Any) -> list[Problem]:
         return []
     problems: list[Problem] = []
     seen: set[int] = set()
-    stack: list[tuple[Any, str]] = [(node, "this text")]
+    # (node, the name of the field it is the value of: "" for none, None for a field's name)
+    stack: list[tuple[Any, str | None]] = [(node, "")]
     while stack:
-        current, subject = stack.pop()
+        current, field = stack.pop()
         if id(current) in seen:  # an alias: its value was looked at already
             continue
         seen.add(id(current))
         if current.id == "scalar":
-            _scalar(rel, text, current, subject, problems)
+            _scalar(rel, text, current, field, problems)
         elif current.id == "sequence":
-            stack.extend((child, subject) for child in reversed(current.value))
+            stack.extend((child, field) for child in reversed(current.value))
         else:
             for key, value in reversed(current.value):
                 word = key.id == "scalar" and _FIELD.fullmatch(key.value)
-                name = f"'{key.value}'" if word else subject
-                stack.append((value, name))
-                stack.append((key, "a field name"))
+                stack.append((value, key.value if word else field))
+                stack.append((key, None))
     return problems
 
 
@@ -127,16 +187,20 @@ def _suspect(text: str) -> bool:
     return "\\" in text or (not text.isascii() and any(c in text for c in BIDI_NAMES))
 
 
-def _scalar(rel: str, text: str, node: Any, subject: str, problems: list[Problem]) -> None:
+def _scalar(rel: str, text: str, node: Any, field: str | None, problems: list[Problem]) -> None:
+    """Report the unseen characters of a scalar: a field's name (``field`` None), a field's
+    value (``field``: its name) or a text in no field ("")."""
     value = node.value
     if _FOUND.search(value) is None:
         return
     for char in _first_of_each_kind(value):
         line, column = _where(text, node, char)
-        if subject == "a field name":
-            severity, code, message = _message(subject, char, "rename the field", "")
+        if field is None:
+            severity, code, message = _message("field name", char)
+        elif field:
+            severity, code, message = _message("field", char, field)
         else:
-            severity, code, message = _message(subject, char, "remove it", _NEEDED)
+            severity, code, message = _message("text", char)
         problems.append(Problem(rel, line, column, severity, code, message))
 
 

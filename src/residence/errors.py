@@ -6,6 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from residence.i18n import messages
+
+_ = messages("problems")
+
 Severity = Literal["error", "warning"]
 
 
@@ -40,6 +44,15 @@ class Problem:
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Return problems sorted by path, line and column, without duplicates."""
     return sorted(set(problems), key=Problem.sort_key)
+
+
+def either(choices: Sequence[str]) -> str:
+    """Return choices as a message offers them: "'a'", "'a' or 'b'", "'a' or 'b' or 'c'"."""
+    text = ""
+    for choice in choices:
+        quoted = f"'{choice}'"
+        text = _("{first} or {second}", first=text, second=quoted) if text else quoted
+    return text
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

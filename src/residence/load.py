@@ -15,16 +15,17 @@ import os
 import re
 import stat
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from residence.controlchars import unseen_in_name, unseen_in_tree
 from residence.errors import Problem, sort_problems
 from residence.gcpause import no_cycle_collection
+from residence.i18n import current_language, messages
 from residence.layout import (
     CONSENT_SCOPES,
     FOLDERS,
@@ -42,11 +43,10 @@ from residence.models import (
     Residence,
     Residency,
 )
-from residence.models.common import shorten
 from residence.models.residency import set_source, source_of
-from residence.positions import locate
-from residence.text import closest, did_you_mean
+from residence.validation import problems_from_validation
 
+_ = messages("problems")
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -102,7 +102,7 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
         text = data
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise YamlProblem("this file contains a NUL character: is it really a text file?", line)
+        raise YamlProblem(_("this file contains a NUL character: is it really a text file?"), line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -111,7 +111,7 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
     except yaml.reader.ReaderError as exc:
         raise _reader_problem(exc, text) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"this is not valid YAML: {exc}") from None
+        raise YamlProblem(_("this is not valid YAML: {details}", details=exc)) from None
     finally:
         loader.dispose()
     if node is None:
@@ -120,9 +120,14 @@ def parse_yaml(data: bytes | str) -> tuple[Any, Any]:
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"this file is too large ({size / 1024 / 1024:.1f} MB): a residency file should stay "
-        f"under {MAX_FILE_BYTES // 1024 // 1024} MB (put photos and documents in media/)"
+    from babel.numbers import format_decimal
+
+    megabytes = format_decimal(round(size / 1024 / 1024, 1), "0.0", locale=current_language())
+    return _(
+        "this file is too large ({size} MB): a residency file should stay under {limit} MB "
+        "(put photos and documents in media/)",
+        size=megabytes,
+        limit=MAX_FILE_BYTES // 1024 // 1024,
     )
 
 
@@ -139,48 +144,121 @@ def _decode(data: bytes) -> str:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise YamlProblem(
-            "this file is not UTF-8 text (byte "
-            f"0x{data[exc.start]:02x}): save it as UTF-8 in your editor",
+            _(
+                "this file is not UTF-8 text (byte 0x{byte}): save it as UTF-8 in your editor",
+                byte=f"{data[exc.start]:02x}",
+            ),
             line,
             column,
         ) from None
 
 
-#: libyaml's problem (start of it) -> what to say instead, in plain words.
-_YAML_HINTS = {
-    "found character '\\t' that cannot start any token": "a tab is used for indentation: "
-    "indent with spaces only",
-    "found a tab character": "a tab is used for indentation: indent with spaces only",
-    "mapping values are not allowed": "a ':' followed by a space is in the wrong place: put text "
-    "that contains ': ' between quotes, or check the indentation",
-    "found undefined alias": "'*' starts an alias, but no anchor '&' of that name exists: "
-    "put the text between quotes if the '*' belongs to it",
-    "could not find expected ':'": "a line is missing its ':' after the field name (or a text "
-    "runs over several lines: put it between quotes or use '|')",
-    "found unexpected end of stream": "a quotation mark is opened but never closed",
-    "found unknown escape character": "a backslash '\\' in a text between double quotes starts an "
-    "escape: use single quotes, or write '\\\\'",
-    "but found another document": "this file holds more than one document (a '---' line): keep "
-    "one document per file",
-    "did not find expected key": "the indentation is not regular here: the fields of one item "
-    "must start in the same column",
-    "did not find expected '-' indicator": "the indentation is not regular here: the items of a "
-    "list must start in the same column",
-    "expected <block end>": "the indentation is not regular here: the fields of one item "
-    "must start in the same column",
-    "found character that cannot start any token": "this character cannot start a value: put "
-    "the value between quotes",
-    "found unexpected ':'": "a ':' is in the wrong place: put the value between quotes",
-    "exceeded maximum nesting depth": "this file is nested too deeply",
-}
+#: libyaml's problem (start of it) -> what to say instead, in plain words (the first found).
+_YAML_HINTS: tuple[tuple[str, Callable[[], str]], ...] = (
+    (
+        "found character '\\t' that cannot start any token",
+        lambda: _("this is not valid YAML: a tab is used for indentation: indent with spaces only"),
+    ),
+    (
+        "found a tab character",
+        lambda: _("this is not valid YAML: a tab is used for indentation: indent with spaces only"),
+    ),
+    (
+        "mapping values are not allowed",
+        lambda: _(
+            "this is not valid YAML: a ':' followed by a space is in the wrong place: put text "
+            "that contains ': ' between quotes, or check the indentation"
+        ),
+    ),
+    (
+        "found undefined alias",
+        lambda: _(
+            "this is not valid YAML: '*' starts an alias, but no anchor '&' of that name "
+            "exists: put the text between quotes if the '*' belongs to it"
+        ),
+    ),
+    (
+        "could not find expected ':'",
+        lambda: _(
+            "this is not valid YAML: a line is missing its ':' after the field name (or a text "
+            "runs over several lines: put it between quotes or use '|')"
+        ),
+    ),
+    (
+        "found unexpected end of stream",
+        lambda: _("this is not valid YAML: a quotation mark is opened but never closed"),
+    ),
+    (
+        "found unknown escape character",
+        lambda: _(
+            "this is not valid YAML: a backslash '\\' in a text between double quotes starts "
+            "an escape: use single quotes, or write '\\\\'"
+        ),
+    ),
+    (
+        "but found another document",
+        lambda: _(
+            "this is not valid YAML: this file holds more than one document (a '---' line): "
+            "keep one document per file"
+        ),
+    ),
+    (
+        "did not find expected key",
+        lambda: _(
+            "this is not valid YAML: the indentation is not regular here: the fields of one "
+            "item must start in the same column"
+        ),
+    ),
+    (
+        "did not find expected '-' indicator",
+        lambda: _(
+            "this is not valid YAML: the indentation is not regular here: the items of a list "
+            "must start in the same column"
+        ),
+    ),
+    (
+        "expected <block end>",
+        lambda: _(
+            "this is not valid YAML: the indentation is not regular here: the fields of one "
+            "item must start in the same column"
+        ),
+    ),
+    (
+        "found character that cannot start any token",
+        lambda: _(
+            "this is not valid YAML: this character cannot start a value: put the value "
+            "between quotes"
+        ),
+    ),
+    (
+        "found unexpected ':'",
+        lambda: _(
+            "this is not valid YAML: a ':' is in the wrong place: put the value between quotes"
+        ),
+    ),
+    (
+        "exceeded maximum nesting depth",
+        lambda: _("this is not valid YAML: this file is nested too deeply"),
+    ),
+)
 
-#: Unclosed brackets: libyaml reports where it gave up; the bracket is where to look.
-_UNCLOSED = {
-    "while parsing a flow sequence": "the list opened with '[' on line {line} is not closed: "
-    "add the missing ']' (or a missing comma between items)",
-    "while parsing a flow mapping": "the set of fields opened with '{{' on line {line} is not "
-    "closed: add the missing '}}' (or a missing comma)",
-}
+
+def _unclosed(context: str, line: int) -> str | None:
+    """Return the message of a bracket never closed (libyaml reports where it gave up; the
+    bracket is where to look), or None if ``context`` is not one."""
+    if context == "while parsing a flow sequence":
+        return _(
+            "this is not valid YAML: the list opened with '[' on line {line} is not closed: "
+            "add the missing ']' (or a missing comma between items)",
+            line=line,
+        )
+    if context == "while parsing a flow mapping":
+        return _(
+            "this is not valid YAML: the set of fields opened with '{{' on line {line} is not "
+            "closed: add the missing '}}' (or a missing comma)",
+            line=line,
+        )
+    return None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
@@ -190,24 +268,24 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     if mark is not None and problem.startswith("found character that cannot start any token"):
         if _char_at(text, mark.line, mark.column) == "\t":
             problem = "found a tab character"
-    unclosed = _UNCLOSED.get(context)
-    if unclosed and exc.context_mark is not None and "expected ','" in problem:
-        at = exc.context_mark
-        message = "this is not valid YAML: " + unclosed.format(line=at.line + 1)
-        return YamlProblem(message, at.line + 1, at.column + 1)
-    hint = next((h for key, h in _YAML_HINTS.items() if key in problem), None)
+    at = exc.context_mark
+    if at is not None and "expected ','" in problem:
+        unclosed = _unclosed(context, at.line + 1)
+        if unclosed:
+            return YamlProblem(unclosed, at.line + 1, at.column + 1)
+    hint = next((h for key, h in _YAML_HINTS if key in problem), None)
+    message = hint() if hint else None
     if mark is not None and problem.startswith("found undefined alias"):
         found = re.match(r"\*([^\s,\[\]{}]+)", _line_at(text, mark.line)[mark.column :])
         if found:
-            name = found.group(1)
-            hint = (
-                f"'*{name}' refers to an anchor '&{name}' that does not exist: put the text "
-                "between quotes if the '*' belongs to it"
+            message = _(
+                "this is not valid YAML: '*{name}' refers to an anchor '&{name}' that does not "
+                "exist: put the text between quotes if the '*' belongs to it",
+                name=found.group(1),
             )
-    if hint:
-        message = "this is not valid YAML: " + hint
-    else:
-        message = "this is not valid YAML: " + ", ".join(p for p in (context, problem) if p)
+    if message is None:
+        details = ", ".join(p for p in (context, problem) if p)
+        message = _("this is not valid YAML: {details}", details=details)
     if mark is None:
         return YamlProblem(message)
     return YamlProblem(message, mark.line + 1, mark.column + 1)
@@ -230,8 +308,11 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
     column = position - (before.rfind("\n") + 1) + 1
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
     return YamlProblem(
-        f"this file contains an invisible control character (U+{char:04X}) that YAML does not "
-        "allow: delete it (it often comes from a copy and paste)",
+        _(
+            "this file contains an invisible control character (U+{code}) that YAML does not "
+            "allow: delete it (it often comes from a copy and paste)",
+            code=f"{char:04X}",
+        ),
         line,
         column,
     )
@@ -255,8 +336,10 @@ class _Constructor:
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
-                "this file expands to too many values (aliases *name repeated many "
-                "times): write the values out instead",
+                _(
+                    "this file expands to too many values (aliases *name repeated many "
+                    "times): write the values out instead"
+                ),
                 *_pos(self.repeating or node),
             )
         if self.repeating is not None:
@@ -269,7 +352,7 @@ class _Constructor:
 
     def _build(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise YamlProblem("this file is nested too deeply", *_pos(node))
+            raise YamlProblem(_("this file is nested too deeply"), *_pos(node))
         kind = node.id
         if kind == "scalar":
             # A plain scalar has style None in PyYAML and '' in libyaml.
@@ -278,8 +361,10 @@ class _Constructor:
             return node.value
         if id(node) in self.stack:
             raise YamlProblem(
-                "an alias (*name) is used inside the very value its anchor (&name) names, "
-                "which never ends: write the value out instead",
+                _(
+                    "an alias (*name) is used inside the very value its anchor (&name) names, "
+                    "which never ends: write the value out instead"
+                ),
                 *_pos(node),
             )
         self.stack.add(id(node))
@@ -302,7 +387,7 @@ class _Constructor:
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
                 raise YamlProblem(
-                    "a key must be a plain word, not a list or a mapping", *_pos(key_node)
+                    _("a key must be a plain word, not a list or a mapping"), *_pos(key_node)
                 )
             key = key_node.value
             if key == "<<" and not key_node.style:
@@ -315,7 +400,11 @@ class _Constructor:
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 raise YamlProblem(
-                    f"duplicate key '{key}' (already given on line {first}): keep only one",
+                    _(
+                        "duplicate key '{key}' (already given on line {first}): keep only one",
+                        key=key,
+                        first=first,
+                    ),
                     *_pos(key_node),
                 )
             seen[key] = key_node
@@ -333,158 +422,6 @@ def _pos(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-# -- pydantic errors -> problems ---------------------------------------------------------
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a set of 'key: value' fields"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"'{shorten(value)}'"
-
-
-def _model_at(model: type[BaseModel], loc: Iterable[str | int]) -> type[BaseModel] | None:
-    """Return the model class that holds the field at ``loc`` (for suggestions)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = _field(current, part)
-        if field is None:
-            return None
-        current = _inner_model(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _field(model: type[BaseModel], name: str) -> Any:
-    for fname, f in model.model_fields.items():
-        if (f.alias or fname) == name:
-            return f
-    return None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_names(model: type[BaseModel] | None) -> list[str]:
-    if model is None:
-        return []
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    return did_you_mean(closest(str(word), choices))
-
-
-def _problems_from_validation(
-    path: str, node: Any, model: type[BaseModel], exc: ValidationError
-) -> list[Problem]:
-    problems: list[Problem] = []
-    suggested: set[tuple[tuple[str | int, ...], str]] = set()  # (parent loc, field name)
-    missing: dict[int, tuple[tuple[str | int, ...], str]] = {}  # problem index -> same
-    for err in exc.errors(include_url=False):
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        kind = err["type"]
-        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-        where = f"'{shorten(field)}'" if field else "this value"
-        value = err.get("input")
-        code = "invalid-value"
-        if kind == "extra_forbidden":
-            parent = _model_at(model, loc[:-1])
-            names = _field_names(parent)
-            hint = _suggest(field, names) or (
-                f" (the fields here are: {', '.join(names)})" if names else ""
-            )
-            match = closest(field, names)
-            if match:
-                suggested.add((tuple(loc[:-1]), match[0]))
-            message = f"unknown field '{shorten(field)}'{hint}"
-            code = "unknown-field"
-            line, col = locate(node, loc, key=True)
-        elif kind == "missing":
-            parent = _model_at(model, loc[:-1])
-            f = _field(parent, field) if parent else None
-            what = ""
-            if f is not None and f.description:
-                what = ": " + f.description[0].lower() + f.description[1:].rstrip(".")
-            message = f"missing required field '{field}'{what}"
-            code = "missing-field"
-            missing[len(problems)] = (tuple(loc[:-1]), field)
-            line, col = locate(node, loc[:-1])
-        else:
-            line, col = locate(node, loc)
-            message = _value_message(kind, where, value, err)
-            code = "invalid-date" if kind.startswith("date") else "invalid-value"
-            if kind in {"model_type", "dict_type", "model_attributes_type"} and not loc:
-                message = (
-                    "this file should hold 'key: value' fields at the top level, "
-                    f"but it holds {_describe(value)}"
-                )
-                code = "wrong-shape"
-        problems.append(Problem(path, line, col, "error", code, message))
-    # "unknown field 'autors' — did you mean 'authors'?" already says that 'authors' is
-    # missing: drop the second problem.
-    return [p for i, p in enumerate(problems) if missing.get(i) not in suggested]
-
-
-def _value_message(kind: str, where: str, value: Any, err: Any) -> str:
-    ctx = err.get("ctx") or {}
-    if value is None and kind.endswith("_type"):
-        if kind == "list_type":
-            return f"{where} is empty: add at least one item, one per line starting with '- '"
-        return f"{where} is empty: write its value after the ':'"
-    if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
-        choices = [c for c in choices if c]
-        return (
-            f"{where} cannot be {_describe(value)}: choose one of {', '.join(choices)}"
-            f"{_suggest(value, choices)}"
-        )
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"{where} should be a set of 'key: value' fields, not {_describe(value)}"
-    if kind == "list_type":
-        return (
-            f"{where} should be a list (one item per line, each starting with '- '), "
-            f"not {_describe(value)}"
-        )
-    if kind in {"string_type", "str_type"}:
-        return f"{where} should be text, not {_describe(value)}"
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        scale = " from 1 to 5" if where in {"'influence'", "'interest'"} else ""
-        return f"{where} should be a whole number{scale}, not {_describe(value)}"
-    if kind in {"bool_parsing", "bool_type"}:
-        return f"{where} should be true or false, not {_describe(value)}"
-    if kind == "too_short":
-        return f"{where} needs at least one item"
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        if where in {"'influence'", "'interest'"}:
-            return f"{where} should be a whole number from 1 to 5, not {value}"
-        return f"{where} {err['msg'].lower().replace('input ', '')}, not {value}"
-    if kind == "string_pattern_mismatch":
-        if where == "'accent'":
-            return (
-                f"{where} should be a colour written #rrggbb, for example #1f6f8b, "
-                f"not '{shorten(value)}'"
-            )
-        return f"{where}: '{shorten(value)}' does not have the expected form"
-    if kind == "slug" or kind.startswith(("date", "time")):
-        return f"{where}: {err['msg']}"
-    return f"{where}: {err['msg']}"
-
-
 # -- the folder --------------------------------------------------------------------------
 
 
@@ -499,7 +436,7 @@ def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, 
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            message = "this is not a regular file: a residency file must be a text file"
+            message = _("this is not a regular file: a residency file must be a text file")
             return None, None, [Problem(rel, None, None, "error", "unreadable", message)]
         if info.st_size > MAX_FILE_BYTES:
             raise YamlProblem(_too_large(info.st_size), None, None)
@@ -509,7 +446,8 @@ def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, 
         return None, None, [Problem(rel, exc.line, exc.column, "error", "too-large", exc.message)]
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        problem = Problem(rel, None, None, "error", "unreadable", f"cannot read: {reason}")
+        message = _("cannot read: {reason}", reason=reason)
+        problem = Problem(rel, None, None, "error", "unreadable", message)
         return None, None, [problem]
     try:
         text = _decode(data)
@@ -526,15 +464,24 @@ def _load_file(root: Path, rel: str, model: type[Model]) -> tuple[Model | None, 
     try:
         item = model.model_validate(value)
     except ValidationError as exc:
-        return None, node, [*_problems_from_validation(rel, node, model, exc), *unseen]
+        return None, node, [*problems_from_validation(rel, node, model, exc), *unseen]
     set_source(item, rel)
     return item, node, unseen
 
 
 def _empty_message(model: type[Model]) -> str:
     required = [f.alias or name for name, f in model.model_fields.items() if f.is_required()]
-    listed = ", ".join(required[:-1]) + f" and {required[-1]}" if len(required) > 1 else required[0]
-    return f"this file is empty (or holds only comments): it needs at least the fields {listed}"
+    if len(required) > 1:
+        return _(
+            "this file is empty (or holds only comments): it needs at least the fields "
+            "{fields} and {last}",
+            fields=", ".join(required[:-1]),
+            last=required[-1],
+        )
+    return _(
+        "this file is empty (or holds only comments): it needs at least the fields {fields}",
+        fields=required[0],
+    )
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -556,7 +503,9 @@ def _loops(path: str | Path) -> bool:
 
 def _loop(rel: str) -> Problem:
     """The problem of a link that loops back to itself, or to a folder that holds it."""
-    message = "this is a link that loops back (to itself, or to a folder that holds it): remove it"
+    message = _(
+        "this is a link that loops back (to itself, or to a folder that holds it): remove it"
+    )
     return Problem(rel, None, None, "error", "link-loop", message)
 
 
@@ -577,7 +526,7 @@ def _outside_file(rel: str) -> Problem:
         None,
         "error",
         "outside",
-        "this file is a link to a place outside the residency folder",
+        _("this file is a link to a place outside the residency folder"),
     )
 
 
@@ -596,7 +545,7 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
                 None,
                 "error",
                 "outside",
-                "this folder is a link to a place outside the residency folder",
+                _("this folder is a link to a place outside the residency folder"),
             )
         )
         return []
@@ -625,7 +574,7 @@ def _files_in(root: Path, folder: str, problems: list[Problem]) -> list[str]:
                             None,
                             "warning",
                             "ignored-file",
-                            f"ignored: only .yaml files are read in {folder}/",
+                            _("ignored: only .yaml files are read in {folder}/", folder=folder),
                         )
                     )
                 continue
@@ -696,8 +645,10 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
                 None,
                 "error",
                 "not-a-residency",
-                "no residence.yaml here: is this a residency folder? "
-                "Create one with 'residence new FOLDER --title …'",
+                _(
+                    "no residence.yaml here: is this a residency folder? "
+                    "Create one with 'residence new FOLDER --title …'"
+                ),
             )
         )
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from residence.docgen import all_models, field_doc, model_doc
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import write_atomic
-from residence.i18n import translator
+from residence.i18n import messages, translator
 from residence.layout import YAML_SUFFIXES, source_files
 from residence.load import NON_PRINTABLE
 from residence.resources import templates_dir
@@ -33,6 +33,8 @@ from residence.schema import SCHEMA_FILES, build_schemas
 from residence.text import slugify
 from residence.vocabulary import Programme
 from residence.yamltext import comment, double_quoted, scalar
+
+_ = messages("problems")
 
 LANGUAGES = ("fr", "en")
 PROGRAMMES: tuple[str, ...] = typing.get_args(Programme)
@@ -195,10 +197,10 @@ def clean_title(title: str) -> str:
     """Return the title on one line, or raise a usage error if it is empty or unreadable."""
     clean = " ".join(title.split())
     if not clean:
-        raise ResidenceError("the title is empty: name the residency with --title", usage=True)
+        raise ResidenceError(_("the title is empty: name the residency with --title"), usage=True)
     if NON_PRINTABLE.search(clean):
         raise ResidenceError(
-            "the title contains control characters: write it in plain text", usage=True
+            _("the title contains control characters: write it in plain text"), usage=True
         )
     return clean
 
@@ -287,20 +289,26 @@ def _clean_field(value: str | None, option: str) -> str | None:
     if not clean:
         return None
     if NON_PRINTABLE.search(clean):
-        raise ResidenceError(f"{option} holds a character that cannot be printed", usage=True)
+        raise ResidenceError(
+            _("{option} holds a character that cannot be printed", option=option), usage=True
+        )
     return clean
 
 
 def _check_week_starts(starts: Sequence[dt.date]) -> None:
     """Refuse weeks given out of order, or overlapping (each lasts DAYS_ON_SITE days)."""
     if len(starts) > MAX_WEEKS:
-        raise ResidenceError(f"at most {MAX_WEEKS} weeks (--week)", usage=True)
+        raise ResidenceError(_("at most {n} weeks (--week)", n=MAX_WEEKS), usage=True)
     for before, after in itertools.pairwise(starts):
         if after <= before + dt.timedelta(days=DAYS_ON_SITE - 1):
             raise ResidenceError(
-                f"--week {after.isoformat()} starts before the week of {before.isoformat()} "
-                f"ends: give the weeks in order, each at least {DAYS_ON_SITE} days after the "
-                "one before",
+                _(
+                    "--week {after} starts before the week of {before} ends: give the weeks in "
+                    "order, each at least {days} days after the one before",
+                    after=after.isoformat(),
+                    before=before.isoformat(),
+                    days=DAYS_ON_SITE,
+                ),
                 usage=True,
             )
 
@@ -331,41 +339,50 @@ def placeholder_problems(root: Path) -> list[Problem]:
             if mark is None and name is None:
                 continue
             column = line.index(mark or name or "") + 1
-            what = f"'{name}' is an example name" if name else "this is the starter text"
-            found.append(
-                Problem(
-                    rel,
-                    number,
-                    column,
-                    "warning",
-                    "placeholder",
-                    f"{what}: replace it with your own (residence new wrote it)",
+            if name:
+                message = _(
+                    "'{name}' is an example name: replace it with your own (residence new "
+                    "wrote it)",
+                    name=name,
                 )
-            )
+            else:
+                message = _(
+                    "this is the starter text: replace it with your own (residence new wrote it)"
+                )
+            found.append(Problem(rel, number, column, "warning", "placeholder", message))
     return found
 
 
 def _refuse_folder(folder: Path) -> None:
     """Raise a usage error unless the folder is missing or empty."""
     if folder.is_symlink() and not folder.exists():
-        raise ResidenceError(f"'{folder}' is a broken link: choose another folder", usage=True)
+        raise ResidenceError(
+            _("'{folder}' is a broken link: choose another folder", folder=folder), usage=True
+        )
     if not folder.exists():
         return
     if not folder.is_dir():
         raise ResidenceError(
-            f"'{folder}' is a file: give the name of a new folder (nothing was changed)",
+            _(
+                "'{folder}' is a file: give the name of a new folder (nothing was changed)",
+                folder=folder,
+            ),
             usage=True,
         )
     try:
         empty = next(folder.iterdir(), None) is None
     except OSError as exc:
         raise ResidenceError(
-            f"cannot look inside '{folder}': {exc.strerror or exc}", usage=True
+            _("cannot look inside '{folder}': {reason}", folder=folder, reason=exc.strerror or exc),
+            usage=True,
         ) from None
     if not empty:
         raise ResidenceError(
-            f"'{folder}' already exists and is not empty: residence new only creates a new "
-            "residency, in a new or empty folder (nothing was changed)",
+            _(
+                "'{folder}' already exists and is not empty: residence new only creates a new "
+                "residency, in a new or empty folder (nothing was changed)",
+                folder=folder,
+            ),
             usage=True,
         )
 
@@ -397,13 +414,20 @@ def create_residency(
     host = _clean_field(host, "--host")
     _check_week_starts(week_starts)
     if language not in LANGUAGES:
-        raise ResidenceError(f"unknown language '{language}': choose fr or en", usage=True)
+        raise ResidenceError(
+            _("unknown language '{language}': choose fr or en", language=language), usage=True
+        )
     if programme not in PROGRAMMES:
         raise ResidenceError(
-            f"unknown programme '{programme}': choose one of {', '.join(PROGRAMMES)}", usage=True
+            _(
+                "unknown programme '{programme}': choose one of {choices}",
+                programme=programme,
+                choices=", ".join(PROGRAMMES),
+            ),
+            usage=True,
         )
     if not 1 <= weeks <= MAX_WEEKS:
-        raise ResidenceError(f"--weeks must be between 1 and {MAX_WEEKS}", usage=True)
+        raise ResidenceError(_("--weeks must be between 1 and {n}", n=MAX_WEEKS), usage=True)
     folder = Path(folder)
     _refuse_folder(folder)
     first = start or next_monday(today or dt.date.today())
@@ -443,14 +467,21 @@ def _write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
         _undo(written, made_dirs)
         if isinstance(exc, FileExistsError):
             raise ResidenceError(
-                f"'{exc.filename or folder}' appeared while the residency was being created: "
-                "nothing was left behind; try again in a new folder",
+                _(
+                    "'{path}' appeared while the residency was being created: nothing was "
+                    "left behind; try again in a new folder",
+                    path=exc.filename or folder,
+                ),
                 usage=True,
             ) from None
         if isinstance(exc, OSError):
             where = exc.filename or folder
             raise ResidenceError(
-                f"cannot write '{where}': {exc.strerror or exc} (nothing was left behind)",
+                _(
+                    "cannot write '{path}': {reason} (nothing was left behind)",
+                    path=where,
+                    reason=exc.strerror or exc,
+                ),
                 usage=True,
             ) from None
         raise

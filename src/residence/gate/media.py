@@ -39,62 +39,83 @@ from typing import NamedTuple
 
 from residence.gate.names import _Matcher
 from residence.gate.walk import _norm_path
+from residence.i18n import messages
 from residence.layout import PRIVATE_FOLDER
+
+_ = messages("problems")
 
 #: A media file larger than this is not read to be checked, and so is left out (100 MB).
 MAX_CHECKED_BYTES = 100 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
-#: Why files were left out, in the order the console lists them: reason -> (one, several).
-#: Each is a whole sentence with its count (``{n}``), ready for ngettext.
-LEFT_OUT_REASONS: dict[str, tuple[str, str]] = {
-    "people": (
+#: Why files were left out, in the order the console lists them: reason -> its sentence for
+#: ``n`` files (a whole sentence with its count, in the language of the messages).
+LEFT_OUT_REASONS: dict[str, Callable[[int], str]] = {
+    "people": lambda n: _.plural(
         "{n} photo of a person who did not consent",
         "{n} photos of people who did not consent",
+        n,
     ),
-    "copy": (
+    "copy": lambda n: _.plural(
         "{n} copy of a photo of a person who did not consent",
         "{n} copies of photos of people who did not consent",
+        n,
     ),
-    "unknown": (
+    "unknown": lambda n: _.plural(
         "{n} photo of someone the residency does not list",
         "{n} photos of people the residency does not list",
+        n,
     ),
-    "named": (
+    "named": lambda n: _.plural(
         "{n} file named after a person who did not consent",
         "{n} files named after people who did not consent",
+        n,
     ),
-    "private": ("{n} file from the private folder", "{n} files from the private folder"),
-    "outside": (
-        "{n} file outside the residency folder",
-        "{n} files outside the residency folder",
+    "private": lambda n: _.plural(
+        "{n} file from the private folder", "{n} files from the private folder", n
     ),
-    "too-large": ("{n} file too large to be checked", "{n} files too large to be checked"),
-    "svg-script": ("{n} drawing with a script", "{n} drawings with a script"),
-    "svg-loads": (
+    "outside": lambda n: _.plural(
+        "{n} file outside the residency folder", "{n} files outside the residency folder", n
+    ),
+    "too-large": lambda n: _.plural(
+        "{n} file too large to be checked", "{n} files too large to be checked", n
+    ),
+    "svg-script": lambda n: _.plural("{n} drawing with a script", "{n} drawings with a script", n),
+    "svg-loads": lambda n: _.plural(
         "{n} drawing that loads other files or sites",
         "{n} drawings that load other files or sites",
+        n,
     ),
-    "svg-markup": (
+    "svg-markup": lambda n: _.plural(
         "{n} drawing with a DOCTYPE or a processing instruction",
         "{n} drawings with a DOCTYPE or a processing instruction",
+        n,
     ),
-    "svg-unreadable": ("{n} drawing that cannot be read", "{n} drawings that cannot be read"),
-    "pdf-script": (
+    "svg-unreadable": lambda n: _.plural(
+        "{n} drawing that cannot be read", "{n} drawings that cannot be read", n
+    ),
+    "pdf-script": lambda n: _.plural(
         "{n} PDF with JavaScript or automatic actions",
         "{n} PDFs with JavaScript or automatic actions",
+        n,
     ),
-    "pdf-attachments": ("{n} PDF with attached files", "{n} PDFs with attached files"),
-    "pdf-form": ("{n} PDF with form fields", "{n} PDFs with form fields"),
-    "pdf-encrypted": ("{n} encrypted PDF", "{n} encrypted PDFs"),
-    "pdf-names": (
+    "pdf-attachments": lambda n: _.plural(
+        "{n} PDF with attached files", "{n} PDFs with attached files", n
+    ),
+    "pdf-form": lambda n: _.plural("{n} PDF with form fields", "{n} PDFs with form fields", n),
+    "pdf-encrypted": lambda n: _.plural("{n} encrypted PDF", "{n} encrypted PDFs", n),
+    "pdf-names": lambda n: _.plural(
         "{n} PDF whose text names a person who did not consent",
         "{n} PDFs whose text names people who did not consent",
+        n,
     ),
-    "pdf-unreadable": ("{n} PDF that cannot be read", "{n} PDFs that cannot be read"),
-    "pdf-unchecked": (
+    "pdf-unreadable": lambda n: _.plural(
+        "{n} PDF that cannot be read", "{n} PDFs that cannot be read", n
+    ),
+    "pdf-unchecked": lambda n: _.plural(
         "{n} PDF that could not be checked (pypdf is missing)",
         "{n} PDFs that could not be checked (pypdf is missing)",
+        n,
     ),
 }
 
@@ -108,8 +129,8 @@ def group_left_out(reasons: Iterable[str]) -> list[str]:
     for reason in reasons:
         counts[reason] = counts.get(reason, 0) + 1
     return [
-        (one if counts[reason] == 1 else several).format(n=counts[reason])
-        for reason, (one, several) in LEFT_OUT_REASONS.items()
+        sentence(counts[reason])
+        for reason, sentence in LEFT_OUT_REASONS.items()
         if reason in counts
     ]
 
@@ -122,7 +143,7 @@ def left_out_line(left_out: Sequence[str]) -> str | None:
     """
     if not left_out:
         return None
-    return "left out of the public edition: " + ", ".join(left_out)
+    return _("left out of the public edition: {items}", items=", ".join(left_out))
 
 
 def media_key(file: str) -> str:
@@ -188,7 +209,7 @@ class MediaGate:
             return "private"
         if path.casefold() in self.forbidden:
             return "people"
-        if any(p is not None for _, _, p in self.matcher.spans(file)):
+        if any(p is not None for _start, _end, p in self.matcher.spans(file)):
             return "named"
         try:  # a link from media/ into private/ (or out of the folder) counts as its target
             root = self.root.resolve()
@@ -200,7 +221,7 @@ class MediaGate:
         return None
 
     def _content_reason(self, path: str) -> str | None:
-        from residence.check import media_path_problem
+        from residence.mediapaths import media_path_problem
         from residence.render.images import media_kind
 
         kind = media_kind(path)
@@ -242,7 +263,7 @@ class _Copies:
     """Finds the files whose bytes are those of a forbidden picture (a copy, a link)."""
 
     def __init__(self, root: Path, forbidden: Sequence[str]) -> None:
-        from residence.check import media_path_problem
+        from residence.mediapaths import media_path_problem
 
         self.root = root
         self.inodes: set[tuple[int, int]] = set()

@@ -18,7 +18,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from residence.i18n import current_language, messages, translator
 from residence.text import slugify
+
+# The messages of the format's own checks are pydantic's templates ({value} is filled in
+# by pydantic), made in the language of the messages when a file is read.
+_ = messages("problems")
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
@@ -40,8 +45,10 @@ def _check_slug(value: str) -> str:
     if not _SLUG_RE.fullmatch(value):
         raise PydanticCustomError(
             "slug",
-            "'{value}' is not a valid id: use lowercase letters, digits and hyphens "
-            "(for example '{suggestion}')",
+            _(
+                "'{value}' is not a valid id: use lowercase letters, digits and hyphens "
+                "(for example '{suggestion}')"
+            ),
             {"value": shorten(value), "suggestion": slugify(value)[:40].strip("-") or "my-id"},
         )
     return value
@@ -57,37 +64,39 @@ def _parse_date(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
         raise PydanticCustomError(
             "date_format",
-            "'{value}' is not a date: write it as YYYY-MM-DD, for example 2025-03-04",
+            _("'{value}' is not a date: write it as YYYY-MM-DD, for example 2025-03-04"),
             {"value": shorten(written)},
         )
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise PydanticCustomError(
-            "date_impossible",
-            "{value} is not a real date: {reason}",
-            {"value": str(written).strip(), "reason": _why_impossible(value.strip())},
-        ) from None
+        raise _impossible(str(written).strip(), value.strip()) from None
 
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
-def _why_impossible(value: str) -> str:
-    """Say in words why a YYYY-MM-DD date does not exist."""
+def _impossible(written: str, value: str) -> PydanticCustomError:
+    """Return the error of a YYYY-MM-DD date that does not exist, saying why in words."""
     import calendar
 
     year, month, day = (int(part) for part in value.split("-"))
     if not 1 <= month <= 12:
-        return f"there is no month {month} (write the month between 01 and 12)"
+        template = _(
+            "{value} is not a real date: there is no month {number} (write the month "
+            "between 01 and 12)"
+        )
+        return PydanticCustomError("date_impossible", template, {"value": written, "number": month})
     if year < 1:
-        return "the year must be 0001 or later"
-    days = calendar.monthrange(year, month)[1]
+        template = _("{value} is not a real date: the year must be 0001 or later")
+        return PydanticCustomError("date_impossible", template, {"value": written})
     if day == 0:
-        return "days start at 01"
-    return f"{_MONTHS[month - 1]} {year} has {days} days"
+        template = _("{value} is not a real date: days start at 01")
+        return PydanticCustomError("date_impossible", template, {"value": written})
+    days = calendar.monthrange(year, month)[1]
+    # "February 2015", "février 2015"
+    name = translator(current_language()).date(dt.date(year, month, 1), "MMMM y")
+    template = _("{value} is not a real date: {month} has {days} days")
+    return PydanticCustomError(
+        "date_impossible", template, {"value": written, "month": name, "days": days}
+    )
 
 
 def _check_time(value: str) -> str:
@@ -97,7 +106,7 @@ def _check_time(value: str) -> str:
     if not _TIME_RE.match(value):
         raise PydanticCustomError(
             "time_format",
-            "'{value}' is not a time: write it as HH:MM, for example \"09:30\"",
+            _("'{value}' is not a time: write it as HH:MM, for example \"09:30\""),
             {"value": shorten(value)},
         )
     hours, minutes = value.split(":")

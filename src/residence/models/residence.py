@@ -5,9 +5,12 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from residence.i18n import messages
 from residence.models.common import Date, Markdown, Model, Slug
 from residence.models.words import Role
 from residence.vocabulary import Language, Programme
+
+_ = messages("problems")
 
 
 class Week(Model):
@@ -100,7 +103,7 @@ class Residence(Model):
         if value != 1:
             raise PydanticCustomError(
                 "format_version",
-                "this is format {value}; this version of residence reads format 1",
+                _("this is format {value}; this version of residence reads format 1"),
                 {"value": value},
             )
         return value

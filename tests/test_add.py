@@ -9,6 +9,7 @@ import re
 import shlex
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from residence import add as core
 from residence.check import check_residency
 from residence.cli import app
 from residence.errors import ResidenceError
+from residence.i18n import current_language, set_language
 from residence.load import NON_PRINTABLE, load_residency, parse_yaml
 from residence.resources import locale_dir
 
@@ -1162,3 +1164,69 @@ def test_template_in_french_has_no_english_line_of_ours(minimal: Path, kind: str
     assert template.startswith(f"# residence add {kind} : un")  # un, une nouvelle…
     for english in ("a new", "Fill in the fields", "Lines starting", "Known:", "Write the text"):
         assert english not in template
+
+
+# -- in French ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The messages in French for one test (the suite runs in English)."""
+    before = current_language()
+    set_language("fr")
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def test_add_refusals_in_french_keep_ids_to_copy(minimal: Path, french: None) -> None:
+    ctx = core.load_context(minimal)
+    data, origins = core.build_item(
+        ctx, "relation", {"from": "mairy", "to": "mairie", "kind": "tension"}
+    )
+    (unknown,) = core.check_values(ctx, "relation", data, origins)
+    assert unknown.message.startswith(
+        "--from mairy : acteur inconnu, il n'est pas dans actors.yaml"
+    )
+    assert "'mairie'" in unknown.message  # the id suggested, as it is typed
+    data, origins = core.build_item(
+        ctx, "actor", {"name": "Jeanne Martin", "kind": "user", "sector": "users", "circle": "core"}
+    )
+    (same,) = core.check_values(ctx, "actor", data, origins)
+    assert same.message == (
+        "'Jeanne Martin' est déjà dans actors.yaml sous l'identifiant 'jeanne-martin' : pour "
+        "ajouter un autre acteur du même nom, donnez-lui un --id"
+    )
+    with pytest.raises(ResidenceError) as caught:
+        insert("actors: 3\n", "actors", ITEM)
+    assert "'actors' devrait être une liste" in str(caught.value)
+
+
+def test_add_write_refusal_in_french(minimal: Path, french: None) -> None:
+    ctx = core.load_context(minimal)
+    data, _ = core.build_item(
+        ctx, "actor", {"name": "Z", "kind": "agent", "sector": "public", "circle": "core"}
+    )
+    plan = core.plan_from_data(ctx, "actor", data)
+    path = minimal / "actors.yaml"
+    path.write_bytes(path.read_bytes() + b"# saved from an editor meanwhile\n")
+    with pytest.raises(ResidenceError) as caught:
+        core.write_plan(plan)
+    assert caught.value.problems[0].message == (
+        "actors.yaml a changé pendant l'ajout (est-il ouvert dans un éditeur ?) : rien n'a été "
+        "écrit ; relancez la commande"
+    )
+
+
+def test_add_cli_speaks_french_and_keeps_the_severity_word(minimal: Path) -> None:
+    result = run(
+        "add", "relation", minimal, "--from", "mairie", "--to", "nobody", "--kind", "service",
+        env={"RESIDENCE_LANG": "fr"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "error: --to nobody : acteur inconnu, il n'est pas dans actors.yaml" in result.stderr
+    english = run(
+        "add", "relation", minimal, "--from", "mairie", "--to", "nobody", "--kind", "service"
+    )
+    assert "error: --to nobody: unknown actor, it is not in actors.yaml" in english.stderr

@@ -36,6 +36,7 @@ from residence.catalog import (
 from residence.cli import app
 from residence.errors import ResidenceError
 from residence.gate import select_edition
+from residence.i18n import current_language, set_language
 from residence.load import load_residency
 from residence.models import Published
 
@@ -808,3 +809,44 @@ def test_catalog_site_is_valid_html_for_the_nu_checker(
     assert run.returncode in (0, 1), run.stderr[-2000:]
     messages = json.loads(run.stderr)["messages"]
     assert not messages, messages[:5]
+
+
+# -- in French ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The messages in French for one test (the suite runs in English)."""
+    before = current_language()
+    set_language("fr")
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def test_catalog_refusals_in_french(
+    catalog: Catalog, minimal: Path, tmp_path: Path, french: None
+) -> None:
+    with pytest.raises(ResidenceError) as caught:
+        Filters(year=99999)
+    assert str(caught.value).endswith(
+        "--year 99999 n'est pas une année : donnez-en une de 1 à 9999"
+    )
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database at all, just text " * 100, encoding="utf-8")
+    with pytest.raises(CatalogError, match="n'est pas un catalogue de residence"):
+        open_catalog(text)
+    archive = _archive(minimal, tmp_path / "t.zip", "team")
+    with pytest.raises(ResidenceError, match=r"l'archive t\.zip est une édition d'équipe : "):
+        add(catalog, archive)
+
+
+def test_catalog_cli_in_french(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = CliRunner().invoke(
+        app, ["catalog", "search", "x", "--catalog", str(folder)], env={"RESIDENCE_LANG": "fr"}
+    )
+    assert result.exit_code == 2
+    assert "est un dossier : donnez le chemin du fichier catalogue" in result.output

@@ -6,6 +6,7 @@ import json
 import shutil
 import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from residence.archive import open_bag, unpack, verify_archive, verify_bag, writ
 from residence.cli import app
 from residence.errors import ResidenceError
 from residence.gate import select_edition
+from residence.i18n import current_language, set_language
 from residence.load import load_residency
 
 
@@ -262,3 +264,44 @@ def test_verify_folder_with_a_link_is_damaged(bag: Path, tmp_path: Path) -> None
     assert any(
         p.path == "data/residency/actors.yaml" and "link" in p.message for p in result.problems
     )
+
+
+# -- in French ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The messages in French for one test (the suite runs in English)."""
+    before = current_language()
+    set_language("fr")
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def test_verify_problems_in_french(bag: Path, french: None) -> None:
+    (bag / "data" / "residency" / "actors.yaml").unlink()
+    result = verify_bag(bag)
+    first = result.problems[0]
+    assert first.path == "data/residency/actors.yaml"
+    assert first.message == "figure dans les manifestes mais manque dans le sac"
+    assert any(p.message.startswith("Payload-Oxum annonce ") for p in result.problems)
+
+
+def test_verify_unsafe_zip_in_french(tmp_path: Path, french: None) -> None:
+    archive = _evil_zip(tmp_path / "evil.zip", "../escaped.txt")
+    with pytest.raises(ResidenceError) as caught:
+        verify_archive(archive)
+    assert caught.value.problems[0].message == (
+        "archive dangereuse, rien n'a été extrait : '../escaped.txt' : le nom sort du dossier "
+        "avec '..'"
+    )
+
+
+def test_verify_cli_in_french(tmp_path: Path) -> None:
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(not_zip)], env={"RESIDENCE_LANG": "fr"})
+    assert result.exit_code == 1
+    assert "error: not.zip n'est pas une archive zip lisible" in result.stderr

@@ -31,7 +31,11 @@ from typing import Any
 import yaml
 
 from residence.errors import Problem, ResidenceError
+from residence.i18n import messages
 from residence.load import NON_PRINTABLE, YamlProblem, parse_yaml
+
+#: Its refusals are those of `residence add` and `residence set`.
+_ = messages("add")
 
 #: Comments are wrapped to this width, as in the files `residence new` writes.
 COMMENT_WIDTH = 92
@@ -236,7 +240,7 @@ def plain(value: Any) -> Any:
 
 def _reads_as(text: str, data: Mapping[str, Any]) -> bool:
     try:
-        _, value = parse_yaml(text)
+        _root, value = parse_yaml(text)
     except YamlProblem:
         return False
     return bool(value == plain(data) or (not data and value == {}))
@@ -304,12 +308,13 @@ def insert_item(
     try:
         root, old = parse_yaml(text)
     except YamlProblem as exc:
-        message = exc.message + ": fix it first, nothing was changed"
+        message = _("{problem}: fix it first, nothing was changed", problem=exc.message)
         raise _refusal(rel, exc.line, exc.column, "yaml", message) from None
     if root is not None and root.id != "mapping":
-        message = (
-            f"this file should hold '{key}:' and its list at the top level: fix it first, "
-            "nothing was changed"
+        message = _(
+            "this file should hold '{key}:' and its list at the top level: fix it first, "
+            "nothing was changed",
+            key=key,
         )
         raise _refusal(rel, 1, 1, "wrong-shape", message)
     value_node: Any = None
@@ -374,9 +379,10 @@ def insert_item(
         added = prefix + block(dash - line_start, last.start_mark.column)
     else:
         mark = value_node.start_mark
-        message = (
-            f"'{key}' should be a list (one item per line, each starting with '- '): fix it "
-            "first, nothing was changed"
+        message = _(
+            "'{key}' should be a list (one item per line, each starting with '- '): fix it "
+            "first, nothing was changed",
+            key=key,
         )
         raise _refusal(rel, mark.line + 1, mark.column + 1, "wrong-shape", message)
     new_text = text[:start] + added + text[start:]
@@ -390,10 +396,12 @@ def _unusual(
     rel: str, key: str, item: Mapping[str, Any], literal: Collection[str]
 ) -> ResidenceError:
     sample = textwrap.indent("\n".join(emit_lines(item, literal=literal)), "    ")
-    message = (
-        f"the layout of this file is too unusual to add to '{key}' without touching what is "
-        f"already written, so nothing was changed. Add it by hand at the end of '{key}':\n"
-        f"  - {sample.lstrip()}"
+    message = _(
+        "the layout of this file is too unusual to add to '{key}' without touching what is "
+        "already written, so nothing was changed. Add it by hand at the end of '{key}':\n"
+        "  - {item}",
+        key=key,
+        item=sample.lstrip(),
     )
     return _refusal(rel, None, None, "unusual-layout", message)
 
@@ -401,7 +409,7 @@ def _unusual(
 def _same_plus_one(old: Any, new_text: str, key: str, item: Mapping[str, Any]) -> bool:
     """Tell whether the new text reads as the old values plus ``item`` at the end of ``key``."""
     try:
-        _, new = parse_yaml(new_text)
+        _root, new = parse_yaml(new_text)
     except YamlProblem:
         return False
     expected = copy.deepcopy(old) if isinstance(old, dict) else {}
@@ -418,10 +426,10 @@ def _top_level(text: str, key: str, rel: str) -> tuple[Any, Any, Any, Any]:
     try:
         root, old = parse_yaml(text)
     except YamlProblem as exc:
-        message = exc.message + ": fix it first, nothing was changed"
+        message = _("{problem}: fix it first, nothing was changed", problem=exc.message)
         raise _refusal(rel, exc.line, exc.column, "yaml", message) from None
     if root is not None and (root.id != "mapping" or root.flow_style):
-        message = (
+        message = _(
             "this file should hold its keys at the top level: fix it first, nothing was changed"
         )
         raise _refusal(rel, 1, 1, "wrong-shape", message)
@@ -441,7 +449,7 @@ def _is_null(node: Any) -> bool:
 def _reads_with(old: Any, new_text: str, key: str, value: Any) -> bool:
     """Tell whether the new text reads as the old values with ``key`` set to ``value``."""
     try:
-        _, new = parse_yaml(new_text)
+        _root, new = parse_yaml(new_text)
     except YamlProblem:
         return False
     expected = copy.deepcopy(old) if isinstance(old, dict) else {}
@@ -451,9 +459,11 @@ def _reads_with(old: Any, new_text: str, key: str, value: Any) -> bool:
 
 def _unusual_key(rel: str, key: str, value: Any, literal: Collection[str]) -> ResidenceError:
     sample = textwrap.indent("\n".join(emit_lines({key: value}, literal=literal)), "  ")
-    message = (
-        f"the layout of this file is too unusual to change '{key}' without touching what is "
-        f"already written, so nothing was changed. Write it by hand:\n{sample}"
+    message = _(
+        "the layout of this file is too unusual to change '{key}' without touching what is "
+        "already written, so nothing was changed. Write it by hand:\n{lines}",
+        key=key,
+        lines=sample,
     )
     return _refusal(rel, None, None, "unusual-layout", message)
 
@@ -482,7 +492,9 @@ def set_scalar(text: str, key: str, value: Any, rel: str) -> Insertion:
         result = _insertion(text, len(text), added)
     elif node.id != "scalar" or node.style in {"|", ">"}:
         mark = node.start_mark
-        message = f"'{key}' should be one value on its line: fix it first, nothing was changed"
+        message = _(
+            "'{key}' should be one value on its line: fix it first, nothing was changed", key=key
+        )
         raise _refusal(rel, mark.line + 1, mark.column + 1, "wrong-shape", message)
     elif _is_null(node) and not node.value:  # "key:" with nothing after it
         start = key_node.end_mark.index
@@ -527,7 +539,7 @@ def insert_key(
         result = _insertion(text, start, prefix + body)
     else:
         mark = key_node.start_mark
-        message = f"'{key}' is already there: nothing was changed"
+        message = _("'{key}' is already there: nothing was changed", key=key)
         raise _refusal(rel, mark.line + 1, mark.column + 1, "duplicate-key", message)
     if not _reads_with(old, result.text, key, value):
         raise _unusual_key(rel, key, value, literal)

@@ -34,7 +34,10 @@ from residence.add.templates import clean_draft, file_header, indent_text_block
 from residence.add.values import check_values, load_text, ordered, propose_id, slug
 from residence.errors import ResidenceError, has_errors
 from residence.fsutil import write_atomic
+from residence.i18n import messages
 from residence.load import YamlProblem, parse_yaml
+
+_ = messages("add")
 
 DRAFTS = ".residence/drafts"
 
@@ -79,11 +82,15 @@ def draft_path(ctx: Context, given: Path) -> Path:
         path.resolve().relative_to(ctx.root.resolve())
     except ValueError:
         raise ResidenceError(
-            f"'{given}' is outside the residency folder: drafts live in {DRAFTS}/",
+            _(
+                "'{draft}' is outside the residency folder: drafts live in {folder}/",
+                draft=given,
+                folder=DRAFTS,
+            ),
             usage=True,
         ) from None
     if not path.is_file():
-        raise ResidenceError(f"no draft '{given}'", usage=True)
+        raise ResidenceError(_("no draft '{draft}'", draft=given), usage=True)
     return path
 
 
@@ -143,14 +150,14 @@ def _plan_from_draft(
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        _, _, found = load_text(data, rel, spec.model)
+        _item, _node, found = load_text(data, rel, spec.model)
         raise ResidenceError(found) from None
     if abandon_unchanged and template is not None and text == template:
         raise DraftAbandoned("unchanged")
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         raise DraftAbandoned("empty")
     try:
-        _, value = parse_yaml(text)
+        _root, value = parse_yaml(text)
     except YamlProblem:
         value = None
     filled = _fill_id(text, value, spec, ctx)
@@ -168,14 +175,14 @@ def _plan_from_draft(
         except ResidenceError:
             raise first from None
         write_atomic(draft, fixed)
-        plan.note = f"the lines under '{spec.text}:' were indented for you"
+        plan.note = _("the lines under '{key}:' were indented for you", key=spec.text)
         return plan
 
 
 def _plan_draft_text(ctx: Context, kind: str, rel: str, text: str, template: str | None) -> Plan:
     """Return the plan of a draft's text; problems point at the draft (``rel``)."""
     spec = KINDS[kind]
-    item, _, found = load_text(text, rel, spec.model)
+    item, _node, found = load_text(text, rel, spec.model)
     if item is None:
         raise ResidenceError(found)
     if spec.joins:
@@ -203,9 +210,9 @@ def _plan_draft_text(ctx: Context, kind: str, rel: str, text: str, template: str
     body = clean if same and clean else text
     written = file_header(kind, ctx.language, target, ctx.root) + body
     plan = Plan(kind, ctx.root, target, written, None, ident)
-    new, _ = new_problems(ctx, target, written, spec.model)
+    new, _item = new_problems(ctx, target, written, spec.model)
     if has_errors(new):  # point at the draft's lines, where the user will fix them
-        new, _ = new_problems(ctx, target, text, spec.model)
+        new, _item = new_problems(ctx, target, text, spec.model)
         return finish(plan, new, relocate(new, target, rel, None, keep_lines=True))
     return finish(plan, new, new)
 
@@ -227,8 +234,10 @@ def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
         if found:
             return [found]
     raise ResidenceError(
-        "no text editor found: set the EDITOR variable (for example EDITOR=nano), or give "
-        "every field as an option",
+        _(
+            "no text editor found: set the EDITOR variable (for example EDITOR=nano), or give "
+            "every field as an option"
+        ),
         usage=True,
     )
 

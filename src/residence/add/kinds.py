@@ -13,6 +13,7 @@ from pydantic import Field
 
 from residence import layout
 from residence.errors import Problem, ResidenceError
+from residence.i18n import messages
 from residence.load import load_residency
 from residence.models import (
     Actor,
@@ -34,6 +35,8 @@ from residence.models import (
 from residence.models.common import Date, Slug
 from residence.models.residency import entry_stem
 from residence.models.words import Stage
+
+_ = messages("add")
 
 #: Fields whose text is Markdown: written as literal blocks (``body: |``).
 MARKDOWN_FIELDS = frozenset(
@@ -391,18 +394,6 @@ KINDS: dict[str, Kind] = {
 #: The kinds `residence add` adds (the others are changed by `residence set`).
 ADDED = tuple(k for k, spec in KINDS.items() if spec.command == "add")
 
-#: Where each kind of reference is looked up, for messages.
-REF_PLACES = {
-    "member": f"the team of {_FILES['residence'].pattern}",
-    "actor": _FILES["actors"].pattern,
-    "prototype": f"{_FILES['prototype'].folder}/",
-    "method": f"{_FILES['method'].folder}/",
-    "entry": f"{_FILES['journal'].folder}/ (file name without .yaml)",
-    "example": (
-        f"{_FILES['journal'].folder}/ (file name without .yaml) nor {_FILES['prototype'].folder}/"
-    ),
-}
-
 
 def field_info(model: type[Model], key: str) -> Any:
     """Return the pydantic field of a model named by its YAML key (alias or name)."""
@@ -469,8 +460,11 @@ def load_context(root: Path) -> Context:
     residency, problems = load_residency(root)
     if residency.residence is None and layout.first_existing(root, "residence") is None:
         raise ResidenceError(
-            f"'{root}' is not a residency folder (there is no residence.yaml): create one "
-            "with 'residence new FOLDER --title …'",
+            _(
+                "'{folder}' is not a residency folder (there is no residence.yaml): create one "
+                "with 'residence new FOLDER --title …'",
+                folder=root,
+            ),
             usage=True,
         )
     return Context(root, residency, problems, check_residency(residency), stamps)

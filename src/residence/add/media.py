@@ -18,8 +18,11 @@ from typing import Any
 
 from residence.check import MEDIA_SUFFIXES
 from residence.errors import Problem
+from residence.i18n import messages
 from residence.layout import MEDIA_FOLDER
 from residence.text import slugify
+
+_ = messages("add")
 
 #: The longest name (without its extension) a copied file is given.
 MAX_NAME = 60
@@ -91,18 +94,37 @@ def photo_problems(
     origin = origins.get("source", "source:")
     source = Path(source_text)
     if not source.is_file():
-        return [_problem(f"{origin} {source_text}: no such file", "missing-file")]
-    suffix = source.suffix.lower()
-    if suffix not in MEDIA_SUFFIXES:
         return [
             _problem(
-                f"{origin} {source_text}: '{suffix or 'no extension'}' files cannot be shown "
-                "in a report: save it as jpg, png, webp, svg or pdf first",
-                "media-type",
+                _("{option} {file}: no such file", option=origin, file=source_text),
+                "missing-file",
             )
         ]
+    suffix = source.suffix.lower()
+    if suffix not in MEDIA_SUFFIXES:
+        if suffix:
+            message = _(
+                "{option} {file}: '{suffix}' files cannot be shown in a report: save it as jpg, "
+                "png, webp, svg or pdf first",
+                option=origin,
+                file=source_text,
+                suffix=suffix,
+            )
+        else:
+            message = _(
+                "{option} {file}: 'no extension' files cannot be shown in a report: save it as "
+                "jpg, png, webp, svg or pdf first",
+                option=origin,
+                file=source_text,
+            )
+        return [_problem(message, "media-type")]
     if not os.access(source, os.R_OK):
-        return [_problem(f"{origin} {source_text}: this file cannot be read", "missing-file")]
+        return [
+            _problem(
+                _("{option} {file}: this file cannot be read", option=origin, file=source_text),
+                "missing-file",
+            )
+        ]
     rel = data.get("file")
     if not isinstance(rel, str) or not rel:
         return []
@@ -110,7 +132,8 @@ def photo_problems(
     if pure.is_absolute() or ".." in pure.parts or (len(rel) > 1 and rel[1] == ":"):
         return [
             _problem(
-                f"file: {rel}: the copy must go inside the residency folder (media/…)", "outside"
+                _("file: {file}: the copy must go inside the residency folder (media/…)", file=rel),
+                "outside",
             )
         ]
     return target_problems(root, source, rel)
@@ -125,9 +148,12 @@ def target_problems(root: Path, source: Path, rel: str) -> list[Problem]:
         return []  # the same picture is already there: it is reused
     return [
         _problem(
-            f"{rel} already exists with other content: nothing was copied. Rename your file "
-            f"(for example to {posixpath.basename(free_name(root, rel))}) and run the "
-            "command again",
+            _(
+                "{file} already exists with other content: nothing was copied. Rename your file "
+                "(for example to {free}) and run the command again",
+                file=rel,
+                free=posixpath.basename(free_name(root, rel)),
+            ),
             "duplicate-file",
         )
     ]

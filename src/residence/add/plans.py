@@ -41,10 +41,13 @@ from residence.add.values import (
     taken_ids,
 )
 from residence.errors import Problem, ResidenceError, has_errors
+from residence.i18n import messages
 from residence.models import ActorsFile, ConsentFile, Entry, Model, Residence, Residency
 from residence.models.residency import entry_stem, set_source, source_of
 from residence.text import did_you_mean
 from residence.yamltext import Insertion, insert_item, insert_key, set_scalar
+
+_ = messages("add")
 
 
 @dataclass
@@ -102,8 +105,14 @@ def new_file_rel(ctx: Context, kind: str, item: Model, explicit_id: bool) -> tup
             raise ResidenceError(
                 [
                     problem(
-                        f"there is already a {spec.what} '{ident}' in {spec.folder}/: choose "
-                        f"another id (for example '{free_id(ident, taken)}')",
+                        _(
+                            "there is already a {what} '{id}' in {folder}/: choose another id "
+                            "(for example '{free}')",
+                            what=spec.what,
+                            id=ident,
+                            folder=spec.folder,
+                            free=free_id(ident, taken),
+                        ),
                         code="duplicate-id",
                     )
                 ]
@@ -117,10 +126,19 @@ def _target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[str, str]
     key = spec.container or spec.slot or ""
     given = [k for k in spec.parents if data.get(k)]
     if spec.parents and not given:
-        options = " or ".join(origin_of(spec, k) for k in spec.parents)
-        raise ResidenceError(
-            [problem(f"{options} is missing: say where the {spec.what} goes", code="missing-field")]
-        )
+        options = [origin_of(spec, k) for k in spec.parents]
+        if len(options) == 1:
+            message = _(
+                "{option} is missing: say where the {what} goes", option=options[0], what=spec.what
+            )
+        else:
+            message = _(
+                "{first} or {second} is missing: say where the {what} goes",
+                first=options[0],
+                second=options[1],
+                what=spec.what,
+            )
+        raise ResidenceError([problem(message, code="missing-field")])
     if given:
         parent = given[0]
         wanted = str(data[parent])
@@ -130,17 +148,22 @@ def _target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[str, str]
             None,
         )
         if item is None:
-            place = layout.KINDS["prototype" if parent == "prototype" else "journal"].folder
-            raise ResidenceError(
-                [
-                    problem(
-                        f"unknown {'prototype' if parent == 'prototype' else 'journal entry'} "
-                        f"'{wanted}': it is not in {place}/"
-                        f"{did_you_mean(suggest(wanted, ctx.ids(parent)))}",
-                        code="dangling-ref",
-                    )
-                ]
-            )
+            hint = did_you_mean(suggest(wanted, ctx.ids(parent)))
+            if parent == "prototype":
+                message = _(
+                    "unknown prototype '{id}': it is not in {folder}/{hint}",
+                    id=wanted,
+                    folder=layout.KINDS["prototype"].folder,
+                    hint=hint,
+                )
+            else:
+                message = _(
+                    "unknown journal entry '{id}': it is not in {folder}/{hint}",
+                    id=wanted,
+                    folder=layout.KINDS["journal"].folder,
+                    hint=hint,
+                )
+            raise ResidenceError([problem(message, code="dangling-ref")])
         return source_of(item), key
     stem = spec.home.stem or ""
     return layout.first_existing(ctx.root, stem) or f"{stem}.yaml", key
@@ -166,8 +189,10 @@ def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | No
                     None,
                     "error",
                     "encoding",
-                    "this file is not UTF-8 text: save it as UTF-8 in your editor first; nothing "
-                    "was changed",
+                    _(
+                        "this file is not UTF-8 text: save it as UTF-8 in your editor first; "
+                        "nothing was changed"
+                    ),
                 )
             ]
         ) from None
@@ -301,7 +326,7 @@ def _plan_from_data(ctx: Context, kind: str, data: Mapping[str, Any]) -> Plan:
     data = dict(data)
     explicit_id = "id" in data and kind != "note"
     if spec.folder:
-        item, _, found = load_text(emit(data), "item.yaml", spec.model)
+        item, _node, found = load_text(emit(data), "item.yaml", spec.model)
         if item is None:
             raise ResidenceError([problem(p.message, p.severity, p.code) for p in found])
         rel, ident = new_file_rel(ctx, kind, item, explicit_id)
@@ -309,7 +334,7 @@ def _plan_from_data(ctx: Context, kind: str, data: Mapping[str, Any]) -> Plan:
             data["id"] = ident
             data = ordered(spec, data)
         text = file_header(kind, ctx.language, rel, ctx.root) + emit(data)
-        new, _ = new_problems(ctx, rel, text, spec.model)
+        new, _item = new_problems(ctx, rel, text, spec.model)
         plan = Plan(kind, ctx.root, rel, text, None, ident)
         return finish(plan, new, relocate(new, rel, "", None, keep_lines=False))
     if spec.slot:
@@ -325,22 +350,22 @@ def _missing(kind: str, data: Mapping[str, Any], shown_as: str) -> list[Problem]
         if key in data:
             continue
         where = origin_of(spec, key) if not shown_as else f"'{key}'"
-        why = (
-            ": describe the picture for people who cannot see it (a public report must be "
-            "accessible)"
-            if key == "alt"
-            else ""
-        )
-        found.append(
-            Problem(shown_as, None, None, "error", "missing-field", f"{where} is missing{why}")
-        )
+        if key == "alt":
+            message = _(
+                "{field} is missing: describe the picture for people who cannot see it (a "
+                "public report must be accessible)",
+                field=where,
+            )
+        else:
+            message = _("{field} is missing", field=where)
+        found.append(Problem(shown_as, None, None, "error", "missing-field", message))
     return found
 
 
 def _check_item(kind: str, data: Mapping[str, Any], shown_as: str) -> None:
     """Raise the problems of an item on its own (its form, what is missing)."""
     spec = KINDS[kind]
-    _, _, found = load_text(emit(dict(data)), "item.yaml", spec.model)
+    _item, _node, found = load_text(emit(dict(data)), "item.yaml", spec.model)
     problems = [dataclasses.replace(p, path=shown_as, line=None, column=None) for p in found]
     problems += _missing(kind, data, shown_as)
     if has_errors(problems):
@@ -365,31 +390,44 @@ def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str)
     _check_item(kind, data, shown_as)
     rel, key = _target(ctx, kind, data)
     if kind in {"actor", "member"} and data.get("id") in taken_ids(ctx, kind):
-        where = rel if kind == "actor" else f"the team of {rel}"
-        raise ResidenceError(
-            [
-                problem(
-                    f"there is already {'an actor' if kind == 'actor' else 'a team member'} "
-                    f"'{data['id']}' in {where}: choose another id (for example "
-                    f"'{free_id(str(data['id']), taken_ids(ctx, kind))}')",
-                    code="duplicate-id",
-                )
-            ]
-        )
+        values = {
+            "id": data["id"],
+            "file": rel,
+            "free": free_id(str(data["id"]), taken_ids(ctx, kind)),
+        }
+        if kind == "actor":
+            message = _(
+                "there is already an actor '{id}' in {file}: choose another id (for example "
+                "'{free}')",
+                **values,
+            )
+        else:
+            message = _(
+                "there is already a team member '{id}' in the team of {file}: choose another id "
+                "(for example '{free}')",
+                **values,
+            )
+        raise ResidenceError([problem(message, code="duplicate-id")])
     text, before, bom, stamp = _read_text(ctx.root, rel)
     if before is None and kind == "consent":  # the first record: the file as new starts it
         text = consent_file_header(ctx.language, rel, ctx.root)
     insertion = insert_item(text, key, item_data, rel, literal=MARKDOWN_FIELDS)
     copies = _copies(ctx, data)
-    new, _ = new_problems(ctx, rel, insertion.text, _file_model(rel))
+    new, _item = new_problems(ctx, rel, insertion.text, _file_model(rel))
     if copies:  # the copy is made with the item: check does not find it in media/ yet
-        files = {f"{copied}:" for _, copied in copies}
-        new = [p for p in new if not (p.code == "missing-file" and p.message.split()[0] in files)]
+        files = {copied for _source, copied in copies}
+        new = [p for p in new if not (p.code == "missing-file" and _names(p.message) in files)]
     span = (insertion.first_line, insertion.last_line)
     plan = Plan(kind, ctx.root, rel, bom + insertion.text, before, _ident(kind, data))
     plan.copies = copies
     plan.read_with_context = rel not in ctx.stamps or ctx.stamps[rel] == stamp
     return finish(plan, new, relocate(new, rel, shown_as, span, keep_lines=False))
+
+
+def _names(message: str) -> str:
+    """Return the file a message of check names first ("media/a.jpg: no such file…"; in
+    French, a space may come before the colon)."""
+    return message.partition(":")[0].rstrip()
 
 
 def _file_model(rel: str) -> type[Model]:
@@ -444,7 +482,7 @@ def plan_set(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str) ->
         previous = _text(old_value)
         insertion = set_scalar(text, key, value, rel)
     target = _moved(ctx, rel, data) if kind == "date" else rel
-    new, _ = new_problems(
+    new, _item = new_problems(
         ctx, target, insertion.text, _file_model(rel), replaces=rel if target != rel else None
     )
     span = (insertion.first_line, insertion.last_line)
@@ -464,8 +502,8 @@ def _text(value: Any) -> str:
 
 def _moved(ctx: Context, rel: str, data: Mapping[str, Any]) -> str:
     """Return the name of an entry's file for its new day; refuse a name already taken."""
-    folder, _, name = rel.rpartition("/")
-    stem, _, suffix = name.rpartition(".")
+    folder, _slash, name = rel.rpartition("/")
+    stem, _dot, suffix = name.rpartition(".")
     day = _text(data["date"])
     dated = re.match(r"\d{4}-\d{2}-\d{2}(?:-|$)", stem)
     rest = stem[dated.end() :] if dated else stem
@@ -477,8 +515,13 @@ def _moved(ctx: Context, rel: str, data: Mapping[str, Any]) -> str:
         raise ResidenceError(
             [
                 problem(
-                    f"{', '.join(naming)} names the entry {old_stem} as an example: write "
-                    f"{new_stem} there instead, then run this command again; nothing was changed",
+                    _(
+                        "{files} names the entry {old} as an example: write {new} there "
+                        "instead, then run this command again; nothing was changed",
+                        files=", ".join(naming),
+                        old=old_stem,
+                        new=new_stem,
+                    ),
                     code="renamed-ref",
                 )
             ]
@@ -487,8 +530,12 @@ def _moved(ctx: Context, rel: str, data: Mapping[str, Any]) -> str:
         raise ResidenceError(
             [
                 problem(
-                    f"{target} already exists: the entry {stem} cannot take its name; "
-                    "nothing was changed",
+                    _(
+                        "{file} already exists: the entry {entry} cannot take its name; "
+                        "nothing was changed",
+                        file=target,
+                        entry=stem,
+                    ),
                     code="duplicate-file",
                 )
             ]

@@ -14,14 +14,17 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from residence import layout
-from residence.add.kinds import KINDS, MARKDOWN_FIELDS, REF_PLACES, Context, Kind, field_info
+from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, field_info
 from residence.add.media import media_target, photo_problems
 from residence.errors import Problem
+from residence.i18n import messages
 from residence.load import NON_PRINTABLE, YamlProblem, load_file, parse_yaml
 from residence.models import Method, Model, Prototype, Scenario
 from residence.models.residency import entry_stem, source_of
 from residence.text import closest, did_you_mean, slugify
 from residence.yamltext import emit_text
+
+_ = messages("add")
 
 MAX_SLUG = 60
 
@@ -39,8 +42,6 @@ _OPTIONS = {
     "examples": "example",
 }
 
-#: What a reference names, in words, when its name is not enough.
-_REF_WORDS = {"member": "team member", "entry": "journal entry"}
 #: The kinds whose item is dated today unless a date is given.
 _DATED_TODAY = frozenset({"note", "test", "consent", "follow-up", "handover"})
 #: The kinds whose item gets an id made from its name or title.
@@ -289,7 +290,7 @@ def _raw_list(root: Path, stem: str, key: str) -> list[Any]:
     if rel is None:
         return []
     try:
-        _, value = parse_yaml((root / rel).read_bytes())
+        _root, value = parse_yaml((root / rel).read_bytes())
     except (OSError, YamlProblem):
         return []
     found = value.get(key) if isinstance(value, dict) else None
@@ -353,8 +354,11 @@ def check_values(
             if isinstance(text, str) and NON_PRINTABLE.search(text):
                 problems.append(
                     problem(
-                        f"{origins.get(key, key)}: the text contains characters that are not "
-                        "printable text: check your terminal's encoding (UTF-8)"
+                        _(
+                            "{option}: the text contains characters that are not printable "
+                            "text: check your terminal's encoding (UTF-8)",
+                            option=origins.get(key, key),
+                        )
                     )
                 )
     if problems:
@@ -368,8 +372,13 @@ def check_values(
         if ident in taken:
             problems.append(
                 problem(
-                    f"--id {ident}: there is already a {spec.what} with this id: choose another "
-                    f"one (for example '{free_id(str(ident), taken)}')",
+                    _(
+                        "--id {id}: there is already a {what} with this id: choose another one "
+                        "(for example '{free}')",
+                        id=ident,
+                        what=spec.what,
+                        free=free_id(str(ident), taken),
+                    ),
                     code="duplicate-id",
                 )
             )
@@ -379,12 +388,12 @@ def check_values(
         problems += photo_problems(ctx.root, data, origins)
         if all(k in data for k in spec.parents):
             problems.append(
-                problem("give --entry or --prototype, not both: a photo goes to one of them")
+                problem(_("give --entry or --prototype, not both: a photo goes to one of them"))
             )
     if kind == "handover" and isinstance(data.get("prototype"), str):
         problems += handover_problems(ctx, str(data["prototype"]))
     # The form of each given value, as the loader would judge it (missing keys aside).
-    _, _, found = load_text(emit(data), "item.yaml", spec.model)
+    _item, _node, found = load_text(emit(data), "item.yaml", spec.model)
     problems += [problem(p.message, p.severity, p.code) for p in found if p.code != "missing-field"]
     return problems
 
@@ -394,21 +403,29 @@ def _same_name(ctx: Context, kind: str, name: str) -> list[Problem]:
     wanted = slugify(name)
     if kind == "actor":
         known = [(a.id, a.name) for a in ctx.residency.actors]
-        where, what = "actors.yaml", "actor"
     else:
         team = ctx.residency.residence.team if ctx.residency.residence else []
         known = [(m.id, m.name) for m in team]
-        where, what = "the team of residence.yaml", "team member"
     same = [ident for ident, known_name in known if slugify(known_name) == wanted]
     if not same:
         return []
-    return [
-        problem(
-            f"'{name}' is already in {where} as '{same[0]}': to add another {what} with the "
-            "same name, give it an --id",
-            code=f"duplicate-{kind}",
+    if kind == "actor":
+        message = _(
+            "'{name}' is already in {file} as '{id}': to add another actor with the same name, "
+            "give it an --id",
+            name=name,
+            file=layout.KINDS["actors"].pattern,
+            id=same[0],
         )
-    ]
+    else:
+        message = _(
+            "'{name}' is already in the team of {file} as '{id}': to add another team member "
+            "with the same name, give it an --id",
+            name=name,
+            file=layout.KINDS["residence"].pattern,
+            id=same[0],
+        )
+    return [problem(message, code=f"duplicate-{kind}")]
 
 
 def handover_problems(ctx: Context, ident: str) -> list[Problem]:
@@ -418,8 +435,12 @@ def handover_problems(ctx: Context, ident: str) -> list[Problem]:
         return []
     return [
         problem(
-            f"the prototype '{ident}' already has a handover, in {source_of(proto)}: change it "
-            "there (a prototype is handed over once)",
+            _(
+                "the prototype '{id}' already has a handover, in {file}: change it there (a "
+                "prototype is handed over once)",
+                id=ident,
+                file=source_of(proto),
+            ),
             code="duplicate-handover",
         )
     ]
@@ -435,24 +456,101 @@ def _dangling(
         if value in known:
             continue
         origin = origins.get(key, origin_of(KINDS[kind], key))
-        hint = did_you_mean(suggest(str(value), known))
-        if not known:
-            hint = f" (there is no {_REF_WORDS.get(ref, ref)} yet)"
-            if ref == "member" and ctx.residency.residence is None:
-                hint = " (residence.yaml cannot be read: run residence check)"
         if ref in {"prototype", "entry"} and _unloadable(ctx, ref, str(value)):
-            folder = layout.KINDS["prototype" if ref == "prototype" else "journal"].folder
-            hint = f": {folder}/{value}.yaml has errors; fix them first (residence check)"
-        elif ref == "member" and origin == "RESIDENCE_AUTHOR":
-            hint += " (it comes from the RESIDENCE_AUTHOR variable)"
-        what = _REF_WORDS.get(ref, ref)
-        found.append(
-            problem(
-                f"{origin} {value}: unknown {what}, it is not in {REF_PLACES[ref]}{hint}",
-                code="dangling-ref",
-            )
-        )
+            message = _unloadable_message(ref, origin, str(value))
+        else:
+            hint = did_you_mean(suggest(str(value), known))
+            if not known:
+                hint = " " + _none_yet(ref)
+                if ref == "member" and ctx.residency.residence is None:
+                    hint = " " + _("(residence.yaml cannot be read: run residence check)")
+            if ref == "member" and origin == "RESIDENCE_AUTHOR":
+                hint += " " + _("(it comes from the RESIDENCE_AUTHOR variable)")
+            message = _unknown_message(ref, origin, str(value), hint)
+        found.append(problem(message, code="dangling-ref"))
     return found
+
+
+_JOURNAL = layout.KINDS["journal"].folder
+_PROTOTYPES = layout.KINDS["prototype"].folder
+
+
+def _unknown_message(ref: str, option: str, value: str, hint: str) -> str:
+    """Return "--actor x: unknown actor, it is not in actors.yaml", ``hint`` at its end."""
+    values = {"option": option, "value": value, "hint": hint}
+    if ref == "member":
+        return _(
+            "{option} {value}: unknown team member, it is not in the team of {file}{hint}",
+            file=layout.KINDS["residence"].pattern,
+            **values,
+        )
+    if ref == "actor":
+        return _(
+            "{option} {value}: unknown actor, it is not in {file}{hint}",
+            file=layout.KINDS["actors"].pattern,
+            **values,
+        )
+    if ref == "prototype":
+        return _(
+            "{option} {value}: unknown prototype, it is not in {folder}/{hint}",
+            folder=_PROTOTYPES,
+            **values,
+        )
+    if ref == "method":
+        return _(
+            "{option} {value}: unknown method, it is not in {folder}/{hint}",
+            folder=layout.KINDS["method"].folder,
+            **values,
+        )
+    if ref == "entry":
+        return _(
+            "{option} {value}: unknown journal entry, it is not in {folder}/ (file name without "
+            ".yaml){hint}",
+            folder=_JOURNAL,
+            **values,
+        )
+    assert ref == "example", ref
+    return _(
+        "{option} {value}: unknown example, it is not in {journal}/ (file name without .yaml) "
+        "nor {prototypes}/{hint}",
+        journal=_JOURNAL,
+        prototypes=_PROTOTYPES,
+        **values,
+    )
+
+
+def _none_yet(ref: str) -> str:
+    """Return the remark that the residency has no item of this kind to name yet."""
+    if ref == "member":
+        return _("(there is no team member yet)")
+    if ref == "actor":
+        return _("(there is no actor yet)")
+    if ref == "prototype":
+        return _("(there is no prototype yet)")
+    if ref == "method":
+        return _("(there is no method yet)")
+    if ref == "entry":
+        return _("(there is no journal entry yet)")
+    return _("(there is no example yet)")
+
+
+def _unloadable_message(ref: str, option: str, value: str) -> str:
+    """Return the refusal of a prototype (or entry) whose file is there but has errors."""
+    if ref == "prototype":
+        return _(
+            "{option} {value}: unknown prototype, it is not in {folder}/: {folder}/{value}.yaml "
+            "has errors; fix them first (residence check)",
+            option=option,
+            value=value,
+            folder=_PROTOTYPES,
+        )
+    return _(
+        "{option} {value}: unknown journal entry, it is not in {folder}/ (file name without "
+        ".yaml): {folder}/{value}.yaml has errors; fix them first (residence check)",
+        option=option,
+        value=value,
+        folder=_JOURNAL,
+    )
 
 
 def _unloadable(ctx: Context, ref: str, ident: str) -> bool:

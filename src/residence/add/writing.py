@@ -29,6 +29,9 @@ from residence.add.plans import Plan
 from residence.add.values import problem
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import LockBusy, locked, write_atomic
+from residence.i18n import messages
+
+_ = messages("add")
 
 #: How many times a plan made stale by another add is made again before giving up.
 ATTEMPTS = 3
@@ -39,7 +42,12 @@ WRITTEN = ".residence/written"
 #: How many of the last writes are remembered.
 REMEMBERED = 200
 
+#: The refusal when the lock stays taken, in English (the message is ``_busy()``).
 BUSY = "another residence command is writing to this residency; try again"
+
+
+def _busy() -> str:
+    return _("another residence command is writing to this residency; try again")
 
 
 def write_plan(plan: Plan) -> Path:
@@ -53,7 +61,7 @@ def write_plan(plan: Plan) -> Path:
         with locked(plan.root):
             return _write_locked(plan)
     except LockBusy:
-        raise ResidenceError([problem(BUSY, code="busy")]) from None
+        raise ResidenceError([problem(_busy(), code="busy")]) from None
 
 
 def _write_locked(plan: Plan) -> Path:
@@ -93,10 +101,7 @@ def _write_unless_changed(plan: Plan) -> Problem | None:
     what = KINDS[plan.kind].what
     if plan.before is None:
         if path.exists():
-            return problem(
-                f"{plan.rel} appeared while the {what} was being added: nothing was written; "
-                "run the command again"
-            )
+            return _appeared(plan.rel, what)
     else:
         try:
             current = path.read_bytes()
@@ -104,13 +109,22 @@ def _write_unless_changed(plan: Plan) -> Problem | None:
             current = None
         if current != plan.before:
             return problem(
-                f"{plan.moved_from or plan.rel} changed while the {what} was being added (is it "
-                "open in an editor?): nothing was written; run the command again"
+                _(
+                    "{file} changed while the {what} was being added (is it open in an "
+                    "editor?): nothing was written; run the command again",
+                    file=plan.moved_from or plan.rel,
+                    what=what,
+                )
             )
     if plan.unchanged:
         return None  # a value set to what it already was: the file stays as it is
     if plan.moved_from and (plan.root / plan.rel).exists():
-        return problem(f"{plan.rel} appeared meanwhile: nothing was changed; run the command again")
+        return problem(
+            _(
+                "{file} appeared meanwhile: nothing was changed; run the command again",
+                file=plan.rel,
+            )
+        )
     stale = _copy_media(plan)
     if stale is not None:
         return stale
@@ -118,15 +132,23 @@ def _write_unless_changed(plan: Plan) -> Problem | None:
         try:
             write_atomic(path, plan.text, exclusive=True)
         except FileExistsError:
-            return problem(
-                f"{plan.rel} appeared while the {what} was being added: nothing was written; "
-                "run the command again"
-            )
+            return _appeared(plan.rel, what)
         return None
     write_atomic(path, plan.text)
     if plan.moved_from:
         _move(path, plan.root / plan.rel)
     return None
+
+
+def _appeared(rel: str, what: str) -> Problem:
+    return problem(
+        _(
+            "{file} appeared while the {what} was being added: nothing was written; run the "
+            "command again",
+            file=rel,
+            what=what,
+        )
+    )
 
 
 def _copy_media(plan: Plan) -> Problem | None:
@@ -142,9 +164,21 @@ def _copy_media(plan: Plan) -> Problem | None:
         try:
             write_atomic(target, Path(source).read_bytes(), exclusive=True)
         except FileExistsError:
-            return problem(f"{rel} appeared meanwhile: nothing was written; run the command again")
+            return problem(
+                _(
+                    "{file} appeared meanwhile: nothing was written; run the command again",
+                    file=rel,
+                )
+            )
         except OSError as exc:
-            return problem(f"cannot copy {source} to {rel}: {exc.strerror or exc}")
+            return problem(
+                _(
+                    "cannot copy {source} to {file}: {reason}",
+                    source=source,
+                    file=rel,
+                    reason=exc.strerror or exc,
+                )
+            )
         plan.copied.append(rel)
     return None
 
@@ -175,7 +209,7 @@ def _records(root: Path) -> dict[str, str]:
         return {}
     records: dict[str, str] = {}
     for line in text.splitlines():
-        digest, _, rel = line.partition(" ")
+        digest, _space, rel = line.partition(" ")
         if rel:
             records.pop(rel, None)
             records[rel] = digest

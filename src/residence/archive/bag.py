@@ -19,8 +19,12 @@ from typing import BinaryIO
 from residence import __version__
 from residence.archive.crate import CRATE, build_crate
 from residence.archive.payload import TEAM_WARNING, Payload
+from residence.i18n import messages
 from residence.models import Published
 from residence.text import format_size
+
+#: What goes wrong reading a bag is said in the reader's language (what is written, never).
+_ = messages("archive")
 
 #: Checksum algorithms of the manifests, in the order they are written.
 ALGORITHMS = ("sha256", "sha512")
@@ -112,7 +116,8 @@ class NotPlainFile(ValueError):
     """A path that is a folder, a device, a pipe or a socket where a file was expected."""
 
 
-_NOT_PLAIN = "it is not a plain file (a folder, a device, a pipe or a socket)"
+def _not_plain() -> NotPlainFile:
+    return NotPlainFile(_("it is not a plain file (a folder, a device, a pipe or a socket)"))
 
 
 def open_plain(path: Path) -> BinaryIO:
@@ -123,11 +128,11 @@ def open_plain(path: Path) -> BinaryIO:
     without waiting (a pipe with no writer would block an ordinary open forever).
     """
     if not stat.S_ISREG(os.stat(path).st_mode):
-        raise NotPlainFile(_NOT_PLAIN)
+        raise _not_plain()
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotPlainFile(_NOT_PLAIN)
+            raise _not_plain()
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -150,7 +155,10 @@ def read_tag_file(path: Path) -> str:
         data = handle.read(MAX_TAG_FILE_BYTES + 1)
     if len(data) > MAX_TAG_FILE_BYTES:
         raise ValueError(
-            f"it is larger than the {MAX_TAG_FILE_BYTES // 1024**2} MB a tag file may be"
+            _(
+                "it is larger than the {size} MB a tag file may be",
+                size=MAX_TAG_FILE_BYTES // 1024**2,
+            )
         )
     return data.decode("utf-8")
 
@@ -167,8 +175,8 @@ def read_tags(path: Path) -> dict[str, list[str]]:
             tags[name][-1] = f"{tags[name][-1]} {line.strip()}"
             continue
         if ":" not in line:
-            raise ValueError(f"{line[:40]!r} is not a 'Name: value' line")
-        name, _, value = line.partition(":")
+            raise ValueError(_("{line} is not a 'Name: value' line", line=repr(line[:40])))
+        name, _colon, value = line.partition(":")
         name = name.strip()
         tags.setdefault(name, []).append(value.strip())
     return tags
@@ -200,13 +208,15 @@ def read_manifest(path: Path) -> dict[str, str]:
         digest, sep, name = line.partition(" ")
         name = name.lstrip(" ").lstrip("*")
         if not sep or not name:
-            raise ValueError(f"line {number} is not 'checksum  path'")
+            raise ValueError(_("line {number} is not 'checksum  path'", number=number))
         name = decode_manifest_path(name)
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or "\\" in name:
-            raise ValueError(f"line {number} names an unsafe path {name!r}")
+            raise ValueError(
+                _("line {number} names an unsafe path {path}", number=number, path=repr(name))
+            )
         if name in entries:
-            raise ValueError(f"line {number} lists {name!r} twice")
+            raise ValueError(_("line {number} lists {path} twice", number=number, path=repr(name)))
         entries[name] = digest.lower()
     return entries
 

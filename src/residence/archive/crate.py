@@ -11,8 +11,11 @@ from urllib.parse import quote
 
 from residence.archive.payload import TEAM_WARNING, Payload
 from residence.errors import ResidenceError
+from residence.i18n import messages
 from residence.licences import Licence, licence
 from residence.models import Published
+
+_ = messages("archive")
 
 CRATE = "ro-crate-metadata.json"
 RO_CRATE_VERSION = "1.1"
@@ -60,7 +63,7 @@ def build_crate(published: Published, payload: Payload, when: dt.datetime) -> by
 
     res = published.residence
     if res is None:
-        raise ResidenceError("residence.yaml is missing: there is nothing to archive")
+        raise ResidenceError(_("residence.yaml is missing: there is nothing to archive"))
     main = licence(res.license)
     graph: list[dict[str, Any]] = [
         {

@@ -18,7 +18,10 @@ from residence.archive.payload import gather_payload
 from residence.clock import build_time
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import write_atomic
+from residence.i18n import messages
 from residence.models import Published, Residency
+
+_ = messages("archive")
 
 #: Permissions and the earliest date a zip entry can hold (DOS time starts in 1980).
 FILE_MODE = 0o100644
@@ -79,7 +82,7 @@ def write_archive(
     if not isinstance(published, Published):
         raise TypeError("write_archive takes the result of select_edition")
     if published.residence is None:
-        raise ResidenceError("residence.yaml is missing: there is nothing to archive")
+        raise ResidenceError(_("residence.yaml is missing: there is nothing to archive"))
     when = when or build_time()
     payload = gather_payload(published, outputs)
     files = bag_files(published, payload, when)

@@ -25,6 +25,9 @@ from pathlib import Path, PurePosixPath
 
 from residence.archive.bag import NotPlainFile, open_plain
 from residence.errors import ResidenceError
+from residence.i18n import messages
+
+_ = messages("archive")
 
 try:  # a Python built without lzma reads no LZMA member, and raises none of its errors
     from lzma import LZMAError
@@ -62,27 +65,34 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     shown = _shown(name)
     if "\x00" in name or "\\" in name:
-        return f"{shown}: the name holds a backslash or a NUL character"
+        return _("{member}: the name holds a backslash or a NUL character", member=shown)
     if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in name):
-        return f"{shown}: the name holds a control character"
+        return _("{member}: the name holds a control character", member=shown)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return f"{shown}: an absolute path (it would be written outside the folder)"
+        return _(
+            "{member}: an absolute path (it would be written outside the folder)", member=shown
+        )
     parts = PurePosixPath(name).parts
     if ".." in parts:
-        return f"{shown}: the name climbs out of the folder with '..'"
+        return _("{member}: the name climbs out of the folder with '..'", member=shown)
     if info.flag_bits & 0x1:
-        return f"{shown}: the member is encrypted"
+        return _("{member}: the member is encrypted", member=shown)
     mode = info.external_attr >> 16
     if info.create_system == 3 and mode:
         kind = stat.S_IFMT(mode)
         if kind == stat.S_IFLNK:
-            return f"{shown}: a symbolic link (links are refused: they could point anywhere)"
+            return _(
+                "{member}: a symbolic link (links are refused: they could point anywhere)",
+                member=shown,
+            )
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            return f"{shown}: a special file (device, pipe or socket)"
+            return _("{member}: a special file (device, pipe or socket)", member=shown)
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return (
-            f"{shown}: expands {info.file_size // max(info.compress_size, 1)} times "
-            f"(more than {MAX_RATIO}): this looks like a zip bomb"
+        return _(
+            "{member}: expands {ratio} times (more than {most}): this looks like a zip bomb",
+            member=shown,
+            ratio=info.file_size // max(info.compress_size, 1),
+            most=MAX_RATIO,
         )
     return None
 
@@ -92,26 +102,38 @@ def _check_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise ResidenceError(
-            f"this zip holds {len(members)} files, more than the {MAX_MEMBERS} an archive may "
-            "hold: refused"
+            _(
+                "this zip holds {count} files, more than the {most} an archive may hold: refused",
+                count=len(members),
+                most=MAX_MEMBERS,
+            )
         )
     total = sum(m.file_size for m in members)
     if total > MAX_TOTAL_BYTES:
         raise ResidenceError(
-            f"this zip would expand to {total // 1024**2} MB, more than the "
-            f"{MAX_TOTAL_BYTES // 1024**3} GB an archive may hold: refused (a zip bomb?)"
+            _(
+                "this zip would expand to {size} MB, more than the {most} GB an archive may "
+                "hold: refused (a zip bomb?)",
+                size=total // 1024**2,
+                most=MAX_TOTAL_BYTES // 1024**3,
+            )
         )
     seen: set[str] = set()
     files: set[str] = set()
     for info in members:
         reason = _member_problem(info)
         if reason:
-            raise ResidenceError(f"unsafe archive, nothing was extracted: {reason}")
+            raise ResidenceError(
+                _("unsafe archive, nothing was extracted: {reason}", reason=reason)
+            )
         key = info.filename.rstrip("/").casefold()
         if key in seen:
             raise ResidenceError(
-                f"unsafe archive, nothing was extracted: {_shown(info.filename)} appears twice "
-                "(names that differ only by upper and lower case count as one)"
+                _(
+                    "unsafe archive, nothing was extracted: {member} appears twice (names that "
+                    "differ only by upper and lower case count as one)",
+                    member=_shown(info.filename),
+                )
             )
         seen.add(key)
         if not info.is_dir():
@@ -120,8 +142,11 @@ def _check_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         for parent in PurePosixPath(info.filename.rstrip("/").casefold()).parents:
             if parent.as_posix() in files:
                 raise ResidenceError(
-                    f"unsafe archive, nothing was extracted: {_shown(parent.as_posix())} is both "
-                    "a file and a folder"
+                    _(
+                        "unsafe archive, nothing was extracted: {member} is both a file and a "
+                        "folder",
+                        member=_shown(parent.as_posix()),
+                    )
                 )
     return members
 
@@ -130,12 +155,19 @@ def _unpack_error(name: str, exc: OSError) -> ResidenceError:
     """Return the error of a member that cannot be written into the temporary folder."""
     if exc.errno in _FULL:
         return ResidenceError(
-            f"the disk is full: there is no room to unpack the archive in "
-            f"{tempfile.gettempdir()}; free some space (or set TMPDIR to a folder on a larger "
-            "disk) and try again"
+            _(
+                "the disk is full: there is no room to unpack the archive in {folder}; free "
+                "some space (or set TMPDIR to a folder on a larger disk) and try again",
+                folder=tempfile.gettempdir(),
+            )
         )
     return ResidenceError(
-        f"cannot unpack {_shown(name)} into {tempfile.gettempdir()}: {exc.strerror or exc}"
+        _(
+            "cannot unpack {member} into {folder}: {reason}",
+            member=_shown(name),
+            folder=tempfile.gettempdir(),
+            reason=exc.strerror or exc,
+        )
     )
 
 
@@ -150,7 +182,9 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Pat
     for info in members:
         target = (dest / info.filename).resolve()
         if target != real and real not in target.parents:
-            raise ResidenceError(f"unsafe archive: {_shown(info.filename)} would leave the folder")
+            raise ResidenceError(
+                _("unsafe archive: {member} would leave the folder", member=_shown(info.filename))
+            )
         try:
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -166,7 +200,10 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Pat
                 budget -= len(chunk)
                 if written > info.file_size or budget < 0:
                     raise ResidenceError(
-                        f"unsafe archive: {_shown(info.filename)} expands beyond its declared size"
+                        _(
+                            "unsafe archive: {member} expands beyond its declared size",
+                            member=_shown(info.filename),
+                        )
                     )
                 try:
                     out.write(chunk)
@@ -205,16 +242,25 @@ def open_bag(path: Path) -> Iterator[Path]:
             handle = stack.enter_context(open_plain(path))
         except NotPlainFile:
             raise ResidenceError(
-                f"{path.name} is neither a zip archive nor a folder: it is a device, a pipe "
-                "or a socket, and was not read"
+                _(
+                    "{name} is neither a zip archive nor a folder: it is a device, a pipe or a "
+                    "socket, and was not read",
+                    name=path.name,
+                )
             ) from None
         except OSError as exc:
-            raise ResidenceError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+            raise ResidenceError(
+                _("{name} cannot be read: {reason}", name=path.name, reason=exc.strerror or exc)
+            ) from None
         try:
             archive = stack.enter_context(zipfile.ZipFile(handle))
         except _DAMAGED as exc:
             raise ResidenceError(
-                f"{path.name} is not a readable zip archive ({_short(exc)})"
+                _(
+                    "{name} is not a readable zip archive ({reason})",
+                    name=path.name,
+                    reason=_short(exc),
+                )
             ) from None
         try:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="residence-verify-"))
@@ -224,11 +270,15 @@ def open_bag(path: Path) -> Iterator[Path]:
         try:
             _extract(archive, members, Path(tmp))
         except _DAMAGED as exc:
-            raise ResidenceError(f"{path.name}: the zip is damaged ({_short(exc)})") from None
+            raise ResidenceError(
+                _("{name}: the zip is damaged ({reason})", name=path.name, reason=_short(exc))
+            ) from None
         root = _bag_root(Path(tmp))
         if root is None:
             raise ResidenceError(
-                f"{path.name} does not hold a bag: no bagit.txt at its top nor in its one "
-                "top folder"
+                _(
+                    "{name} does not hold a bag: no bagit.txt at its top nor in its one top folder",
+                    name=path.name,
+                )
             )
         yield root

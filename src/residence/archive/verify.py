@@ -46,6 +46,9 @@ from residence.archive.bag import (
 from residence.archive.crate import CRATE
 from residence.archive.unpack import open_bag
 from residence.errors import Problem
+from residence.i18n import messages
+
+_ = messages("archive")
 
 #: The largest RO-Crate metadata file read (a crate of 50,000 files is smaller); a bigger
 #: one is refused unread, so that a hostile crate cannot fill the memory.
@@ -78,6 +81,14 @@ def _problem(path: str, message: str, code: str = "damaged") -> Problem:
     return Problem(path, None, None, "error", code, message)
 
 
+def _symlink() -> str:
+    return _("is a symbolic link: a bag holds only plain files")
+
+
+def _unknown_algorithm(algorithm: str) -> str:
+    return _("unknown checksum algorithm {algorithm}", algorithm=repr(algorithm))
+
+
 def _walk_files(root: Path, folder: str, result: Verification) -> dict[str, Path]:
     """Return {bag-relative path: file} under root/folder; links are problems, not followed."""
     found: dict[str, Path] = {}
@@ -87,15 +98,13 @@ def _walk_files(root: Path, folder: str, result: Verification) -> dict[str, Path
             full = Path(dirpath) / name
             rel = full.relative_to(root).as_posix()
             if full.is_symlink():
-                result.problems.append(
-                    _problem(rel, "is a symbolic link: a bag holds only plain files")
-                )
+                result.problems.append(_problem(rel, _symlink()))
                 if name in dirnames:
                     dirnames.remove(name)
                 continue
             if name in filenames:
                 if not full.is_file():
-                    result.problems.append(_problem(rel, "is not a plain file"))
+                    result.problems.append(_problem(rel, _("is not a plain file")))
                     continue
                 found[rel] = full
     return found
@@ -113,10 +122,10 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
     problems = result.problems
     links = sorted(p.name for p in root.iterdir() if p.is_symlink())
     if links:
-        problems.append(_problem(links[0], "is a symbolic link: a bag holds only plain files"))
+        problems.append(_problem(links[0], _symlink()))
         return result
     if not (root / "bagit.txt").is_file():
-        problems.append(_problem("bagit.txt", "missing: this is not a BagIt bag"))
+        problems.append(_problem("bagit.txt", _("missing: this is not a BagIt bag")))
         return result
     try:
         declaration = read_tags(root / "bagit.txt")
@@ -125,10 +134,10 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
         return result
     if "BagIt-Version" not in declaration or "Tag-File-Character-Encoding" not in declaration:
         problems.append(
-            _problem("bagit.txt", "must give BagIt-Version and Tag-File-Character-Encoding")
+            _problem("bagit.txt", _("must give BagIt-Version and Tag-File-Character-Encoding"))
         )
     if not (root / "data").is_dir():
-        problems.append(_problem("data/", "missing: the bag has no payload folder"))
+        problems.append(_problem("data/", _("missing: the bag has no payload folder")))
         return result
     info: dict[str, list[str]] = {}
     if (root / "bag-info.txt").is_file():
@@ -141,7 +150,7 @@ def verify_bag(root: Path, shown: Path | None = None) -> Verification:
 
     manifests = sorted(root.glob("manifest-*.txt"))
     if not manifests:
-        problems.append(_problem("manifest-sha256.txt", "missing: the bag has no manifest"))
+        problems.append(_problem("manifest-sha256.txt", _("missing: the bag has no manifest")))
         return result
     payload = _walk_files(root, "data", result)
     result.files = len(payload)
@@ -164,7 +173,7 @@ def _read_manifests(manifests: list[Path], problems: list[Problem]) -> dict[str,
     for manifest in manifests:
         algorithm = manifest.stem.removeprefix("manifest-")
         if algorithm not in READABLE_ALGORITHMS:
-            problems.append(_problem(manifest.name, f"unknown checksum algorithm {algorithm!r}"))
+            problems.append(_problem(manifest.name, _unknown_algorithm(algorithm)))
             continue
         try:
             listed[algorithm] = read_manifest(manifest)
@@ -179,20 +188,24 @@ def _completeness_problems(listed: dict[str, dict[str, str]], payload: set[str])
     everywhere = set.union(*(set(e) for e in listed.values())) if listed else set()
     for name in sorted(everywhere - payload):
         problems.append(
-            _problem(name, "is listed in the manifests but missing from the bag", "missing-file")
+            _problem(name, _("is listed in the manifests but missing from the bag"), "missing-file")
         )
     for name in sorted(payload - everywhere):
         problems.append(
             _problem(
                 name,
-                "is in the bag but in no manifest: a file was added after the archive was made",
+                _("is in the bag but in no manifest: a file was added after the archive was made"),
                 "unexpected-file",
             )
         )
     for algorithm, entries in sorted(listed.items()):
         for name in sorted((everywhere & payload) - set(entries)):
             problems.append(
-                _problem(name, f"is missing from manifest-{algorithm}.txt", "unexpected-file")
+                _problem(
+                    name,
+                    _("is missing from {manifest}", manifest=f"manifest-{algorithm}.txt"),
+                    "unexpected-file",
+                )
             )
     return problems
 
@@ -204,14 +217,24 @@ def _oxum_problems(info: dict[str, list[str]], result: Verification) -> list[Pro
         return []
     found = _OXUM.fullmatch(oxum)
     if found is None:
-        return [_problem("bag-info.txt", f"Payload-Oxum {oxum[:60]!r} is not bytes.files")]
+        return [
+            _problem(
+                "bag-info.txt", _("Payload-Oxum {value} is not bytes.files", value=repr(oxum[:60]))
+            )
+        ]
     size, count = found.groups()
     if (int(size), int(count)) != (result.payload_bytes, result.files):
         return [
             _problem(
                 "bag-info.txt",
-                f"Payload-Oxum says {count} files and {size} bytes, the bag holds "
-                f"{result.files} files and {result.payload_bytes} bytes",
+                _(
+                    "Payload-Oxum says {count} files and {size} bytes, the bag holds {files} "
+                    "files and {bytes} bytes",
+                    count=count,
+                    size=size,
+                    files=result.files,
+                    bytes=result.payload_bytes,
+                ),
                 "oxum",
             )
         ]
@@ -221,12 +244,16 @@ def _oxum_problems(info: dict[str, list[str]], result: Verification) -> list[Pro
 def _unreadable(name: str, exc: Exception) -> Problem:
     """Return the problem of a file that cannot be read (its reason in plain words)."""
     if isinstance(exc, UnicodeDecodeError):
-        reason = f"it is not UTF-8 text (at byte {exc.start + 1})"
+        reason = _not_utf8(exc)
     elif isinstance(exc, OSError) and exc.strerror:
         reason = exc.strerror
     else:
         reason = str(exc)
-    return _problem(name, f"cannot be read: {reason}")
+    return _problem(name, _("cannot be read: {reason}", reason=reason))
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    return _("it is not UTF-8 text (at byte {byte})", byte=exc.start + 1)
 
 
 def _checksum_problems(
@@ -248,7 +275,11 @@ def _checksum_problems(
                 problems.append(
                     _problem(
                         name,
-                        f"differs from its {algorithm} checksum: the file was changed or damaged",
+                        _(
+                            "differs from its {algorithm} checksum: the file was changed or "
+                            "damaged",
+                            algorithm=algorithm,
+                        ),
                         "checksum",
                     )
                 )
@@ -262,7 +293,7 @@ def _tag_problems(root: Path) -> list[Problem]:
     for tagmanifest in sorted(root.glob("tagmanifest-*.txt")):
         algorithm = tagmanifest.stem.removeprefix("tagmanifest-")
         if algorithm not in READABLE_ALGORITHMS:
-            problems.append(_problem(tagmanifest.name, f"unknown checksum algorithm {algorithm!r}"))
+            problems.append(_problem(tagmanifest.name, _unknown_algorithm(algorithm)))
             continue
         try:
             entries = read_manifest(tagmanifest)
@@ -273,7 +304,11 @@ def _tag_problems(root: Path) -> list[Problem]:
             full = root / name
             if not full.is_file() or full.is_symlink():
                 problems.append(
-                    _problem(name, f"is listed in {tagmanifest.name} but missing", "missing-file")
+                    _problem(
+                        name,
+                        _("is listed in {manifest} but missing", manifest=tagmanifest.name),
+                        "missing-file",
+                    )
                 )
                 continue
             try:
@@ -285,7 +320,11 @@ def _tag_problems(root: Path) -> list[Problem]:
                 problems.append(
                     _problem(
                         name,
-                        f"differs from its {algorithm} checksum in {tagmanifest.name}",
+                        _(
+                            "differs from its {algorithm} checksum in {manifest}",
+                            algorithm=algorithm,
+                            manifest=tagmanifest.name,
+                        ),
                         "checksum",
                     )
                 )
@@ -297,17 +336,19 @@ def _read_crate(path: Path) -> Any:
     with open_plain(path) as handle:
         data = handle.read(MAX_CRATE_BYTES + 1)
     if len(data) > MAX_CRATE_BYTES:
-        raise ValueError(f"it is larger than the {MAX_CRATE_BYTES // 1024**2} MB it may be")
+        raise ValueError(
+            _("it is larger than the {size} MB it may be", size=MAX_CRATE_BYTES // 1024**2)
+        )
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ValueError(f"it is not UTF-8 text (at byte {exc.start + 1})") from None
+        raise ValueError(_not_utf8(exc)) from None
     except json.JSONDecodeError:
         raise
     except ValueError:  # Python refuses to read an integer of more than 4300 digits
-        raise ValueError("it holds a number too long to read") from None
+        raise ValueError(_("it holds a number too long to read")) from None
     except RecursionError:
-        raise ValueError("it is nested too deeply") from None
+        raise ValueError(_("it is nested too deeply")) from None
 
 
 def _crate_id(value: object) -> str | None:
@@ -332,17 +373,17 @@ def _crate_problems(root: Path, payload: set[str]) -> list[Problem]:
     """
     rel = f"data/{CRATE}"
     if rel not in payload:
-        return [_problem(rel, "missing: the archive has no RO-Crate metadata", "crate")]
+        return [_problem(rel, _("missing: the archive has no RO-Crate metadata"), "crate")]
     try:
         crate = _read_crate(root / rel)
     except NotPlainFile as exc:
         return [_unreadable(rel, exc)]
     except (ValueError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return [_problem(rel, f"is not RO-Crate JSON-LD: {reason}", "crate")]
+        return [_problem(rel, _("is not RO-Crate JSON-LD: {reason}", reason=reason), "crate")]
     graph = crate.get("@graph") if isinstance(crate, dict) else None
     if not isinstance(graph, list):
-        return [_problem(rel, "is not RO-Crate JSON-LD: it has no @graph list", "crate")]
+        return [_problem(rel, _("is not RO-Crate JSON-LD: it has no @graph list"), "crate")]
     entities: dict[str, dict[str, Any]] = {}
     for entity in graph:
         ident = _crate_id(entity)
@@ -351,14 +392,14 @@ def _crate_problems(root: Path, payload: set[str]) -> list[Problem]:
     about = entities.get(CRATE, {}).get("about")
     root_id = "./" if about is None else _crate_id(about)
     if root_id is None:
-        return [_problem(rel, "the 'about' of its metadata descriptor is not an @id", "crate")]
+        return [_problem(rel, _("the 'about' of its metadata descriptor is not an @id"), "crate")]
     dataset = entities.get(root_id)
     if dataset is None:
-        return [_problem(rel, "has no root dataset './'", "crate")]
+        return [_problem(rel, _("has no root dataset './'"), "crate")]
     problems: list[Problem] = []
     for key in ("name", "description", "datePublished", "license"):
         if not dataset.get(key):
-            problems.append(_problem(rel, f"the root dataset has no {key}", "crate"))
+            problems.append(_problem(rel, _("the root dataset has no {key}", key=key), "crate"))
     parts = dataset.get("hasPart") or []
     described: set[str] = set()
     for part in parts if isinstance(parts, list) else [parts]:
@@ -367,17 +408,31 @@ def _crate_problems(root: Path, payload: set[str]) -> list[Problem]:
             continue
         name = _part_name(ident)
         if name is None:
-            problems.append(_problem(rel, f"hasPart names an unsafe path {ident[:200]!r}", "crate"))
+            problems.append(
+                _problem(
+                    rel, _("hasPart names an unsafe path {path}", path=repr(ident[:200])), "crate"
+                )
+            )
             continue
         described.add(name)
         if name not in payload:
             problems.append(
-                _problem(name, f"is described in {CRATE} but missing from the payload", "crate")
+                _problem(
+                    name,
+                    _("is described in {crate} but missing from the payload", crate=CRATE),
+                    "crate",
+                )
             )
         elif ident not in entities:
-            problems.append(_problem(name, f"has no entity of its own in {CRATE}", "crate"))
+            problems.append(
+                _problem(name, _("has no entity of its own in {crate}", crate=CRATE), "crate")
+            )
     for name in sorted(payload - described - {rel}):
-        problems.append(_problem(name, f"is in the payload but not described in {CRATE}", "crate"))
+        problems.append(
+            _problem(
+                name, _("is in the payload but not described in {crate}", crate=CRATE), "crate"
+            )
+        )
     return problems
 
 
@@ -396,7 +451,11 @@ def _reference_problems(root: Path) -> list[Problem]:
     try:
         bagit.Bag(str(root)).validate(processes=1)
     except (OSError, ValueError, TypeError) as exc:  # what our own checks did not foresee
-        return [_problem("bagit.txt", f"the reference BagIt validator cannot read it: {exc}")]
+        return [
+            _problem(
+                "bagit.txt", _("the reference BagIt validator cannot read it: {reason}", reason=exc)
+            )
+        ]
     except bagit.BagError as exc:
         details = getattr(exc, "details", None) or []
         misread = (bagit.FileMissing, bagit.UnexpectedFile)
@@ -405,7 +464,9 @@ def _reference_problems(root: Path) -> list[Problem]:
         first = str(details[0]) if details else str(exc)
         return [
             _problem(
-                "bagit.txt", f"the reference BagIt validator refuses the bag: {first}", "bagit"
+                "bagit.txt",
+                _("the reference BagIt validator refuses the bag: {reason}", reason=first),
+                "bagit",
             )
         ]
     finally:

@@ -18,9 +18,12 @@ from pathlib import Path
 from residence.catalog.packing import prepare_rows
 from residence.catalog.store import Added, Catalog, CatalogError
 from residence.errors import Problem, ResidenceError
+from residence.i18n import messages
 from residence.layout import CONSENT_SCOPES, PRIVATE_FOLDER
 from residence.models import Published, Residency
 from residence.models.residency import source_of
+
+_ = messages("catalog")
 
 
 @dataclass
@@ -74,44 +77,83 @@ def read_for_catalog(path: Path) -> Iterator[Candidate]:
         edition = bag_edition(root)
         if edition == "team":
             raise ResidenceError(
-                f"{path.name} is a team edition: only public editions enter the catalogue "
-                "(make one with: residence archive DIR)"
+                _(
+                    "{name} is a team edition: only public editions enter the catalogue (make "
+                    "one with: residence archive DIR)",
+                    name=path.name,
+                )
             )
         result = verify_bag(root, path)
         if not result.intact:
             first = result.problems[0]
             raise ResidenceError(
-                f"{path.name} is damaged ({first.path}: {first.message}): run residence "
-                "verify on it"
+                _(
+                    "{name} is damaged ({file}: {problem}): run residence verify on it",
+                    name=path.name,
+                    file=first.path,
+                    problem=first.message,
+                )
             )
         folder = root / "data" / SOURCES
         if not (folder / "residence.yaml").is_file():
-            raise ResidenceError(f"{path.name} holds no residency (no data/{SOURCES}/)")
-        residency, problems = _load_checked(folder)
-        disagreement = _team_material(folder, residency) if edition == "public" else "no edition"
-        if disagreement:
             raise ResidenceError(
-                f"{path.name} is marked as a public edition but {disagreement}: it is not "
-                "catalogued (make the public edition again with: residence archive DIR)"
+                _(
+                    "{name} holds no residency (no data/{folder}/)",
+                    name=path.name,
+                    folder=SOURCES,
+                )
             )
+        residency, problems = _load_checked(folder)
+        if edition != "public":
+            raise ResidenceError(
+                _(
+                    "{name} is marked as a public edition but no edition: it is not catalogued "
+                    "(make the public edition again with: residence archive DIR)",
+                    name=path.name,
+                )
+            )
+        disagreement = _team_material(folder, residency, path.name)
+        if disagreement:
+            raise ResidenceError(disagreement)
         # The sources are a public edition: the gate makes it again, from the scopes the
         # archive recorded (consent-scopes.yaml), so nothing is marked public by hand.
         yield Candidate(select_edition(residency, "public"), origin, problems)
 
 
-def _team_material(folder: Path, residency: Residency) -> str | None:
-    """Return what, in an archive's sources, only a team edition holds (None if nothing)."""
+def _team_material(folder: Path, residency: Residency, name: str) -> str | None:
+    """Return the refusal of an archive ``name`` whose sources hold what only a team edition
+    holds (None if nothing)."""
     if (folder / PRIVATE_FOLDER).exists():
-        return f"holds a {PRIVATE_FOLDER}/ folder"
+        return _(
+            "{name} is marked as a public edition but holds a {folder}/ folder: it is not "
+            "catalogued (make the public edition again with: residence archive DIR)",
+            name=name,
+            folder=PRIVATE_FOLDER,
+        )
     if any(c.notes or source_of(c) != CONSENT_SCOPES for c in residency.consents):
-        return "holds consent records"
+        return _(
+            "{name} is marked as a public edition but holds consent records: it is not "
+            "catalogued (make the public edition again with: residence archive DIR)",
+            name=name,
+        )
     for entry in residency.entries:
         if entry.visibility == "team" or any(q.visibility == "team" for q in entry.quotes):
-            return f"holds a team-only note ({source_of(entry)})"
+            return _(
+                "{name} is marked as a public edition but holds a team-only note ({file}): it "
+                "is not catalogued (make the public edition again with: residence archive DIR)",
+                name=name,
+                file=source_of(entry),
+            )
     for rel in residency.files:
         head = (folder / rel).read_bytes()[:200]
         if head.startswith(b"# ") and b"# Public edition" not in head:
-            return f"its file {rel} does not say it is a public edition"
+            return _(
+                "{name} is marked as a public edition but its file {file} does not say it is a "
+                "public edition: it is not catalogued (make the public edition again with: "
+                "residence archive DIR)",
+                name=name,
+                file=rel,
+            )
     return None
 
 

@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 
 from residence.errors import ResidenceError
 from residence.gate import republish
+from residence.i18n import messages
 from residence.models import (
     Actor,
     Entry,
@@ -37,6 +38,8 @@ from residence.models import (
 )
 from residence.models.residency import entry_stem, set_source, source_of
 from residence.text import slugify
+
+_ = messages("catalog")
 
 # -- the stored public edition ---------------------------------------------------------------
 
@@ -250,7 +253,7 @@ def prepare_rows(published: Published, origin: str, when: dt.datetime | None = N
     """Return what the catalogue stores of the public edition of a residency."""
     res = published.residence
     if res is None:
-        raise ResidenceError("residence.yaml is missing: there is nothing to catalogue")
+        raise ResidenceError(_("residence.yaml is missing: there is nothing to catalogue"))
     if published.edition != "public":
         raise ValueError("only a public edition enters the catalogue")
     when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -280,7 +283,7 @@ def prepare_rows(published: Published, origin: str, when: dt.datetime | None = N
         content=_content_json(published),
         texts=json.dumps([[item[3], item[5]] for item in items], ensure_ascii=False),
         items=json.dumps(
-            [[kind, subkind, ref, date] for kind, subkind, ref, _, date, _ in items],
+            [[kind, subkind, ref, date] for kind, subkind, ref, _title, date, _body in items],
             ensure_ascii=False,
         ),
         count=len(items),

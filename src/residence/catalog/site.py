@@ -19,11 +19,14 @@ from residence.catalog.ingest import is_archive
 from residence.catalog.store import Catalog, Summary
 from residence.errors import Problem, ResidenceError
 from residence.fsutil import replace_folder
+from residence.i18n import messages
 from residence.models import Entry, Method, Prototype, Published
 from residence.models.residency import entry_stem
 from residence.render.anchors import entry_anchor_by_stem
 from residence.text import slugify
 from residence.vocabulary import PROGRAMME_NAMES, Phase
+
+_ = messages("catalog")
 
 SITE_MARKER = ".made-by-residence-catalog"
 #: The phases of a method, in the order of a residency (the commons' sections).
@@ -43,11 +46,12 @@ class Site:
 def check_site_output(out: Path) -> str | None:
     """Return why the site cannot be written to ``out`` (a file, or someone else's folder)."""
     if out.exists() and not out.is_dir():
-        return f"'{out}' is a file, not a folder"
+        return _("'{folder}' is a file, not a folder", folder=out)
     if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
-        return (
-            f"'{out}' is not empty and was not made by residence catalog render: choose "
-            "another --out folder"
+        return _(
+            "'{folder}' is not empty and was not made by residence catalog render: choose "
+            "another --out folder",
+            folder=out,
         )
     return None
 
@@ -275,8 +279,12 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
                         None,
                         "warning",
                         "origin-missing",
-                        f"{s.origin} cannot be read any more: the report of {s.id} is shown "
-                        "without its photos",
+                        _(
+                            "{origin} cannot be read any more: the report of {id} is shown "
+                            "without its photos",
+                            origin=s.origin,
+                            id=s.id,
+                        ),
                     )
                 )
         for phase, sheet in sheets:

@@ -38,9 +38,12 @@ from pydantic import ValidationError
 
 from residence.catalog.packing import Rows, compress, prepare_rows, unpack_residency
 from residence.errors import ResidenceError
+from residence.i18n import messages
 from residence.models import Published
 from residence.text import slugify
 from residence.vocabulary import ItemKind
+
+_ = messages("catalog")
 
 SCHEMA_VERSION = 1
 #: PRAGMA application_id of a catalogue file ("RSDC"), so another program's database is
@@ -139,45 +142,67 @@ def _sqlite_code(exc: sqlite3.Error) -> int | None:
 
 def _damaged(path: Path, what: object) -> CatalogError:
     return CatalogError(
-        f"the catalogue file {path} is damaged: {what} (make a new one with residence catalog "
-        "add DIR --catalog NEW-FILE, or restore a copy)"
+        _(
+            "the catalogue file {path} is damaged: {reason} (make a new one with residence "
+            "catalog add DIR --catalog NEW-FILE, or restore a copy)",
+            path=path,
+            reason=what,
+        )
     )
 
 
 def catalogue_error(path: Path, exc: sqlite3.Error | OSError) -> CatalogError:
     """Return the one-line error of a failure of SQLite, or of the disk, on a catalogue file."""
     full = CatalogError(
-        f"the disk is full: free some space and try again (nothing was written to the "
-        f"catalogue {path})"
+        _(
+            "the disk is full: free some space and try again (nothing was written to the "
+            "catalogue {path})",
+            path=path,
+        )
     )
     if isinstance(exc, OSError):
         if exc.errno in _DISK_FULL:
             return full
-        return CatalogError(f"cannot use the catalogue {path}: {exc.strerror or exc}")
+        return CatalogError(
+            _("cannot use the catalogue {path}: {reason}", path=path, reason=exc.strerror or exc)
+        )
     code = _sqlite_code(exc)
     if code == _FULL:
         return full
     if code == _CORRUPT:
         return _damaged(path, exc)
     if code == _NOTADB:
-        return CatalogError(f"{path} is not a residence catalogue ({exc})")
+        return CatalogError(
+            _("{path} is not a residence catalogue ({reason})", path=path, reason=exc)
+        )
     if code == _READONLY:
         return CatalogError(
-            f"the catalogue {path} cannot be written: the file, or its folder, is read-only"
+            _(
+                "the catalogue {path} cannot be written: the file, or its folder, is read-only",
+                path=path,
+            )
         )
     if code == _CANTOPEN:
-        return CatalogError(f"cannot open the catalogue {path}: {exc}")
+        return CatalogError(_("cannot open the catalogue {path}: {reason}", path=path, reason=exc))
     if code in (_BUSY, _LOCKED):
         return CatalogError(
-            f"the catalogue {path} is in use: another program kept it locked for "
-            f"{BUSY_TIMEOUT_SECONDS:.0f} seconds; try again later"
+            _(
+                "the catalogue {path} is in use: another program kept it locked for {seconds} "
+                "seconds; try again later",
+                path=path,
+                seconds=f"{BUSY_TIMEOUT_SECONDS:.0f}",
+            )
         )
     if code == _IOERR:
         return CatalogError(
-            f"cannot read or write the catalogue {path}: {exc} (is its disk, or its network "
-            "drive, still there and not full?)"
+            _(
+                "cannot read or write the catalogue {path}: {reason} (is its disk, or its "
+                "network drive, still there and not full?)",
+                path=path,
+                reason=exc,
+            )
         )
-    return CatalogError(f"the catalogue {path} cannot be used: {exc}")
+    return CatalogError(_("the catalogue {path} cannot be used: {reason}", path=path, reason=exc))
 
 
 _P = ParamSpec("_P")
@@ -285,11 +310,19 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.year is not None and self.year not in YEARS:
-            shown = f" {self.year}" if abs(self.year) < 10**40 else ""
-            raise ResidenceError(
-                f"--year{shown} is not a year: give one from {YEARS[0]} to {YEARS[-1]}",
-                usage=True,
-            )
+            first, last = YEARS[0], YEARS[-1]
+            if abs(self.year) < 10**40:
+                message = _(
+                    "--year {year} is not a year: give one from {first} to {last}",
+                    year=self.year,
+                    first=first,
+                    last=last,
+                )
+            else:
+                message = _(
+                    "--year is not a year: give one from {first} to {last}", first=first, last=last
+                )
+            raise ResidenceError(message, usage=True)
 
 
 @dataclass(frozen=True)
@@ -341,7 +374,7 @@ def fts_query(text: str) -> str:
     while parts and parts[-1] in _OPERATORS:
         parts.pop()
     if not parts:
-        raise ResidenceError("the search has no word to look for", usage=True)
+        raise ResidenceError(_("the search has no word to look for"), usage=True)
     return " ".join(parts)
 
 
@@ -451,7 +484,9 @@ class Catalog:
         try:
             keywords, counts = json.loads(row[11]), json.loads(row[12])
         except (*_DAMAGED_RECORD, TypeError):
-            raise _damaged(self.path, f"the record of {row[0]!r} cannot be read") from None
+            raise _damaged(
+                self.path, _("the record of {id} cannot be read", id=repr(row[0]))
+            ) from None
         return Summary(
             id=row[0], title=row[1], programme=row[2], host=row[3], site=row[4],
             territory=row[5], theme=row[6], language=row[7], license=row[8], start=row[9],
@@ -503,13 +538,17 @@ class Catalog:
         try:
             return unpack_residency(row[0], root)
         except _DAMAGED_RECORD:
-            raise _damaged(self.path, f"the report of {residency_id!r} cannot be read") from None
+            raise _damaged(
+                self.path, _("the report of {id} cannot be read", id=repr(residency_id))
+            ) from None
 
     @_plain_errors
     def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
         """Return the items matching a query, best first (bm25), with snippets."""
         if not 1 <= limit <= MAX_RESULTS:
-            raise ResidenceError(f"--limit must be from 1 to {MAX_RESULTS}", usage=True)
+            raise ResidenceError(
+                _("--limit must be from 1 to {most}", most=MAX_RESULTS), usage=True
+            )
         match = fts_query(query)
         clauses, values = self._where(filters, "r")
         if filters.kind:
@@ -542,7 +581,9 @@ class Catalog:
         except sqlite3.OperationalError as exc:
             if _sqlite_code(exc) not in (None, _SQLITE_ERROR):
                 raise  # the file, not the search: see catalogue_error
-            raise ResidenceError(f"this search cannot be run: {exc}", usage=True) from None
+            raise ResidenceError(
+                _("this search cannot be run: {reason}", reason=exc), usage=True
+            ) from None
         return hits
 
     @_plain_errors
@@ -557,8 +598,11 @@ def _check_fts5(db: sqlite3.Connection) -> None:
         db.execute("DROP TABLE temp.fts5_probe")
     except sqlite3.OperationalError:
         raise CatalogError(
-            "this Python's SQLite has no FTS5 full-text search: install a Python built with a "
-            f"recent SQLite (found {sqlite3.sqlite_version})"
+            _(
+                "this Python's SQLite has no FTS5 full-text search: install a Python built "
+                "with a recent SQLite (found {version})",
+                version=sqlite3.sqlite_version,
+            )
         ) from None
 
 
@@ -568,18 +612,27 @@ def open_catalog(path: Path, *, create: bool = True) -> Catalog:
     A catalogue this call created is removed again if it could not be made (a full disk).
     """
     if path.is_dir():
-        raise CatalogError(f"{path} is a folder: give the path of the catalogue file", usage=True)
+        raise CatalogError(
+            _("{path} is a folder: give the path of the catalogue file", path=path), usage=True
+        )
     existed = path.exists()
     if existed and not stat.S_ISREG(path.stat().st_mode):
         raise CatalogError(
-            f"{path} is not a plain file (a device, a pipe or a socket): give the path of the "
-            "catalogue file",
+            _(
+                "{path} is not a plain file (a device, a pipe or a socket): give the path of "
+                "the catalogue file",
+                path=path,
+            ),
             usage=True,
         )
     if not existed:
         if not create:
             raise CatalogError(
-                f"there is no catalogue at {path} yet: add a residency with residence catalog add",
+                _(
+                    "there is no catalogue at {path} yet: add a residency with residence "
+                    "catalog add",
+                    path=path,
+                ),
                 usage=True,
             )
         try:
@@ -627,12 +680,18 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
         return
     if application == APPLICATION_ID and version > SCHEMA_VERSION:
         raise CatalogError(
-            f"{path} was made by a newer version of residence (catalogue format {version}): "
-            "update residence"
+            _(
+                "{path} was made by a newer version of residence (catalogue format {version}): "
+                "update residence",
+                path=path,
+                version=version,
+            )
         )
     tables = db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
     if application != APPLICATION_ID and tables:
-        raise CatalogError(f"{path} is an SQLite file of another program, not a catalogue")
+        raise CatalogError(
+            _("{path} is an SQLite file of another program, not a catalogue", path=path)
+        )
     db.execute("BEGIN IMMEDIATE")
     try:
         for statement in _SCHEMA.split(";"):

@@ -113,10 +113,15 @@ def closest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) 
 
 
 def did_you_mean(matches: Sequence[str]) -> str:
-    """Return the end of a message that offers ``matches`` (nothing when there is none)."""
+    """Return the end of a message that offers ``matches`` (nothing when there is none), in
+    the language of the messages (" — did you mean 'a' or 'b'?")."""
     if not matches:
         return ""
-    return " — did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
+    from residence.errors import either
+    from residence.i18n import messages
+
+    _ = messages("problems")
+    return _(" — did you mean {choices}?", choices=either(matches))
 
 
 _UNITS = {

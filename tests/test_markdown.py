@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+from residence.render import markdown
 from residence.render.markdown import (
     ALLOWED_TAGS,
     NBSP,
@@ -321,3 +322,55 @@ def test_render_markdown_arbitrary_text_is_harmless(source: str) -> None:
     output = render_markdown(source)
     assert_harmless(output)
     assert "javascript:" not in output.lower() or "javascript:" in source.lower()
+
+
+# -- the same output, in time linear in the text (issue 18; see tests/faults/test_bounded_time)
+
+#: What typography used to find as URLs, with a pattern that read a long word again from
+#: each of its letters: the linear scan must find exactly the same.
+_URL_REFERENCE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.\-]*://|www\.|mailto:)\S+")
+_URL_PIECES = st.sampled_from(
+    ["a", "Z", "1", "+", ".", "-", ":", "/", "://", "www.", "mailto:", " ", "\n", "\u00a0", "é",
+     "h", "x'y", "@"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=16).map("".join))
+def test_urls_are_found_as_the_pattern_found_them(text: str) -> None:
+    assert markdown._url_spans(text) == [m.span() for m in _URL_REFERENCE.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("1abc://x", ["abc://x"]),  # a scheme starts with a letter
+        ("x+y.z-w://h/p'q", ["x+y.z-w://h/p'q"]),
+        ("voir www.a.example/l'x !", ["www.a.example/l'x"]),
+        ("axwww.b", ["www.b"]),  # inside a word
+        ("abwww.x://y", ["abwww.x://y"]),  # the leftmost start wins
+        ("https:// mailto: www.", []),  # nothing after the mark
+        ("1://x ://y", []),
+    ],
+)
+def test_urls_in_text(text: str, urls: list[str]) -> None:
+    assert [text[a:b] for a, b in markdown._url_spans(text)] == urls
+
+
+def test_french_spaces_before_marks_in_long_runs_of_spaces() -> None:
+    spaces = " \u00a0\t" * 2000
+    assert typography(f"a{spaces}b", "fr") == f"a{spaces}b"  # no mark after the run
+    assert typography(f"a{spaces}!", "fr") == f"a{NNBSP}!"
+    assert typography(f"a{spaces}:", "fr") == f"a{NBSP}:"
+    assert typography(f"«{spaces}a{spaces}»", "fr") == f"«{NBSP}a{NBSP}»"
+
+
+def test_long_text_comes_out_whole_through_the_sanitizer() -> None:
+    # nh3 is given the text in pieces (its time grows with the square of one text's length):
+    # the pieces join up again, entities and no-break spaces included.
+    source = "a&b\u00a0<é>" * 3000 + "c"
+    expected = "<p>" + "a&amp;b&nbsp;&lt;é&gt;" * 3000 + "c</p>"
+    assert render_markdown(source, lang="en") == Markup(expected)
+    assert render_inline(source, lang="en") == Markup(expected[3:-4])
+    code = render_markdown("```\n" + "x&y\u00a0" * 3000 + "\n```", lang="en")
+    assert code == Markup("<pre><code>" + "x&amp;y&nbsp;" * 3000 + "\n</code></pre>")

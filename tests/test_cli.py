@@ -343,3 +343,128 @@ def test_cli_runs_as_a_module() -> None:
     )
     assert result.returncode == 0
     assert result.stdout == f"residence {__version__}\n"
+
+
+# -- the language of the messages --------------------------------------------------------
+
+FRENCH = {"RESIDENCE_LANG": "fr"}
+
+
+def invoke_in(env: dict[str, str], *args: str | Path) -> typer.testing.Result:
+    """Run the command line in a terminal whose environment has these variables."""
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+@pytest.mark.parametrize(
+    "env", [FRENCH, {"LC_ALL": "fr_FR.UTF-8"}], ids=["RESIDENCE_LANG", "LC_ALL"]
+)
+def test_cli_speaks_french_in_a_french_terminal(minimal: Path, env: dict[str, str]) -> None:
+    from residence.i18n import current_language
+
+    result = invoke_in(env, "check", minimal)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Aucun problème dans 9 fichiers.\n"
+    assert current_language() == "en"  # the run's language ends with the run
+
+
+def test_cli_check_summary_in_french_keeps_the_parseable_prefix(tmp_path: Path) -> None:
+    root = copy_project("broken-unmentioned-actor", tmp_path)
+    result = invoke_in(FRENCH, "check", root, "--strict")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "1 erreur, 0 avertissement dans 3 fichiers."
+    assert all(PROBLEM_LINE.match(line) for line in lines[:-1])  # "error:" stays English
+
+
+def test_cli_usage_errors_in_french(tmp_path: Path) -> None:
+    result = invoke_in(FRENCH, "render", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert result.stderr == f"Erreur : aucun dossier '{tmp_path / 'nowhere'}'\n"
+    result = invoke_in(FRENCH, "catalog", "show", "x", "--catalog", tmp_path / "c.sqlite")
+    assert result.exit_code == 2
+    assert "Erreur : aucune résidence 'x' dans le catalogue" in result.stderr
+
+
+def test_cli_json_stays_english_in_a_french_terminal(tmp_path: Path) -> None:
+    root = copy_project("broken-unmentioned-actor", tmp_path)
+    english = invoke("check", root, "--format", "json")
+    french = invoke_in(FRENCH, "check", root, "--format", "json")
+    assert french.exit_code == english.exit_code == 0
+    assert french.stdout == english.stdout
+    assert "nobody mentions the actor 'prefecture'" in french.stdout
+    assert french.stderr == english.stderr == "0 errors, 1 warning in 3 files.\n"
+
+
+def test_cli_new_speaks_french(tmp_path: Path) -> None:
+    folder = tmp_path / "hopital"
+    result = invoke_in(FRENCH, "new", folder, "--title", "L'hôpital")
+    assert result.exit_code == 0, result.output
+    created, then = result.stderr.splitlines()
+    assert re.fullmatch(rf"{re.escape(str(folder))} créé \(\d+ fichiers\)\.", created)
+    assert then == (
+        f"Ensuite : complétez {folder / 'residence.yaml'}, puis lancez : residence check {folder}"
+    )
+    bad = invoke_in(FRENCH, "new", tmp_path / "other", "--title", "T", "--start", "lundi")
+    assert bad.exit_code == 2
+    assert "--start 'lundi' n'est pas une date : écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA" in (
+        bad.stderr
+    )
+
+
+def _help_texts(language: str) -> dict[str, list[str]]:
+    """Return the --help texts of every command and its options, imported in a language
+    (they are made when the command line is imported: a fresh interpreter each time)."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import json, sys, typer
+from residence.cli import app
+found = {}
+def walk(command, path):
+    skip = ("help", "install_completion", "show_completion")  # Typer's and Click's own
+    texts = [command.help or ""] + [p.help or "" for p in command.params if p.name not in skip]
+    found[" ".join(path)] = texts
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        walk(sub, (*path, name))
+walk(typer.main.get_command(app), ())
+json.dump(found, sys.stdout)
+"""
+    env = {**os.environ, "RESIDENCE_LANG": language}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    texts: dict[str, list[str]] = json.loads(done.stdout)
+    return texts
+
+
+def test_cli_help_of_every_command_and_option_is_in_french() -> None:
+    english, french = _help_texts("en"), _help_texts("fr")
+    assert english.keys() == french.keys()
+    for path, texts in english.items():
+        assert len(texts) == len(french[path]), path
+        for en, fr in zip(texts, french[path], strict=True):
+            assert en.strip(), f"'residence {path}': a help text is empty"
+            assert fr != en, f"'residence {path}': not translated: {en!r}"
+    assert (
+        french[""][0]
+        == "Créer, vérifier, publier et archiver des résidences d'innovation publique."
+    )
+    assert "Traiter les avertissements comme des erreurs." in french["check"]
+
+
+def test_cli_help_in_french_keeps_clicks_own_words() -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "residence", "check", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RESIDENCE_LANG": "fr"},
+    )
+    assert done.returncode == 0
+    assert "Vérifier le dossier d'une résidence" in done.stdout
+    assert "Usage:" in done.stdout  # Click's words are Click's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import get_args
 
@@ -315,3 +316,47 @@ def test_cli_choices_are_the_values_of_the_core_literals() -> None:
     assert values(options.Edition) == ("public", "team")
     assert values(rendering.PdfVariant) == get_args(pipeline.PdfVariant)
     assert values(catalog.CatalogKind) == (*ITEM_KINDS, *get_args(EntryKind))
+
+
+# -- the language of the messages --------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Make the messages in French for one test, then in the language they were in."""
+    from residence.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("fr")
+    yield
+    set_language(before)
+
+
+def test_pipeline_usage_errors_in_french(minimal: Path, french: None) -> None:
+    with pytest.raises(ResidenceError) as missing:
+        pipeline.residency_folder(minimal / "nowhere")
+    assert missing.value.problems[0].message == f"aucun dossier '{minimal / 'nowhere'}'"
+    with pytest.raises(ResidenceError) as unknown:
+        pipeline.parse_formats("xml", pipeline.REPORT_FORMATS)
+    assert unknown.value.problems[0].message == (
+        "--to xml : format inconnu ; utilisez html, pdf ou une liste comme html,pdf"
+    )
+    with pytest.raises(ResidenceError) as zenodo:
+        pipeline.archive(minimal, out=None, edition="team", zenodo=True)
+    assert zenodo.value.problems[0].message == (
+        "--zenodo prépare un dépôt public : il ne peut pas servir avec --edition team"
+    )
+
+
+def test_pipeline_messages_follow_the_language_when_they_are_made(minimal: Path) -> None:
+    from residence.i18n import current_language, set_language
+
+    before = current_language()
+    try:
+        for language, said in (("fr", "n'est pas le dossier d'une résidence"),
+                               ("en", "is not a residency folder")):  # fmt: skip
+            set_language(language)
+            with pytest.raises(ResidenceError, match=said):
+                pipeline.status(minimal / "journal")
+    finally:
+        set_language(before)

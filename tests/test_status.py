@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,68 @@ def test_status_shows_user_text_literally(minimal: Path) -> None:
     result = run_status(minimal)
     assert result.exit_code == 0, result.output
     assert "[bold]Claire[/x]" in result.stdout  # literally, not as markup
+
+
+# -- in French ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Make the messages in French for one test, then in the language they were in."""
+    from residence.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("fr")
+    yield
+    set_language(before)
+
+
+def test_status_missing_in_french(minimal: Path, french: None) -> None:
+    (minimal / "prototypes" / "hall-ouvert.yaml").write_text(
+        "id: hall-ouvert\ntitle: Le hall ouvert\nhypothesis: si … alors …\nstage: mock-up\n",
+        encoding="utf-8",
+    )
+    data = status_of(minimal, dt.date(2025, 11, 1))
+    messages = {m["code"]: m["message"] for m in data["missing"]}
+    assert messages["week-without-entry"] == "la semaine 3 n'a aucune entrée"
+    assert messages["never-tested"] == "le prototype hall-ouvert n'a jamais été testé"
+
+
+def test_status_dashboard_in_french(example: Path) -> None:
+    result = CliRunner().invoke(app, ["status", str(example)], env={"RESIDENCE_LANG": "fr"})
+    assert result.exit_code == 0, result.stderr
+    _assert_plain_80(result.stdout)
+    out = result.stdout
+    for line in (
+        "residence check : 0 erreur, 0 avertissement",
+        "Journal : 60 entrées (1 réservée à l'équipe)",
+        "Entrées par auteur et par type",
+        "Acteurs : 18 (5 personnes, 1 mineur), 20 relations",
+        "Prototypes : 3, 8 séances de test",
+        "Consentement",
+        "Ce qui manque",
+        "Rien ne manque.",
+    ):
+        assert line in out
+    # the format's words, as the files and the options accept them in French
+    for word in ("entretien", "réflexion", "cœur", "société civile", "test en situation"):
+        assert word in out
+    assert "Rencontrer et analyser" in out  # the columns still fit 80 characters
+
+
+def test_status_text_on_an_empty_residency_in_french(empty: Path) -> None:
+    result = CliRunner().invoke(app, ["status", str(empty)], env={"RESIDENCE_LANG": "fr"})
+    assert result.exit_code == 0, result.stderr
+    assert "Journal : 0 entrée" in result.stdout  # French: 0 takes the singular
+    assert "• le journal n'a encore aucune entrée" in result.stdout
+    assert "Aucun acteur personnel : personne à qui demander un consentement." in result.stdout
+
+
+def test_status_json_stays_english_in_a_french_terminal(minimal: Path) -> None:
+    english = run_status(minimal, "--format", "json")
+    french = CliRunner().invoke(
+        app, ["status", str(minimal), "--format", "json"], env={"RESIDENCE_LANG": "fr"}
+    )
+    assert french.exit_code == english.exit_code == 0
+    assert json.loads(french.stdout)["missing"] == json.loads(english.stdout)["missing"]
+    assert "week 3 has no entry" in french.stdout

@@ -10,6 +10,7 @@ imported inside the functions, so that importing this one stays cheap.
 
 A function marks the moment it starts to change files (:func:`changing`): until then, a
 Ctrl-C leaves everything as it was, and the command line says so (:func:`has_changed`).
+The messages of its errors are in the user's language (the ``messages`` catalogue).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
 
 from residence.errors import Problem, ResidenceError, has_errors, sort_problems
+from residence.i18n import messages
 
 if TYPE_CHECKING:
     from residence.add import Plan
@@ -43,6 +45,8 @@ MapFormat = Literal["svg", "graphml", "csv"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3u"]
 
 T = TypeVar("T")
+
+_ = messages("messages")
 
 REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
 MAP_FORMATS: tuple[str, ...] = get_args(MapFormat)
@@ -106,7 +110,7 @@ def _os_errors(what: str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise usage_error(f"{what}: {exc.strerror or exc}") from None
+        raise usage_error(_("{what}: {reason}", what=what, reason=exc.strerror or exc)) from None
 
 
 def _os_reason(exc: OSError, folder: Path) -> str:
@@ -122,11 +126,11 @@ def _os_reason(exc: OSError, folder: Path) -> str:
         shown = path.resolve().relative_to(folder.resolve()).as_posix()
     except (OSError, ValueError):
         shown = str(path)
-    return reason if shown == "." else f"{reason}: '{shown}'"
+    return reason if shown == "." else _("{reason}: '{file}'", reason=reason, file=shown)
 
 
 def _add_refused(exc: OSError, folder: Path) -> list[Problem]:
-    message = f"cannot add to '{folder}': {_os_reason(exc, folder)}"
+    message = _("cannot add to '{folder}': {reason}", folder=folder, reason=_os_reason(exc, folder))
     return [Problem("", None, None, "error", "os-error", message)]
 
 
@@ -136,9 +140,9 @@ def _add_refused(exc: OSError, folder: Path) -> list[Problem]:
 def residency_folder(folder: Path) -> Path:
     """Return ``folder`` if it can be a residency folder; a usage error if not."""
     if not folder.exists():
-        raise usage_error(f"no folder '{folder}'")
+        raise usage_error(_("no folder '{folder}'", folder=folder))
     if not folder.is_dir():
-        raise usage_error(f"'{folder}' is a file, not a residency folder")
+        raise usage_error(_("'{folder}' is a file, not a residency folder", folder=folder))
     return folder
 
 
@@ -169,12 +173,17 @@ def parse_formats(to: str, allowed: Sequence[str]) -> list[str]:
     choices = ", ".join(allowed)
     formats = [part.strip().lower() for part in to.split(",") if part.strip()]
     if not formats:
-        raise usage_error(f"--to needs a format: {choices}")
+        raise usage_error(_("--to needs a format: {choices}", choices=choices))
     for name in formats:
         if name not in allowed:
             raise usage_error(
-                f"--to {name}: unknown format; use {choices} or a list like "
-                f"{allowed[0]},{allowed[1]}"
+                _(
+                    "--to {name}: unknown format; use {choices} or a list like {first},{second}",
+                    name=name,
+                    choices=choices,
+                    first=allowed[0],
+                    second=allowed[1],
+                )
             )
     return formats
 
@@ -194,7 +203,7 @@ def out_folder(out: Path | None, folder: Path, edition: Edition) -> Path:
     when it is a file."""
     dest = out if out is not None else default_out(folder, edition)
     if dest.exists() and not dest.is_dir():
-        raise usage_error(f"--out '{dest}' is a file, not a folder")
+        raise usage_error(_("--out '{dest}' is a file, not a folder", dest=dest))
     return dest
 
 
@@ -262,7 +271,9 @@ def status(folder: Path) -> Status:
     if residency.residence is None and not any(
         (folder / f"residence{s}").is_file() for s in (".yaml", ".yml")
     ):
-        raise usage_error(f"'{folder}' is not a residency folder (there is no residence.yaml)")
+        raise usage_error(
+            _("'{folder}' is not a residency folder (there is no residence.yaml)", folder=folder)
+        )
     problems = sort_problems([*problems, *check_residency(residency)])
     return compute_status(residency, problems)
 
@@ -307,7 +318,7 @@ def render(
     residency, problems = load_valid(folder, "render")
     result = Rendered(Notices(), edition, dest)
     pdf_problems: list[Problem] = []
-    with _os_errors(f"cannot write into '{dest}'"):
+    with _os_errors(_("cannot write into '{dest}'", dest=dest)):
         published = select_edition(residency, edition)
         report = render_html(published)
         pdf = None
@@ -361,13 +372,13 @@ def methods(
     residency_folder(folder)
     formats = parse_formats(to, FORMATS)
     dest = out_folder(out, folder, edition)
-    residency, _ = load_valid(folder, "methods")
+    residency, _warnings = load_valid(folder, "methods")
     result = Sheets(Notices(team=edition == "team"), dest)
     if not residency.methods:
         return result
-    with _os_errors(f"cannot write into '{dest}'"):
+    with _os_errors(_("cannot write into '{dest}'", dest=dest)):
         published = select_edition(residency, edition)
-        with progress("methods") as update:
+        with progress(_("methods")) as update:
             sheets = render_methods(
                 published, formats=formats, out=dest, when=build_time(), progress=update
             )
@@ -423,7 +434,7 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
         files[elements_name] = elements
         files[connections_name] = connections
     changing()
-    with _os_errors(f"cannot write into '{dest}'"):
+    with _os_errors(_("cannot write into '{dest}'", dest=dest)):
         for name, text in files.items():
             write_atomic(dest / name, text)
     return Drawn(
@@ -463,12 +474,16 @@ def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -
 
     residency_folder(folder)
     if zenodo and edition == "team":
-        raise usage_error("--zenodo makes a public deposit: it cannot be used with --edition team")
+        raise usage_error(
+            _("--zenodo makes a public deposit: it cannot be used with --edition team")
+        )
     residency, problems = load_valid(folder, "archive", errors_only=True)
     dest = out or default_archive_path(folder, residency, edition)
     if dest.is_dir():
-        raise usage_error(f"--out '{dest}' is a folder: give the path of the zip to write")
-    with _os_errors(f"cannot write '{dest}'"):
+        raise usage_error(
+            _("--out '{dest}' is a folder: give the path of the zip to write", dest=dest)
+        )
+    with _os_errors(_("cannot write '{dest}'", dest=dest)):
         when = build_time()
         published = select_edition(residency, edition)
         outputs, rendered = render_outputs(published)
@@ -493,8 +508,8 @@ def verify(path: Path) -> Verification:
     from residence.archive import verify_archive
 
     if not path.exists():
-        raise usage_error(f"no file or folder '{path}'")
-    with _os_errors(f"cannot read '{path}'"):
+        raise usage_error(_("no file or folder '{path}'", path=path))
+    with _os_errors(_("cannot read '{path}'", path=path)):
         try:
             return verify_archive(path)
         except ResidenceError as exc:
@@ -515,7 +530,11 @@ def catalog_file(option: Path | None) -> Path:
 
 def _not_in_catalogue(ident: str, path: Path) -> ResidenceError:
     return usage_error(
-        f"no residency '{ident}' in the catalogue {path} (see: residence catalog list)"
+        _(
+            "no residency '{id}' in the catalogue {path} (see: residence catalog list)",
+            id=ident,
+            path=path,
+        )
     )
 
 
@@ -525,7 +544,7 @@ def catalog_add(paths: Sequence[Path], catalog: Path | None) -> tuple[Path, Iter
 
     for path in paths:
         if not path.exists():
-            raise usage_error(f"no file or folder '{path}'")
+            raise usage_error(_("no file or folder '{path}'", path=path))
     where = catalog_file(catalog)
     if not where.exists():
         changing()  # the catalogue is made
@@ -617,7 +636,7 @@ def catalog_render(out: Path, language: str, catalog: Path | None) -> Site:
 
     with open_catalog(catalog_file(catalog), create=False) as cat:
         changing()
-        with _os_errors(f"cannot write into '{out}'"):
+        with _os_errors(_("cannot write into '{dest}'", dest=out)):
             return render_site(cat, out, language)
 
 
@@ -630,11 +649,11 @@ def write_schemas(out: Path) -> list[Path]:
     from residence.schema import build_schemas
 
     if out.exists() and not out.is_dir():
-        raise usage_error(f"'{out}' is a file, not a folder")
+        raise usage_error(_("'{out}' is a file, not a folder", out=out))
     written = []
     schemas = build_schemas()
     changing()
-    with _os_errors(f"cannot write into '{out}'"):
+    with _os_errors(_("cannot write into '{dest}'", dest=out)):
         for name, text in schemas.items():
             write_atomic(out / name, text)
             written.append(out / name)

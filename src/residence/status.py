@@ -4,6 +4,9 @@
 ``residence status --format json`` (documented in docs/journaling.md): the weeks as a
 timeline with the entries of each day, entries per author and per kind, actors by circle
 and sector, prototypes by stage, the consent situation, and what is missing.
+
+What is missing is said in the user's language (the ``messages`` catalogue); the command
+line sets English for ``--format json``, whose ``code`` of each item is the stable part.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, get_args
 
 from residence.errors import Problem
+from residence.i18n import messages
 from residence.models import Residency
 from residence.vocabulary import Circle, EntryKind, Sector, Stage
+
+_ = messages("messages")
 
 #: Version of the JSON structure; raised only when a key changes meaning or disappears.
 STATUS_FORMAT = 1
@@ -260,66 +266,59 @@ def _missing(
 ) -> list[Missing]:
     found: list[Missing] = []
     if residency.residence is None:
-        found.append(Missing("no-residence", "residence.yaml cannot be read: run residence check"))
+        found.append(
+            Missing("no-residence", _("residence.yaml cannot be read: run residence check"))
+        )
     if not residency.entries:
-        found.append(Missing("no-entry", "the journal has no entry yet"))
+        found.append(Missing("no-entry", _("the journal has no entry yet")))
     else:
         for week in weeks:
             if week.entries == 0:
-                word = "has no entry" if week.state == "past" else "has no entry yet"
-                found.append(
-                    Missing("week-without-entry", f"week {week.number} {word}", [str(week.number)])
+                number = week.number
+                said = (
+                    _("week {number} has no entry", number=number)
+                    if week.state == "past"
+                    else _("week {number} has no entry yet", number=number)
                 )
+                found.append(Missing("week-without-entry", said, [str(number)]))
         silent = [a.id for a in authors if a.role == "resident" and a.entries == 0]
         for member in silent:
-            found.append(
-                Missing(
-                    "member-without-entry", f"resident {member} has written no entry yet", [member]
-                )
-            )
+            said = _("resident {member} has written no entry yet", member=member)
+            found.append(Missing("member-without-entry", said, [member]))
     for proto in protos:
         if proto.tests == 0 and proto.stage in TESTED_STAGES:
-            found.append(
-                Missing("never-tested", f"prototype {proto.id} has never been tested", [proto.id])
-            )
+            said = _("prototype {id} has never been tested", id=proto.id)
+            found.append(Missing("never-tested", said, [proto.id]))
         if proto.stage == "adopted" and not proto.handover:
-            found.append(
-                Missing(
-                    "no-handover",
-                    f"prototype {proto.id} is adopted but nobody is named to "
-                    "carry it on (handover)",
-                    [proto.id],
-                )
+            said = _(
+                "prototype {id} is adopted but nobody is named to carry it on (handover)",
+                id=proto.id,
             )
+            found.append(Missing("no-handover", said, [proto.id]))
     no_record = consent["no_record"]
     if no_record:
-        n = len(no_record)
-        found.append(
-            Missing(
-                "no-consent",
-                f"{n} personal actor{'s' if n > 1 else ''} {'have' if n > 1 else 'has'} no "
-                "consent record",
-                list(no_record),
-            )
+        said = _.plural(
+            "{n} personal actor has no consent record",
+            "{n} personal actors have no consent record",
+            len(no_record),
         )
+        found.append(Missing("no-consent", said, list(no_record)))
     minors = consent["minors_without_guardians"]
     if minors:
-        n = len(minors)
-        found.append(
-            Missing(
-                "minor-without-guardians",
-                f"{n} minor{'s' if n > 1 else ''} with a public consent but no 'guardians: true'",
-                list(minors),
-            )
+        said = _.plural(
+            "{n} minor with a public consent but no 'guardians: true'",
+            "{n} minors with a public consent but no 'guardians: true'",
+            len(minors),
         )
+        found.append(Missing("minor-without-guardians", said, list(minors)))
     if not residency.actors:
-        found.append(Missing("no-actor", "the actor map has no actor yet"))
+        found.append(Missing("no-actor", _("the actor map has no actor yet")))
     started = any(w.state != "future" for w in weeks)
     if started and not residency.prototypes:
-        found.append(Missing("no-prototype", "no prototype yet"))
+        found.append(Missing("no-prototype", _("no prototype yet")))
     if weeks and weeks[-1].state != "future":
         if not residency.scenarios:
-            found.append(Missing("no-scenario", "no usage scenario yet"))
+            found.append(Missing("no-scenario", _("no usage scenario yet")))
         if not residency.methods:
-            found.append(Missing("no-method", "no method sheet yet"))
+            found.append(Missing("no-method", _("no method sheet yet")))
     return found

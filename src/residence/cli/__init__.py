@@ -7,6 +7,10 @@ goes through (the root group's ``invoke``). Exit codes (CLI.md): 0 success, 1 th
 has errors, 2 wrong usage, 130 interrupted (Ctrl-C: one line, never a traceback). Heavy
 modules are imported inside the commands, so that ``residence --help`` and
 ``residence check`` start fast.
+
+The language of the messages (residence.i18n) is set here, before the command modules are
+imported: their ``--help`` texts are made when they are. Each run sets it again from the
+environment (and ``--format json`` sets English, whose words scripts may read).
 """
 
 from __future__ import annotations
@@ -16,8 +20,22 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from residence import __version__, pipeline
-from residence.cli import archiving, authoring, catalog, checking, output, rendering, schema
+from residence.i18n import current_language, messages, set_language, terminal_language
+
+set_language(terminal_language())  # before the --help texts below and in the modules are made
+
+from residence import __version__, pipeline  # noqa: E402
+from residence.cli import (  # noqa: E402
+    archiving,
+    authoring,
+    catalog,
+    checking,
+    output,
+    rendering,
+    schema,
+)
+
+_ = messages("messages")
 
 __all__ = ["COMMAND_ORDER", "app", "main"]
 
@@ -42,17 +60,21 @@ class _Residence(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         pipeline.forget_changes()
+        before = current_language()
+        set_language(terminal_language())  # this run's environment (a test's, too)
         try:
             with output.handling_errors():
                 return super().invoke(ctx)
         except KeyboardInterrupt:  # Ctrl-C: one line, exit 130, never a traceback
             raise typer.Exit(code=output.interrupted(pipeline.has_changed())) from None
+        finally:
+            set_language(before)
 
 
 app = typer.Typer(
     name="residence",
     cls=_Residence,
-    help="Scaffold, check, render and archive public-innovation residencies.",
+    help=_("Scaffold, check, render and archive public-innovation residencies."),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -70,24 +92,24 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
     """Scaffold, check, render and archive public-innovation residencies."""
 
 
-app.command()(authoring.new)
+app.command(help=authoring.NEW_HELP)(authoring.new)
 app.add_typer(authoring.add_app, name="add")
 app.add_typer(authoring.set_app, name="set")
-app.command()(checking.status)
-app.command()(checking.check)
-app.command()(rendering.render)
-app.command()(rendering.methods)
-app.command("map")(rendering.map_)
-app.command()(archiving.archive)
-app.command()(archiving.verify)
+app.command(help=checking.STATUS_HELP)(checking.status)
+app.command(help=checking.CHECK_HELP)(checking.check)
+app.command(help=rendering.RENDER_HELP)(rendering.render)
+app.command(help=rendering.METHODS_HELP)(rendering.methods)
+app.command("map", help=rendering.MAP_HELP)(rendering.map_)
+app.command(help=archiving.ARCHIVE_HELP)(archiving.archive)
+app.command(help=archiving.VERIFY_HELP)(archiving.verify)
 app.add_typer(catalog.catalog_app, name="catalog")
-app.command()(schema.schema)
+app.command(help=schema.SCHEMA_HELP)(schema.schema)
 
 
 def main() -> None:

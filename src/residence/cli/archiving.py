@@ -4,13 +4,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from residence import pipeline
 from residence.cli import output
 from residence.cli.options import PUBLIC, DirArg, Edition
+from residence.i18n import messages
+
+if TYPE_CHECKING:
+    from residence.archive import Verification
+
+_ = messages("messages")
+
+ARCHIVE_HELP = _(
+    "Package a finished residency as one zip: a BagIt bag with checksums and RO-Crate "
+    "metadata.\n\n"
+    "The zip holds the sources (public edition: written from what may be published, nothing "
+    "from private/, pseudonyms applied), the rendered report and the licences. The same "
+    "residency archived twice with the same SOURCE_DATE_EPOCH gives the same bytes. Refuses "
+    "a residency that has errors (exit 1). Check an archive later with: residence verify "
+    "FILE.zip"
+)
+
+VERIFY_HELP = _(
+    "Check an archive: every file present, every checksum, Payload-Oxum and the RO-Crate.\n\n"
+    "Exit status: 0 when the archive is intact, 1 when it is damaged (the first file that "
+    "differs is named), 2 on wrong usage. A zip is checked in a temporary folder; one with "
+    "unsafe names (../, absolute paths, links) or sizes (a zip bomb) is refused unopened."
+)
 
 
 def archive(
@@ -18,69 +41,121 @@ def archive(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="The zip to write (default: DIR/_build/<id>.zip).", show_default=False
+            "--out",
+            help=_("The zip to write (default: DIR/_build/<id>.zip)."),
+            show_default=False,
         ),
     ] = None,
     edition: Annotated[
         Edition,
         typer.Option(
             "--edition",
-            help="public: what may be published (the default); team: "
-            "everything, private/ included, for the team's own records.",
+            help=_(
+                "public: what may be published (the default); team: everything, private/ "
+                "included, for the team's own records."
+            ),
         ),
     ] = PUBLIC,
     zenodo: Annotated[
         bool,
         typer.Option(
             "--zenodo",
-            help="Also write the Zenodo (InvenioRDM) deposit metadata and "
-            "a DataCite record next to the zip.",
+            help=_(
+                "Also write the Zenodo (InvenioRDM) deposit metadata and a DataCite record "
+                "next to the zip."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Package a finished residency as one zip: a BagIt bag with checksums and RO-Crate metadata.
-
-    The zip holds the sources (public edition: written from what may be published, nothing
-    from private/, pseudonyms applied), the rendered report and the licences. The same
-    residency archived twice with the same SOURCE_DATE_EPOCH gives the same bytes. Refuses a
-    residency that has errors (exit 1). Check an archive later with: residence verify FILE.zip
-    """
+    """Package a finished residency as one zip (ARCHIVE_HELP)."""
     done = pipeline.archive(folder, out=out, edition=edition.value, zenodo=zenodo)
     output.print_notices(done.notices, "archive", folder)
     output.echo(str(done.dest))
     for path in done.deposit:
         output.echo(str(path))
+    size = output.size(done.size)
     output.say(
-        f"Archived the {done.edition} edition: {output.plural(done.files, 'file')}, "
-        f"{output.size(done.size)} (checksums sha256 and sha512)."
+        _.plural(
+            "Archived the team edition: {n} file, {size} (checksums sha256 and sha512).",
+            "Archived the team edition: {n} files, {size} (checksums sha256 and sha512).",
+            done.files,
+            size=size,
+        )
+        if done.edition == "team"
+        else _.plural(
+            "Archived the public edition: {n} file, {size} (checksums sha256 and sha512).",
+            "Archived the public edition: {n} files, {size} (checksums sha256 and sha512).",
+            done.files,
+            size=size,
+        )
     )
 
 
 def verify(
     path: Annotated[
         Path,
-        typer.Argument(help="An archive (FILE.zip) or an unpacked bag folder.", show_default=False),
+        typer.Argument(
+            help=_("An archive (FILE.zip) or an unpacked bag folder."), show_default=False
+        ),
     ],
 ) -> None:
-    """Check an archive: every file present, every checksum, Payload-Oxum and the RO-Crate.
-
-    Exit status: 0 when the archive is intact, 1 when it is damaged (the first file that
-    differs is named), 2 on wrong usage. A zip is checked in a temporary folder; one with
-    unsafe names (../, absolute paths, links) or sizes (a zip bomb) is refused unopened.
-    """
+    """Check an archive (VERIFY_HELP)."""
     result = pipeline.verify(path)
     if not result.intact:
         output.print_problems(result.problems)
-        first = result.problems[0]
         output.say(
-            f"Damaged: {output.plural(len(result.problems), 'problem')}; the first file that "
-            f"differs is {first.path}."
+            _.plural(
+                "Damaged: {n} problem; the first file that differs is {path}.",
+                "Damaged: {n} problems; the first file that differs is {path}.",
+                len(result.problems),
+                path=result.problems[0].path,
+            )
         )
         raise typer.Exit(code=1)
-    what = result.identifier or path.name
-    edition = f", {result.edition} edition" if result.edition else ""
-    output.echo(
-        f"Intact: {what}{edition}, {output.plural(result.files, 'file')} "
-        f"({output.size(result.payload_bytes)}); checksums {' and '.join(result.algorithms)} "
-        "match."
+    output.echo(_intact(result, result.identifier or path.name))
+
+
+def _intact(result: Verification, what: str) -> str:
+    """Return the line that says an archive is intact: what, its edition, files, checksums."""
+    values = {
+        "what": what,
+        "size": output.size(result.payload_bytes),
+        "algorithms": _joined(result.algorithms),
+    }
+    n = result.files
+    if result.edition == "public":
+        return _.plural(
+            "Intact: {what}, public edition, {n} file ({size}); checksums {algorithms} match.",
+            "Intact: {what}, public edition, {n} files ({size}); checksums {algorithms} match.",
+            n,
+            **values,
+        )
+    if result.edition == "team":
+        return _.plural(
+            "Intact: {what}, team edition, {n} file ({size}); checksums {algorithms} match.",
+            "Intact: {what}, team edition, {n} files ({size}); checksums {algorithms} match.",
+            n,
+            **values,
+        )
+    if result.edition:  # an edition this version does not know: named as the archive says
+        return _.plural(
+            "Intact: {what}, {edition} edition, {n} file ({size}); checksums {algorithms} match.",
+            "Intact: {what}, {edition} edition, {n} files ({size}); checksums {algorithms} match.",
+            n,
+            edition=result.edition,
+            **values,
+        )
+    return _.plural(
+        "Intact: {what}, {n} file ({size}); checksums {algorithms} match.",
+        "Intact: {what}, {n} files ({size}); checksums {algorithms} match.",
+        n,
+        **values,
     )
+
+
+def _joined(algorithms: list[str]) -> str:
+    """Return "sha256", "sha256 and sha512", "md5 and sha256 and sha512"."""
+    joined = algorithms[0] if algorithms else ""
+    for algorithm in algorithms[1:]:
+        joined = output.both(joined, algorithm)
+    return joined

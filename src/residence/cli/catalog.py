@@ -11,6 +11,7 @@ import typer
 from residence import pipeline
 from residence.cli import output
 from residence.cli.options import FRENCH, TEXT, Language, OutputFormat, Programme, choices
+from residence.i18n import messages, set_language
 from residence.vocabulary import EntryKind, ItemKind
 
 if TYPE_CHECKING:
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 else:  # an item kind, or a journal entry's kind
     CatalogKind = choices("CatalogKind", (*get_args(ItemKind), *get_args(EntryKind)))
 
+_ = messages("messages")
+
 catalog_app = typer.Typer(
-    help="The catalogue of past residencies: one SQLite file, full-text search, a static site.",
+    help=_("The catalogue of past residencies: one SQLite file, full-text search, a static site."),
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -30,74 +33,104 @@ CatalogOption = Annotated[
     typer.Option(
         "--catalog",
         envvar="RESIDENCE_CATALOG",
-        help="The catalogue file (default: catalog.sqlite in your data folder; set "
-        "RESIDENCE_CATALOG to share one on a team drive).",
+        help=_(
+            "The catalogue file (default: catalog.sqlite in your data folder; set "
+            "RESIDENCE_CATALOG to share one on a team drive)."
+        ),
         show_default=False,
     ),
 ]
 ProgrammeFilter = Annotated[
-    Programme | None, typer.Option("--programme", help="Only this programme.", show_default=False)
+    Programme | None,
+    typer.Option("--programme", help=_("Only this programme."), show_default=False),
 ]
 TerritoryFilter = Annotated[
     str | None,
     typer.Option(
         "--territory",
-        help="Only territories containing these words (case and accents do not matter).",
+        help=_("Only territories containing these words (case and accents do not matter)."),
         show_default=False,
     ),
 ]
 YearFilter = Annotated[
     int | None,
-    typer.Option("--year", help="Only residencies on site that year.", show_default=False),
+    typer.Option("--year", help=_("Only residencies on site that year."), show_default=False),
 ]
 
 
 def _empty_catalog(path: Path) -> None:
-    output.say(f"The catalogue {path} is empty: add residencies with residence catalog add DIR.")
+    output.say(
+        _(
+            "The catalogue {path} is empty: add residencies with residence catalog add DIR.",
+            path=path,
+        )
+    )
 
 
-@catalog_app.command("add")
+@catalog_app.command(
+    "add",
+    help=_(
+        "Add residencies to the catalogue: folders (their public edition) or public "
+        "archives.\n\n"
+        "Adding a residency again updates it (by its id). A residency with errors, a damaged "
+        "archive and a team-edition archive are refused (exit 1); the others are still added."
+    ),
+)
 def catalog_add(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Residency folders or archives (FILE.zip) to add.", show_default=False),
+        typer.Argument(
+            help=_("Residency folders or archives (FILE.zip) to add."), show_default=False
+        ),
     ],
     catalog: CatalogOption = None,
 ) -> None:
-    """Add residencies to the catalogue: folders (their public edition) or public archives.
-
-    Adding a residency again updates it (by its id). A residency with errors, a damaged
-    archive and a team-edition archive are refused (exit 1); the others are still added.
-    """
+    """Add residencies to the catalogue: folders or public archives."""
     where, outcomes = pipeline.catalog_add(paths, catalog)
     failed = 0
     for outcome in outcomes:
         if outcome.added is None:
             output.print_problems(outcome.problems)
-            output.say(f"Not added: {outcome.path}")
+            output.say(_("Not added: {path}", path=outcome.path))
             failed += 1
             continue
         added = outcome.added
-        verb = "Updated" if added.updated else "Added"
+        values = {"id": added.id, "title": added.title}
         output.say(
-            f"{verb} {added.id}: {added.title} ({output.plural(added.items, 'item')} indexed)."
+            _.plural(
+                "Updated {id}: {title} ({n} item indexed).",
+                "Updated {id}: {title} ({n} items indexed).",
+                added.items,
+                **values,
+            )
+            if added.updated
+            else _.plural(
+                "Added {id}: {title} ({n} item indexed).",
+                "Added {id}: {title} ({n} items indexed).",
+                added.items,
+                **values,
+            )
         )
-    output.say(f"Catalogue: {where}")
+    output.say(_("Catalogue: {path}", path=where))
     if failed:
         raise typer.Exit(code=1)
 
 
-@catalog_app.command("list")
+@catalog_app.command(
+    "list", help=_("List the residencies of the catalogue, the most recent first.")
+)
 def catalog_list(
     programme: ProgrammeFilter = None,
     territory: TerritoryFilter = None,
     year: YearFilter = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text: a table; json: a list.")
+        OutputFormat, typer.Option("--format", help=_("text: a table; json: a list."))
     ] = TEXT,
     catalog: CatalogOption = None,
 ) -> None:
     """List the residencies of the catalogue, the most recent first."""
+    if fmt.value == "json":
+        set_language("en")  # what scripts read: English
     found = pipeline.catalog_list(
         catalog, programme=programme.value if programme else None, territory=territory, year=year
     )
@@ -111,15 +144,22 @@ def catalog_list(
         return
     for s in found.items:
         output.echo(f"{s.id}\t{s.year or '-'}\t{s.programme}\t{s.territory or '-'}\t{s.title}")
-    output.say(f"{output.plural(len(found.items), 'residency', 'residencies')}.")
+    output.say(_.plural("{n} residency.", "{n} residencies.", len(found.items)))
 
 
-@catalog_app.command("search")
+@catalog_app.command(
+    "search",
+    help=_(
+        "Search every residency of the catalogue: titles, questions, journal, prototypes, "
+        "methods.\n\n"
+        'Case and accents do not matter ("lycee" finds "lycée"); the best matches come first.'
+    ),
+)
 def catalog_search(
     query: Annotated[
         str,
         typer.Argument(
-            help='Words to find; "an exact phrase", prefix*, a OR b.', show_default=False
+            help=_('Words to find; "an exact phrase", prefix*, a OR b.'), show_default=False
         ),
     ],
     programme: ProgrammeFilter = None,
@@ -129,23 +169,25 @@ def catalog_search(
         CatalogKind | None,
         typer.Option(
             "--kind",
-            help="Only this kind of item (entry, prototype, scenario, "
-            "method, residency) or of journal entry (interview, workshop…).",
+            help=_(
+                "Only this kind of item (entry, prototype, scenario, method, residency) or "
+                "of journal entry (interview, workshop…)."
+            ),
             show_default=False,
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=1000, help="How many results at most.")
+        int, typer.Option("--limit", min=1, max=1000, help=_("How many results at most."))
     ] = 20,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text: results with snippets; json: a list.")
+        OutputFormat,
+        typer.Option("--format", help=_("text: results with snippets; json: a list.")),
     ] = TEXT,
     catalog: CatalogOption = None,
 ) -> None:
-    """Search every residency of the catalogue: titles, questions, journal, prototypes, methods.
-
-    Case and accents do not matter ("lycee" finds "lycée"); the best matches come first.
-    """
+    """Search every residency of the catalogue, the best matches first."""
+    if fmt.value == "json":
+        set_language("en")  # what scripts read: English
     found = pipeline.catalog_search(
         query,
         catalog,
@@ -172,70 +214,108 @@ def catalog_search(
         output.echo(f"{n}. {hit.title} [{what}{when}]")
         output.echo(f"   {hit.residency_title} ({hit.residency_id}: {hit.ref})")
         output.echo_marked(f"   {' '.join(hit.snippet.split())}", MARK_START, MARK_END)
-    output.say("No result." if not hits else f"{output.plural(len(hits), 'result')}.")
+    output.say(_.plural("{n} result.", "{n} results.", len(hits)) if hits else _("No result."))
 
 
-@catalog_app.command("show")
+@catalog_app.command(
+    "show",
+    help=_("Show one residency of the catalogue: what, where, when, and where it was added from."),
+)
 def catalog_show(
     ident: Annotated[
-        str, typer.Argument(metavar="ID", help="The residency's id.", show_default=False)
+        str, typer.Argument(metavar="ID", help=_("The residency's id."), show_default=False)
     ],
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = TEXT,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help=_("text or json."))] = TEXT,
     catalog: CatalogOption = None,
 ) -> None:
-    """Show one residency of the catalogue: what, where, when, and where it was added from."""
+    """Show one residency of the catalogue."""
+    if fmt.value == "json":
+        set_language("en")  # what scripts read: English
     found = pipeline.catalog_show(ident, catalog)
     if fmt.value == "json":
         output.print_json(found.as_dict())
         return
-    counts = ", ".join(f"{n} {k}" for k, n in found.counts.items())
-    for label, value in (
-        ("id", found.id), ("title", found.title), ("programme", found.programme),
-        ("host", found.host), ("site", found.site), ("territory", found.territory),
-        ("theme", found.theme), ("weeks", f"{found.start} to {found.end}"),
-        ("language", found.language), ("licence", found.license),
-        ("keywords", ", ".join(found.keywords)), ("holds", counts),
-        ("added from", found.origin), ("added on", found.added),
-    ):  # fmt: skip
+    counts = ", ".join(_count(kind, n) for kind, n in found.counts.items())
+    lines = [
+        (_("id:"), found.id), (_("title:"), found.title), (_("programme:"), found.programme),
+        (_("host:"), found.host), (_("site:"), found.site), (_("territory:"), found.territory),
+        (_("theme:"), found.theme),
+        (_("weeks:"), _("{start} to {end}", start=found.start, end=found.end)),
+        (_("language:"), found.language), (_("licence:"), found.license),
+        (_("keywords:"), ", ".join(found.keywords)), (_("holds:"), counts),
+        (_("added from:"), found.origin), (_("added on:"), found.added),
+    ]  # fmt: skip
+    width = max(12, *(len(label) + 1 for label, _value in lines))
+    for label, value in lines:
         if value:
-            output.echo(f"{label + ':':<12} {value}")
+            output.echo(f"{label:<{width}} {value}")
 
 
-@catalog_app.command("remove")
+def _count(kind: str, n: int) -> str:
+    """Return how many items of a kind a residency of the catalogue holds: "60 entries"."""
+    if kind == "entries":
+        return _.plural("{n} entry", "{n} entries", n)
+    if kind == "prototypes":
+        return _.plural("{n} prototype", "{n} prototypes", n)
+    if kind == "scenarios":
+        return _.plural("{n} scenario", "{n} scenarios", n)
+    if kind == "methods":
+        return _.plural("{n} method", "{n} methods", n)
+    if kind == "actors":
+        return _.plural("{n} actor", "{n} actors", n)
+    return f"{n} {kind}"  # a kind a newer version counted: as it is stored
+
+
+@catalog_app.command(
+    "remove",
+    help=_("Remove a residency from the catalogue (its folder or archive is not touched)."),
+)
 def catalog_remove(
     ident: Annotated[
-        str, typer.Argument(metavar="ID", help="The residency's id.", show_default=False)
+        str, typer.Argument(metavar="ID", help=_("The residency's id."), show_default=False)
     ],
     catalog: CatalogOption = None,
 ) -> None:
-    """Remove a residency from the catalogue (its folder or archive is not touched)."""
+    """Remove a residency from the catalogue."""
     path = pipeline.catalog_remove(ident, catalog)
-    output.say(f"Removed {ident} from {path}.")
+    output.say(_("Removed {id} from {path}.", id=ident, path=path))
 
 
-@catalog_app.command("render")
+@catalog_app.command(
+    "render",
+    help=_(
+        "Write the catalogue as a static website: residencies by year, territory and "
+        "programme, the commons of method sheets, and each residency's full report.\n\n"
+        "The folder is replaced as a whole; a folder that residence did not make is refused."
+    ),
+)
 def catalog_render(
-    out: Annotated[Path, typer.Option("--out", help="The folder of the site.")] = Path("catalogue"),
+    out: Annotated[Path, typer.Option("--out", help=_("The folder of the site."))] = Path(
+        "catalogue"
+    ),
     language: Annotated[
-        Language, typer.Option("--language", help="Language of the site's labels.")
+        Language, typer.Option("--language", help=_("Language of the site's labels."))
     ] = FRENCH,
     catalog: CatalogOption = None,
 ) -> None:
-    """Write the catalogue as a static website: residencies by year, territory and programme,
-    the commons of method sheets, and each residency's full report.
-
-    The folder is replaced as a whole; a folder that residence did not make is refused.
-    """
+    """Write the catalogue as a static website."""
     site = pipeline.catalog_render(out, language.value, catalog)
     warnings = [p for p in site.problems if p.severity == "warning"]
     if warnings:
         output.say(
-            f"{output.plural(len(warnings), 'warning')} (photos left out, origins no longer "
-            "readable):"
+            _.plural(
+                "{n} warning (photos left out, origins no longer readable):",
+                "{n} warnings (photos left out, origins no longer readable):",
+                len(warnings),
+            )
         )
         output.print_problems(warnings[:20])
     output.echo(str(out / "index.html"))
     output.say(
-        f"Wrote {output.plural(site.pages, 'page')} and {output.plural(site.reports, 'report')} "
-        f"into {out}."
+        _(
+            "Wrote {pages} and {reports} into {out}.",
+            pages=_.plural("{n} page", "{n} pages", site.pages),
+            reports=_.plural("{n} report", "{n} reports", site.reports),
+            out=out,
+        )
     )

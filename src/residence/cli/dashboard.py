@@ -2,7 +2,9 @@
 """The `residence status` dashboard: rich renderables made from a Status (output prints them).
 
 Everything is laid out to fit 80 columns. Colours are styles only, so that a console that is
-not a terminal (a pipe, a file) prints the same figures as plain text.
+not a terminal (a pipe, a file) prints the same figures as plain text. Every label is in the
+user's language, the format's fixed words too (the kinds, circles, sectors and stages: the
+French ones are those the files and the options accept).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from residence.cli.output import plural, visible
+from residence.cli.output import errors, visible, warnings
+from residence.i18n import messages
 from residence.status import CIRCLES, KINDS, SECTORS, STAGES, Status
+
+_ = messages("messages")
 
 WIDTH = 80
 _SPARKS = "▁▂▃▄▅▆▇█"
@@ -42,6 +47,22 @@ def _spark(counts: list[int], top: int) -> str:
 def _row(table: Table, *cells: RenderableType) -> None:
     """Add a row; plain strings are shown as they are (user text is never rich markup)."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
+def _word(value: str) -> str:
+    """Return a fixed word of the format (a kind, circle, sector or stage) in the user's
+    language; a word this module does not know is shown as it is."""
+    words = {
+        "observation": _("observation"), "interview": _("interview"),
+        "workshop": _("workshop"), "meeting": _("meeting"), "test": _("test"),
+        "reflection": _("reflection"),
+        "core": _("core"), "direct": _("direct"), "indirect": _("indirect"),
+        "public": _("public"), "private": _("private"),
+        "civil-society": _("civil-society"), "users": _("users"),
+        "idea": _("idea"), "sketch": _("sketch"), "mock-up": _("mock-up"),
+        "live-test": _("live-test"), "adopted": _("adopted"), "abandoned": _("abandoned"),
+    }  # fmt: skip
+    return words.get(value, value)
 
 
 def _heading(text: str) -> Text:
@@ -88,17 +109,28 @@ def _visible(value: Any) -> Any:
 
 def _title(data: dict[str, Any]) -> list[RenderableType]:
     res = data["residency"]
-    title = Text(res["title"] or "(residence.yaml cannot be read)", style="bold")
+    title = Text(res["title"] or _("(residence.yaml cannot be read)"), style="bold")
     weeks = data["weeks"]
     facts = [res["id"] or "?"]
     if weeks:
-        facts.append(f"{plural(len(weeks), 'week')}, {res['start']} → {res['end']}")
-    facts.append(f"today {data['today']}")
+        facts.append(
+            _.plural(
+                "{n} week, {start} → {end}",
+                "{n} weeks, {start} → {end}",
+                len(weeks),
+                start=res["start"],
+                end=res["end"],
+            )
+        )
+    facts.append(_("today {day}", day=data["today"]))
     check = data["check"]
     line = Text(" · ".join(facts))
     verdict = Text(
-        f"residence check: {plural(check['errors'], 'error')}, "
-        f"{plural(check['warnings'], 'warning')}",
+        _(
+            "residence check: {errors}, {warnings}",
+            errors=errors(check["errors"]),
+            warnings=warnings(check["warnings"]),
+        ),
         style="red" if check["errors"] else "green" if not check["warnings"] else "yellow",
     )
     return [title, line, verdict]
@@ -108,28 +140,30 @@ def _journal(data: dict[str, Any]) -> list[RenderableType]:
     journal = data["journal"]
     extra = []
     if journal["team_only"]:
-        extra.append(f"{journal['team_only']} team-only")
+        n = journal["team_only"]
+        extra.append(_.plural("{n} team-only", "{n} team-only", n))
     if journal["outside_weeks"]:
-        extra.append(f"{journal['outside_weeks']} outside the weeks")
-    head = f"Journal: {plural(journal['entries'], 'entry', 'entries')}"
+        n = journal["outside_weeks"]
+        extra.append(_.plural("{n} outside the weeks", "{n} outside the weeks", n))
+    head = _.plural("Journal: {n} entry", "Journal: {n} entries", journal["entries"])
     parts: list[RenderableType] = [_heading(head + (f" ({', '.join(extra)})" if extra else ""))]
     weeks = data["weeks"]
     if not weeks:
-        parts.append(Text("No weeks in residence.yaml."))
+        parts.append(Text(_("No weeks in residence.yaml.")))
         return parts
     top = max((d["entries"] for w in weeks for d in w["days"]), default=0)
     table = _table(
-        ("week", "right"),
-        ("dates", "left"),
-        ("days", "left"),
-        ("per day", "left"),
-        ("total", "right"),
-        ("focus", "left"),
+        (_("week"), "right"),
+        (_("dates"), "left"),
+        (_("days"), "left"),
+        (_("per day"), "left"),
+        (_("total"), "right"),
+        (_("focus"), "left"),
     )
     for week in weeks:
         counts = [d["entries"] for d in week["days"]]
         per_day = " ".join(str(n) for n in counts[:7]) + (" …" if len(counts) > 7 else "")
-        marker = {"current": " ◂ now", "future": ""}.get(week["state"], "")
+        marker = " " + _("◂ now") if week["state"] == "current" else ""
         dates = f"{week['start']} → {week['end'][5:]}"
         _row(
             table,
@@ -148,63 +182,77 @@ def _people(data: dict[str, Any]) -> list[RenderableType]:
     journal = data["journal"]
     authors = [a for a in journal["by_author"] if a["entries"] or a["role"] == "resident"]
     top = max((a["entries"] for a in authors), default=0)
-    left = _table(("author", "left", 20), ("entries", "right"), ("", "left"))
+    left = _table((_("author"), "left", 20), (_("entries"), "right"), ("", "left"))
     for a in authors:
         _row(left, a["name"], str(a["entries"]), _bar(a["entries"], top, 10))
     if not authors:
-        _row(left, "(no team)", "", "")
+        _row(left, _("(no team)"), "", "")
     kinds = journal["by_kind"]
     top_kind = max(kinds.values(), default=0)
-    right = _table(("kind", "left"), ("entries", "right"), ("", "left"))
+    right = _table((_("kind"), "left"), (_("entries"), "right"), ("", "left"))
     for kind in KINDS:
-        _row(right, kind, str(kinds.get(kind, 0)), _bar(kinds.get(kind, 0), top_kind, 10))
+        n = kinds.get(kind, 0)
+        _row(right, _word(kind), str(n), _bar(n, top_kind, 10))
     grid = Table.grid(padding=(0, 3))
     grid.add_column()
     grid.add_column()
     grid.add_row(left, right)
-    return [_heading("Entries per author and per kind"), grid]
+    return [_heading(_("Entries per author and per kind")), grid]
 
 
 def _actors(data: dict[str, Any]) -> list[RenderableType]:
     actors = data["actors"]
-    head = (
-        f"Actors: {actors['total']} ({actors['personal']} personal, "
-        f"{plural(actors['minors'], 'minor')}), "
-        f"{plural(actors['relations'], 'relation')}"
+    head = _(
+        "Actors: {total} ({personal}, {minors}), {relations}",
+        total=actors["total"],
+        personal=_.plural("{n} personal", "{n} personal", actors["personal"]),
+        minors=_.plural("{n} minor", "{n} minors", actors["minors"]),
+        relations=_.plural("{n} relation", "{n} relations", actors["relations"]),
     )
-    table = _table(("circle", "left"), *((s, "right") for s in SECTORS), ("total", "right"))
+    table = _table(
+        (_("circle"), "left"), *((_word(s), "right") for s in SECTORS), (_("total"), "right")
+    )
     for circle in CIRCLES:
         row = actors["grid"][circle]
-        _row(
-            table, circle, *(str(row[s] or "·") for s in SECTORS), str(actors["by_circle"][circle])
-        )
+        cells = (str(row[s] or "·") for s in SECTORS)
+        _row(table, _word(circle), *cells, str(actors["by_circle"][circle]))
     return [_heading(head), table]
 
 
 def _prototypes(data: dict[str, Any]) -> list[RenderableType]:
     protos = data["prototypes"]
-    head = f"Prototypes: {protos['total']}, {plural(protos['tests'], 'test session')}"
+    head = _(
+        "Prototypes: {total}, {tests}",
+        total=protos["total"],
+        tests=_.plural("{n} test session", "{n} test sessions", protos["tests"]),
+    )
     parts: list[RenderableType] = [_heading(head)]
     by_stage = protos["by_stage"]
     top = max(by_stage.values(), default=0)
+    stages = [_word(stage) for stage in STAGES]
     funnel = Table.grid(padding=(0, 1))
-    funnel.add_column(width=10)
+    funnel.add_column(width=max(10, *(len(stage) for stage in stages)))
     funnel.add_column(justify="right", width=3)
     funnel.add_column(width=30)
-    for stage in STAGES:
+    for stage, label in zip(STAGES, stages, strict=True):
         n = by_stage.get(stage, 0)
         bar = _bar(n, top, 24)
-        _row(funnel, stage, str(n), Text.assemble(" " * ((24 - len(bar)) // 2), bar))
+        _row(funnel, label, str(n), Text.assemble(" " * ((24 - len(bar)) // 2), bar))
     parts.append(funnel)
     items = protos["items"]
     if items:
         table = _table(
-            ("prototype", "left", 30), ("stage", "left"), ("tests", "right"), ("last test", "left")
+            (_("prototype"), "left", 30),
+            (_("stage"), "left"),
+            (_("tests"), "right"),
+            (_("last test"), "left"),
         )
         for item in items[:_MAX_PROTOTYPES]:
-            _row(table, item["id"], item["stage"], str(item["tests"]), item["last_test"] or "—")
+            last = item["last_test"] or "—"
+            _row(table, item["id"], _word(item["stage"]), str(item["tests"]), last)
         if len(items) > _MAX_PROTOTYPES:
-            _row(table, f"… and {len(items) - _MAX_PROTOTYPES} more", "", "", "")
+            more = len(items) - _MAX_PROTOTYPES
+            _row(table, _.plural("… and {n} more", "… and {n} more", more), "", "", "")
         parts.append(table)
     return parts
 
@@ -212,25 +260,36 @@ def _prototypes(data: dict[str, Any]) -> list[RenderableType]:
 def _consent(data: dict[str, Any]) -> list[RenderableType]:
     consent = data["consent"]
     if not consent["personal"]:
-        return [_heading("Consent"), Text("No personal actor: nobody to ask for consent.")]
+        return [
+            _heading(_("Consent")),
+            Text(_("No personal actor: nobody to ask for consent.")),
+        ]
     lines = [
-        f"{plural(consent['personal'], 'personal actor')}: "
-        f"{consent['public']} may be named in public, {consent['internal']} internal only, "
-        f"{consent['none']} refused, {len(consent['no_record'])} without a record.",
-        f"Pseudonymised in public editions: {consent['pseudonymised']}.",
+        _.plural(
+            "{n} personal actor: {public} may be named in public, {internal} internal only, "
+            "{refused} refused, {unrecorded} without a record.",
+            "{n} personal actors: {public} may be named in public, {internal} internal only, "
+            "{refused} refused, {unrecorded} without a record.",
+            consent["personal"],
+            public=consent["public"],
+            internal=consent["internal"],
+            refused=consent["none"],
+            unrecorded=len(consent["no_record"]),
+        ),
+        _("Pseudonymised in public editions: {n}.", n=consent["pseudonymised"]),
     ]
-    return [_heading("Consent"), *(Text(line) for line in lines)]
+    return [_heading(_("Consent")), *(Text(line) for line in lines)]
 
 
 def _missing(data: dict[str, Any]) -> list[RenderableType]:
     missing = data["missing"]
     if not missing:
-        return [_heading("Missing"), Text("Nothing is missing.", style="green")]
-    parts: list[RenderableType] = [_heading("Missing")]
+        return [_heading(_("Missing")), Text(_("Nothing is missing."), style="green")]
+    parts: list[RenderableType] = [_heading(_("Missing"))]
     for item in missing:
         text = item["message"]
         ids = item["ids"]
         if ids and item["code"] in {"no-consent", "minor-without-guardians"}:
-            text += ": " + ", ".join(ids)
+            text = _("{missing}: {ids}", missing=text, ids=", ".join(ids))
         parts.append(Text("• " + text, style="yellow"))
     return parts

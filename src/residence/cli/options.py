@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, cast, get_args
 import typer
 
 from residence import pipeline
+from residence.i18n import messages
 from residence.vocabulary import Language as LanguageName
 from residence.vocabulary import Programme as ProgrammeName
 from residence.vocabulary import Visibility
+
+_ = messages("messages")
 
 
 class Choice(str, Enum):
@@ -50,5 +53,7 @@ PUBLIC = Edition("public")
 
 DirArg = Annotated[
     Path,
-    typer.Argument(help="The residency folder (default: the current folder).", show_default=False),
+    typer.Argument(
+        help=_("The residency folder (default: the current folder)."), show_default=False
+    ),
 ]

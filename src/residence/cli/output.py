@@ -9,6 +9,10 @@ Every line goes through :func:`visible` here, at the last moment: a title, an id
 name can hold an escape sequence or a bidi control, and the terminal must show it, not obey
 it. Problems and results keep their text as it is (``--format json`` prints it raw, as JSON
 escapes); only what reaches the terminal is made visible.
+
+Every sentence is made in the user's language (``_ = messages("messages")``, the catalogue
+``locale/fr/LC_MESSAGES/messages.po``), whole, with its counts inside: never glued from
+translated fragments.
 """
 
 from __future__ import annotations
@@ -26,27 +30,53 @@ import typer
 
 from residence.controlchars import BIDI, CONTROLS
 from residence.errors import Problem, ResidenceError
+from residence.i18n import messages
 from residence.pipeline import DraftKept, Notices, Progress, Refused
 
-#: What a command that refuses a residency with errors says after its problems.
-REFUSALS = {
-    "render": "nothing was rendered. Fix them, then run residence render again.",
-    "methods": "no sheet was written. Fix them, then run residence methods again.",
-    "map": "no map was drawn. Fix them, then run residence map again.",
-    "archive": "nothing was archived. Fix them, then run residence archive again.",
-}
+_ = messages("messages")
 
-#: The warning a team edition carries, per command.
-TEAM_BANNERS = {
-    "render": "TEAM EDITION: this report shows team-only notes and real names. "
-    "Keep it inside the team; never publish it.",
-    "methods": "TEAM EDITION: these sheets may cite team-only notes. Keep them inside the team.",
-    "map": "TEAM EDITION: these files show real names. Keep them inside the "
-    "team; never publish them.",
-    "archive": "TEAM EDITION: this archive holds private material (consent "
-    "records, team-only notes, real names). Keep it inside the team; "
-    "never publish it.",
-}
+
+def refusal(command: str) -> str:
+    """Return what a command that refuses a residency with errors says after its problems."""
+    if command == "render":
+        return _(
+            "The residency has errors: nothing was rendered. "
+            "Fix them, then run residence render again."
+        )
+    if command == "methods":
+        return _(
+            "The residency has errors: no sheet was written. "
+            "Fix them, then run residence methods again."
+        )
+    if command == "map":
+        return _(
+            "The residency has errors: no map was drawn. Fix them, then run residence map again."
+        )
+    return _(
+        "The residency has errors: nothing was archived. "
+        "Fix them, then run residence archive again."
+    )
+
+
+def team_banner(command: str) -> str:
+    """Return the warning a team edition carries, per command."""
+    if command == "render":
+        return _(
+            "TEAM EDITION: this report shows team-only notes and real names. "
+            "Keep it inside the team; never publish it."
+        )
+    if command == "methods":
+        return _("TEAM EDITION: these sheets may cite team-only notes. Keep them inside the team.")
+    if command == "map":
+        return _(
+            "TEAM EDITION: these files show real names. Keep them inside the "
+            "team; never publish them."
+        )
+    return _(
+        "TEAM EDITION: this archive holds private material (consent "
+        "records, team-only notes, real names). Keep it inside the team; "
+        "never publish it."
+    )
 
 
 #: What a terminal would obey rather than show: every control character but tab and line
@@ -95,9 +125,24 @@ def print_json(value: Any) -> None:
     typer.echo(_UNSEEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def plural(n: int, word: str, plural: str | None = None) -> str:
-    """Return "1 file", "2 files" (or the plural given)."""
-    return f"{n} {word if n == 1 else plural or word + 's'}"
+def errors(n: int) -> str:
+    """Return "1 error", "2 errors" (a count inside a sentence that has several)."""
+    return _.plural("{n} error", "{n} errors", n)
+
+
+def warnings(n: int) -> str:
+    """Return "1 warning", "2 warnings" (a count inside a sentence that has several)."""
+    return _.plural("{n} warning", "{n} warnings", n)
+
+
+def files(n: int) -> str:
+    """Return "1 file", "2 files" (a count inside a sentence that has several)."""
+    return _.plural("{n} file", "{n} files", n)
+
+
+def both(first: str, last: str) -> str:
+    """Return "a and b": two words (checksum algorithms) joined as a sentence joins them."""
+    return _("{first} and {last}", first=first, last=last)
 
 
 def size(n: int) -> str:
@@ -116,7 +161,7 @@ def color(text: str, severity: str) -> str:
 
 def print_problems(problems: Sequence[Problem]) -> None:
     """Print problems on stderr, one a line: path:line:col: severity: message."""
-    for problem in problems:
+    for problem in problems:  # "path:line:col: severity:" stays English: editors read it
         text = str(problem) if problem.path else f"{problem.severity}: {problem.message}"
         say(text, problem.severity)
 
@@ -125,9 +170,16 @@ def print_notices(notices: Notices, command: str, folder: Path) -> None:
     """Print what a command met: problems, the residency's warnings, the team banner."""
     print_problems(notices.problems)
     if notices.warnings:
-        say(f"{plural(notices.warnings, 'warning')} in the residency: see residence check {folder}")
+        say(
+            _.plural(
+                "{n} warning in the residency: see residence check {folder}",
+                "{n} warnings in the residency: see residence check {folder}",
+                notices.warnings,
+                folder=folder,
+            )
+        )
     if notices.team:
-        say(TEAM_BANNERS[command], "warning")
+        say(team_banner(command), "warning")
 
 
 def print_rich(renderable: Any, width: int) -> None:
@@ -161,7 +213,11 @@ def progress(label: str) -> Iterator[Progress | None]:
 
         def update(what: str, fraction: float) -> None:
             what = escape(visible(what))  # a sheet's id: shown, never read as markup
-            bar.update(task, completed=max(0.0, min(fraction, 1.0)), description=f"{label}: {what}")
+            bar.update(
+                task,
+                completed=max(0.0, min(fraction, 1.0)),
+                description=_("{label}: {what}", label=label, what=what),
+            )
 
         yield update
 
@@ -169,21 +225,23 @@ def progress(label: str) -> Iterator[Progress | None]:
 def report_error(exc: ResidenceError) -> int:
     """Print why work stopped; return the exit code (2: misused, 1: problems)."""
     if exc.usage:
-        say(f"Error: {exc.problems[0].message}")
+        say(_("Error: {problem}", problem=exc.problems[0].message))
     else:
         print_problems(exc.problems)
     if isinstance(exc, Refused):
         if exc.command == "add":
             if any(p.code == "missing-field" for p in exc.problems):
                 say(
-                    "Give the missing fields as options, or set EDITOR to write them "
-                    "in your text editor."
+                    _(
+                        "Give the missing fields as options, or set EDITOR to write them "
+                        "in your text editor."
+                    )
                 )
-            say("Nothing was written.")
+            say(_("Nothing was written."))
         else:
-            say(f"The residency has errors: {REFUSALS[exc.command]}")
+            say(refusal(exc.command))
     if isinstance(exc, DraftKept):
-        say(f"Your draft is kept in {exc.draft}")
+        say(_("Your draft is kept in {path}", path=exc.draft))
     return 2 if exc.usage else 1
 
 
@@ -205,9 +263,11 @@ def interrupted(changed: bool) -> int:
     change files; return the exit code (130)."""
     if changed:
         say(
-            "Interrupted while writing: each file is either as it was or complete, none is "
-            "half-written. Run the command again to finish."
+            _(
+                "Interrupted while writing: each file is either as it was or complete, none "
+                "is half-written. Run the command again to finish."
+            )
         )
     else:
-        say("Interrupted: nothing was changed.")
+        say(_("Interrupted: nothing was changed."))
     return INTERRUPTED

@@ -12,36 +12,43 @@ import typer
 
 from residence.cli.adding import DraftOpt, EditOpt, add_app, opt, run_add, set_app
 from residence.cli.options import DirArg
+from residence.i18n import messages
+
+_ = messages("messages")
 
 # -- add -----------------------------------------------------------------------------------
 
 
-@add_app.command("member")
+@add_app.command(
+    "member",
+    help=_(
+        "Add a team member at the end of the team of residence.yaml, keeping the file "
+        "as it is.\n\n"
+        'Example: residence add member --name "Youssef Amrani" --role resident '
+        "--discipline sociologue. Their id (youssef) is what --author and "
+        "RESIDENCE_AUTHOR name."
+    ),
+)
 def add_member(
     folder: DirArg = Path("."),
-    name: Annotated[str | None, opt("--name", "The member's name, as in the credits.")] = None,
+    name: Annotated[str | None, opt("--name", _("The member's name, as in the credits."))] = None,
     id: Annotated[
         str | None,
-        opt("--id", "A short id (default: the first name, or the whole name if it is taken)."),
+        opt("--id", _("A short id (default: the first name, or the whole name if it is taken).")),
     ] = None,
     role: Annotated[
         str | None,
-        opt("--role", "resident, agent (the local authority's own), coordinator or guest."),
+        opt("--role", _("resident, agent (the local authority's own), coordinator or guest.")),
     ] = None,
     discipline: Annotated[
-        str | None, opt("--discipline", "Their trade: designer, sociologist, architect…")
+        str | None, opt("--discipline", _("Their trade: designer, sociologist, architect…"))
     ] = None,
     organisation: Annotated[
-        str | None, opt("--organisation", "Their studio, lab or department.")
+        str | None, opt("--organisation", _("Their studio, lab or department."))
     ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Add a team member at the end of the team of residence.yaml, keeping the file as it is.
-
-    Example: residence add member --name "Youssef Amrani" --role resident --discipline
-    sociologue. Their id (youssef) is what --author and RESIDENCE_AUTHOR name.
-    """
     values = {
         "id": id,
         "name": name,
@@ -52,38 +59,45 @@ def add_member(
     run_add(folder, "member", values, edit, draft)
 
 
-@add_app.command("consent")
+@add_app.command(
+    "consent",
+    help=_(
+        "Add a consent record at the end of private/consent.yaml (created if missing).\n\n"
+        "The most recent record of a person counts: to withdraw a consent, add one with "
+        "--scope none. Example: residence add consent --actor lea-martin --scope public "
+        "--guardians."
+    ),
+)
 def add_consent(
     folder: DirArg = Path("."),
     actor: Annotated[
-        str | None, opt("--actor", "Id of the person (a personal actor of actors.yaml).")
+        str | None, opt("--actor", _("Id of the person (a personal actor of actors.yaml)."))
     ] = None,
     scope: Annotated[
         str | None,
-        opt("--scope", "public (may be named), internal (the team only) or none (withdrawn)."),
+        opt("--scope", _("public (may be named), internal (the team only) or none (withdrawn).")),
     ] = None,
     date: Annotated[
         str | None,
-        opt("--date", "When it was given or withdrawn, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+        opt(
+            "--date",
+            _("When it was given or withdrawn, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+        ),
     ] = None,
     guardians: Annotated[
         bool,
         typer.Option(
             "--guardians",
-            help="For a minor: every holder of parental authority agreed (without it, a "
-            "public consent counts as internal).",
+            help=_(
+                "For a minor: every holder of parental authority agreed (without it, a "
+                "public consent counts as internal)."
+            ),
         ),
     ] = False,
-    notes: Annotated[str | None, opt("--notes", "Anything worth remembering.")] = None,
+    notes: Annotated[str | None, opt("--notes", _("Anything worth remembering."))] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Add a consent record at the end of private/consent.yaml (created if missing).
-
-    The most recent record of a person counts: to withdraw a consent, add one with
-    --scope none. Example: residence add consent --actor lea-martin --scope public
-    --guardians.
-    """
     values = {
         "actor": actor,
         "scope": scope,
@@ -94,29 +108,32 @@ def add_consent(
     run_add(folder, "consent", values, edit, draft)
 
 
-@add_app.command("quote")
+@add_app.command(
+    "quote",
+    help=_(
+        "Add a quote at the end of a journal entry's quotes, keeping its file as it is.\n\n"
+        "Example: residence add quote --entry 2026-01-16-entretien-jeanne --actor "
+        'jeanne-martin --text "Je ne sais jamais à quel guichet aller."'
+    ),
+)
 def add_quote(
     folder: DirArg = Path("."),
     entry: Annotated[
         str | None,
-        opt("--entry", "The journal entry where it was heard (its file name without .yaml)."),
+        opt("--entry", _("The journal entry where it was heard (its file name without .yaml).")),
     ] = None,
-    actor: Annotated[str | None, opt("--actor", "Id of the actor who said it.")] = None,
+    actor: Annotated[str | None, opt("--actor", _("Id of the actor who said it."))] = None,
     text: Annotated[
         str | None,
-        opt("--text", "The words, as heard; '-' reads them from standard input."),
+        opt("--text", _("The words, as heard; '-' reads them from standard input.")),
     ] = None,
     team_only: Annotated[
-        bool, typer.Option("--team-only", help="Keep the quote inside the team: never published.")
+        bool,
+        typer.Option("--team-only", help=_("Keep the quote inside the team: never published.")),
     ] = False,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Add a quote at the end of a journal entry's quotes, keeping its file as it is.
-
-    Example: residence add quote --entry 2026-01-16-entretien-jeanne --actor jeanne-martin
-    --text "Je ne sais jamais à quel guichet aller."
-    """
     values = {
         "entry": entry,
         "actor": actor,
@@ -126,47 +143,52 @@ def add_quote(
     run_add(folder, "quote", values, edit, draft)
 
 
-@add_app.command("photo")
+@add_app.command(
+    "photo",
+    help=_(
+        "Add a photo to a journal entry (or a prototype), copying FILE into media/.\n\n"
+        "The copy keeps the file's name, made safe (IMG_1234.JPG -> "
+        "media/img-1234.jpg). A file already in media/ with the same bytes is used as "
+        "it is; one with other bytes is never replaced. Example: residence add photo "
+        '~/IMG_1234.JPG --entry 2026-01-16-visite-du-hall --alt "Le hall vide à 8 h" '
+        '--credit "Claire Dumas" --people agent-accueil.'
+    ),
+)
 def add_photo(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="The picture to add (jpg, png, webp, svg, gif or pdf): copied into media/ "
-            "unless it is there already.",
+            help=_(
+                "The picture to add (jpg, png, webp, svg, gif or pdf): copied into media/ "
+                "unless it is there already."
+            ),
             show_default=False,
         ),
     ] = None,
     folder: DirArg = Path("."),
     entry: Annotated[
         str | None,
-        opt("--entry", "The journal entry it goes to (its file name without .yaml)."),
+        opt("--entry", _("The journal entry it goes to (its file name without .yaml).")),
     ] = None,
     prototype: Annotated[
-        str | None, opt("--prototype", "Or the prototype it goes to (its id).")
+        str | None, opt("--prototype", _("Or the prototype it goes to (its id)."))
     ] = None,
     alt: Annotated[
         str | None,
-        opt("--alt", "What the picture shows, for people who cannot see it (required)."),
+        opt("--alt", _("What the picture shows, for people who cannot see it (required).")),
     ] = None,
-    caption: Annotated[str | None, opt("--caption", "A caption shown under it.")] = None,
-    credit: Annotated[str | None, opt("--credit", "Who took or drew it.")] = None,
+    caption: Annotated[str | None, opt("--caption", _("A caption shown under it."))] = None,
+    credit: Annotated[str | None, opt("--credit", _("Who took or drew it."))] = None,
     people: Annotated[
         list[str] | None,
         opt(
             "--people",
-            "Ids of the actors recognisable in it, separated by commas (or repeat the option).",
+            _("Ids of the actors recognisable in it, separated by commas (or repeat the option)."),
         ),
     ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Add a photo to a journal entry (or a prototype), copying FILE into media/.
-
-    The copy keeps the file's name, made safe (IMG_1234.JPG -> media/img-1234.jpg). A file
-    already in media/ with the same bytes is used as it is; one with other bytes is never
-    replaced. Example: residence add photo ~/IMG_1234.JPG --entry 2026-01-16-visite-du-hall
-    --alt "Le hall vide à 8 h" --credit "Claire Dumas" --people agent-accueil.
-    """
     values = {
         "entry": entry,
         "prototype": prototype,
@@ -179,64 +201,70 @@ def add_photo(
     run_add(folder, "photo", values, edit, draft)
 
 
-@add_app.command("handover")
+@add_app.command(
+    "handover",
+    help=_(
+        "Say who carries a prototype on after the residency: its handover.\n\n"
+        "A prototype is handed over once: when it has a handover already, change it in "
+        "its file. Example: residence add handover panneau-orientation --to mairie "
+        '--conditions "Impression sur le budget de l\'accueil."'
+    ),
+)
 def add_handover(
     prototype: Annotated[
         str | None,
-        typer.Argument(help="Id of the prototype handed over.", show_default=False),
+        typer.Argument(help=_("Id of the prototype handed over."), show_default=False),
     ] = None,
     folder: DirArg = Path("."),
     to: Annotated[
         list[str] | None,
-        opt("--to", "Id of an actor who carries it on; separate several with commas."),
+        opt("--to", _("Id of an actor who carries it on; separate several with commas.")),
     ] = None,
     date: Annotated[
         str | None,
-        opt("--date", "Day of the handover, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+        opt("--date", _("Day of the handover, YYYY-MM-DD or DD/MM/YYYY (default: today).")),
     ] = None,
     conditions: Annotated[
         str | None,
         opt(
             "--conditions",
-            "Budget, support, what is still missing (Markdown); '-' reads standard input.",
+            _("Budget, support, what is still missing (Markdown); '-' reads standard input."),
         ),
     ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Say who carries a prototype on after the residency: its handover.
-
-    A prototype is handed over once: when it has a handover already, change it in its file.
-    Example: residence add handover panneau-orientation --to mairie --conditions "Impression
-    sur le budget de l'accueil."
-    """
     values = {"prototype": prototype, "to": to, "date": date, "conditions": conditions}
     run_add(folder, "handover", values, edit, draft)
 
 
-@add_app.command("follow-up")
+@add_app.command(
+    "follow-up",
+    help=_("Add a follow-up visit, months later, at the end of the follow_ups of residence.yaml."),
+)
 def add_follow_up(
     folder: DirArg = Path("."),
     date: Annotated[
         str | None,
-        opt("--date", "Day of the visit, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+        opt("--date", _("Day of the visit, YYYY-MM-DD or DD/MM/YYYY (default: today).")),
     ] = None,
     by: Annotated[
         str | None,
-        opt("--by", "Who made the visit (default: the names of RESIDENCE_AUTHOR)."),
+        opt("--by", _("Who made the visit (default: the names of RESIDENCE_AUTHOR).")),
     ] = None,
     observations: Annotated[
         str | None,
         opt(
             "--observations",
-            "What became of the prototypes (Markdown); '-' reads standard input. Without it, "
-            "your editor opens.",
+            _(
+                "What became of the prototypes (Markdown); '-' reads standard input. Without it, "
+                "your editor opens."
+            ),
         ),
     ] = None,
     edit: EditOpt = None,
     draft: DraftOpt = None,
 ) -> None:
-    """Add a follow-up visit, months later, at the end of the follow_ups of residence.yaml."""
     values = {"date": date, "by": by, "observations": observations}
     run_add(folder, "follow-up", values, edit, draft)
 
@@ -244,44 +272,52 @@ def add_follow_up(
 # -- set -----------------------------------------------------------------------------------
 
 
-@set_app.command("stage")
+@set_app.command(
+    "stage",
+    help=_(
+        "Change the stage of a prototype: only that value changes in its file.\n\n"
+        "Example: residence set stage panneau-orientation adopted."
+    ),
+)
 def set_stage(
-    prototype: Annotated[str, typer.Argument(help="Id of the prototype.", show_default=False)],
+    prototype: Annotated[str, typer.Argument(help=_("Id of the prototype."), show_default=False)],
     stage: Annotated[
         str,
         typer.Argument(
-            help="idea, sketch, mock-up, live-test, adopted or abandoned (or their French words: "
-            "idée, esquisse, maquette, adopté…).",
+            help=_(
+                "idea, sketch, mock-up, live-test, adopted or abandoned (or their French words: "
+                "idée, esquisse, maquette, adopté…)."
+            ),
             show_default=False,
         ),
     ],
     folder: DirArg = Path("."),
 ) -> None:
-    """Change the stage of a prototype: only that value changes in its file.
-
-    Example: residence set stage panneau-orientation adopted.
-    """
     run_add(folder, "stage", {"prototype": prototype, "stage": stage}, False, None)
 
 
-@set_app.command("date")
+@set_app.command(
+    "date",
+    help=_(
+        "Change the day of a journal entry, and rename its file to start with that day.\n\n"
+        "The file is never renamed over another one. Given the day the entry already "
+        "has, only the file is renamed (after the date was changed by hand). Example: "
+        "residence set date 2026-01-15-visite-du-hall 16/01/2026."
+    ),
+)
 def set_date(
     entry: Annotated[
         str,
-        typer.Argument(help="The journal entry (its file name without .yaml).", show_default=False),
+        typer.Argument(
+            help=_("The journal entry (its file name without .yaml)."), show_default=False
+        ),
     ],
     date: Annotated[
         str,
         typer.Argument(
-            help="Its day: YYYY-MM-DD, DD/MM/YYYY, today or yesterday.", show_default=False
+            help=_("Its day: YYYY-MM-DD, DD/MM/YYYY, today or yesterday."), show_default=False
         ),
     ],
     folder: DirArg = Path("."),
 ) -> None:
-    """Change the day of a journal entry, and rename its file to start with that day.
-
-    The file is never renamed over another one. Given the day the entry already has, only
-    the file is renamed (after the date was changed by hand). Example: residence set date
-    2026-01-15-visite-du-hall 16/01/2026.
-    """
     run_add(folder, "date", {"entry": entry, "date": date}, False, None)

@@ -11,21 +11,58 @@ import typer
 from residence import pipeline
 from residence.cli import output
 from residence.cli.options import PUBLIC, DirArg, Edition, choices
+from residence.i18n import messages
 
 if TYPE_CHECKING:
     from residence.cli.options import Choice as PdfVariant
 else:
     PdfVariant = choices("PdfVariant", get_args(pipeline.PdfVariant))
 
+_ = messages("messages")
+
 PDF_UA = PdfVariant("pdf/ua-1")
+
+RENDER_HELP = _(
+    "Render the residency's report: OUT/report.html, with its pictures, fonts and styles in "
+    "OUT/assets/, and OUT/report.pdf, an A4 booklet with contents and page numbers. Both "
+    "work offline and are made from the same edition.\n\n"
+    "Refuses a residency that has errors (exit 1) and writes nothing then. Photos are "
+    "resized and stripped of their metadata (GPS included); the results are kept in "
+    "DIR/.residence/cache so the next render is fast. The PDF reads nothing outside the "
+    "report's own files and the residency's theme/ folder."
+)
+
+METHODS_HELP = _(
+    "Export every method sheet as an open card others can reuse: OUT/methods/<id>.pdf (one "
+    "or two A4 pages), .html and .md (to paste into a wiki), and OUT/methods/booklet.pdf "
+    "with all of them.\n\n"
+    "Each sheet says where the method was used in this residency and how to credit it "
+    "(title, author, source, licence). Refuses a residency that has errors (exit 1)."
+)
+
+MAP_HELP = _(
+    "Draw the actor map on its own and export the actors for network tools.\n\n"
+    "svg: OUT/actor-map.svg, the rings (core, direct, indirect) and sectors (public, "
+    "private, civil society, users) with the relations and a legend, and "
+    "OUT/actor-matrix.svg, the actors by influence and interest. graphml: "
+    "OUT/actor-map.graphml, for Gephi, yEd or Cytoscape. csv: OUT/actors-elements.csv and "
+    'OUT/actors-connections.csv, for Kumu. Every file of a team edition says "Document '
+    'interne — ne pas diffuser" (the CSV files in their names). Refuses a residency that '
+    "has errors (exit 1) and writes nothing then."
+)
 
 #: Where an edition's outputs go without --out (pipeline.default_out): never the same
 #: folder for both, so that a team render never replaces what may be published.
-_DEFAULT_OUT = "default: DIR/_build/public, or DIR/_build/team with --edition team"
-
 EditionOut = Annotated[
     Path | None,
-    typer.Option("--out", help=f"The folder to write into ({_DEFAULT_OUT}).", show_default=False),
+    typer.Option(
+        "--out",
+        help=_(
+            "The folder to write into (default: DIR/_build/public, or DIR/_build/team with "
+            "--edition team)."
+        ),
+        show_default=False,
+    ),
 ]
 
 
@@ -33,14 +70,16 @@ def render(
     folder: DirArg = Path("."),
     to: Annotated[
         str,
-        typer.Option("--to", help="What to make, comma-separated: html, pdf."),
+        typer.Option("--to", help=_("What to make, comma-separated: html, pdf.")),
     ] = "html,pdf",
     edition: Annotated[
         Edition,
         typer.Option(
             "--edition",
-            help="public: what may be published (the default); team: "
-            "everything, marked 'Document interne — ne pas diffuser' on every page.",
+            help=_(
+                "public: what may be published (the default); team: everything, marked "
+                "'Document interne — ne pas diffuser' on every page."
+            ),
         ),
     ] = PUBLIC,
     out: EditionOut = None,
@@ -48,21 +87,14 @@ def render(
         PdfVariant,
         typer.Option(
             "--pdf-variant",
-            help="pdf/ua-1: tagged and accessible, for publishing "
-            "(the default); pdf/a-3u: for archives, with the published YAML sources "
-            "attached.",
+            help=_(
+                "pdf/ua-1: tagged and accessible, for publishing (the default); pdf/a-3u: "
+                "for archives, with the published YAML sources attached."
+            ),
         ),
     ] = PDF_UA,
 ) -> None:
-    """Render the residency's report: OUT/report.html, with its pictures, fonts and styles
-    in OUT/assets/, and OUT/report.pdf, an A4 booklet with contents and page numbers. Both
-    work offline and are made from the same edition.
-
-    Refuses a residency that has errors (exit 1) and writes nothing then. Photos are resized
-    and stripped of their metadata (GPS included); the results are kept in
-    DIR/.residence/cache so the next render is fast. The PDF reads nothing outside the
-    report's own files and the residency's theme/ folder.
-    """
+    """Render the residency's report, HTML and PDF (RENDER_HELP says it all)."""
     done = pipeline.render(
         folder,
         to,
@@ -72,18 +104,42 @@ def render(
         progress=output.progress,
     )
     output.print_notices(done.notices, "render", folder)
+    team = done.edition == "team"
     if done.page is not None:
         output.echo(str(done.page))
+        values: dict[str, object] = {"dest": done.dest / "assets"}
         output.say(
-            f"Rendered the {done.edition} edition: report.html and "
-            f"{output.plural(done.assets, 'file')} in {done.dest / 'assets'}."
+            _.plural(
+                "Rendered the team edition: report.html and {n} file in {dest}.",
+                "Rendered the team edition: report.html and {n} files in {dest}.",
+                done.assets,
+                **values,
+            )
+            if team
+            else _.plural(
+                "Rendered the public edition: report.html and {n} file in {dest}.",
+                "Rendered the public edition: report.html and {n} files in {dest}.",
+                done.assets,
+                **values,
+            )
         )
     if done.pdf is not None:
         output.echo(str(done.pdf))
+        values = {"variant": pdf_variant.value, "size": output.size(done.size)}
         output.say(
-            f"Rendered the {done.edition} edition: report.pdf, "
-            f"{output.plural(done.pages, 'page')} ({pdf_variant.value}, "
-            f"{output.size(done.size)})."
+            _.plural(
+                "Rendered the team edition: report.pdf, {n} page ({variant}, {size}).",
+                "Rendered the team edition: report.pdf, {n} pages ({variant}, {size}).",
+                done.pages,
+                **values,
+            )
+            if team
+            else _.plural(
+                "Rendered the public edition: report.pdf, {n} page ({variant}, {size}).",
+                "Rendered the public edition: report.pdf, {n} pages ({variant}, {size}).",
+                done.pages,
+                **values,
+            )
         )
 
 
@@ -91,13 +147,16 @@ def methods(
     folder: DirArg = Path("."),
     to: Annotated[
         str,
-        typer.Option("--to", help="What to make, comma-separated: pdf, html, md."),
+        typer.Option("--to", help=_("What to make, comma-separated: pdf, html, md.")),
     ] = "pdf,html,md",
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help=f"The folder to write into ({_DEFAULT_OUT}); the sheets go to OUT/methods/.",
+            help=_(
+                "The folder to write into (default: DIR/_build/public, or DIR/_build/team "
+                "with --edition team); the sheets go to OUT/methods/."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -105,28 +164,34 @@ def methods(
         Edition,
         typer.Option(
             "--edition",
-            help="public: what may be published (the default); team: "
-            "with team-only notes, marked 'Document interne — ne pas diffuser'.",
+            help=_(
+                "public: what may be published (the default); team: with team-only notes, "
+                "marked 'Document interne — ne pas diffuser'."
+            ),
         ),
     ] = PUBLIC,
 ) -> None:
-    """Export every method sheet as an open card others can reuse: OUT/methods/<id>.pdf (one
-    or two A4 pages), .html and .md (to paste into a wiki), and OUT/methods/booklet.pdf with
-    all of them.
-
-    Each sheet says where the method was used in this residency and how to credit it (title,
-    author, source, licence). Refuses a residency that has errors (exit 1).
-    """
+    """Export every method sheet as an open card (METHODS_HELP)."""
     done = pipeline.methods(folder, to, edition=edition.value, out=out, progress=output.progress)
     if not done.found:
-        output.say(f"No method sheet in {folder}: add one in methods/ (residence add method).")
+        output.say(
+            _(
+                "No method sheet in {folder}: add one in methods/ (residence add method).",
+                folder=folder,
+            )
+        )
         return
     output.print_notices(done.notices, "methods", folder)
     for path in done.written:
         output.echo(str(path))
     output.say(
-        f"Wrote {output.plural(done.methods, 'method sheet')} "
-        f"({', '.join(done.formats)}) into {done.dest / 'methods'}."
+        _.plural(
+            "Wrote {n} method sheet ({formats}) into {dest}.",
+            "Wrote {n} method sheets ({formats}) into {dest}.",
+            done.methods,
+            formats=", ".join(done.formats),
+            dest=done.dest / "methods",
+        )
     )
 
 
@@ -134,33 +199,37 @@ def map_(
     folder: DirArg = Path("."),
     to: Annotated[
         str,
-        typer.Option("--to", help="What to make, comma-separated: svg, graphml, csv."),
+        typer.Option("--to", help=_("What to make, comma-separated: svg, graphml, csv.")),
     ] = "svg,graphml,csv",
     edition: Annotated[
         Edition,
         typer.Option(
             "--edition",
-            help="public: people who did not agree to be named appear "
-            "under a pseudonym (the default); team: real names, for the team only.",
+            help=_(
+                "public: people who did not agree to be named appear under a pseudonym (the "
+                "default); team: real names, for the team only."
+            ),
         ),
     ] = PUBLIC,
     out: EditionOut = None,
 ) -> None:
-    """Draw the actor map on its own and export the actors for network tools.
-
-    svg: OUT/actor-map.svg, the rings (core, direct, indirect) and sectors (public, private,
-    civil society, users) with the relations and a legend, and OUT/actor-matrix.svg, the
-    actors by influence and interest. graphml: OUT/actor-map.graphml, for Gephi, yEd or
-    Cytoscape. csv: OUT/actors-elements.csv and OUT/actors-connections.csv, for Kumu.
-    Every file of a team edition says "Document interne — ne pas diffuser" (the CSV files
-    in their names). Refuses a residency that has errors (exit 1) and writes nothing then.
-    """
+    """Draw the actor map and export the actors (MAP_HELP)."""
     done = pipeline.actor_map(folder, to, edition=edition.value, out=out)
     output.print_notices(done.notices, "map", folder)
     for path in done.written:
         output.echo(str(path))
-    output.say(
-        f"Drew the {done.edition} edition's map: "
-        f"{output.plural(done.actors, 'actor')}, "
-        f"{output.plural(done.relations, 'relation')}."
-    )
+    actors = _.plural("{n} actor", "{n} actors", done.actors)
+    relations = _.plural("{n} relation", "{n} relations", done.relations)
+    if done.edition == "team":
+        said = _(
+            "Drew the team edition's map: {actors}, {relations}.",
+            actors=actors,
+            relations=relations,
+        )
+    else:
+        said = _(
+            "Drew the public edition's map: {actors}, {relations}.",
+            actors=actors,
+            relations=relations,
+        )
+    output.say(said)

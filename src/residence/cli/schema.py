@@ -10,13 +10,18 @@ import typer
 
 from residence import pipeline
 from residence.cli import output
+from residence.i18n import messages
+
+_ = messages("messages")
+
+SCHEMA_HELP = _("Write one JSON Schema per file kind, for editors that check YAML as you type.")
 
 
 def schema(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the schemas.")] = Path(
+    out: Annotated[Path, typer.Option("--out", help=_("Where to write the schemas."))] = Path(
         "schemas"
     ),
 ) -> None:
-    """Write one JSON Schema per file kind, for editors that check YAML as you type."""
+    """Write one JSON Schema per file kind (SCHEMA_HELP)."""
     for path in pipeline.write_schemas(out):
         output.echo(str(path))

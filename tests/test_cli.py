@@ -468,3 +468,34 @@ def test_cli_help_in_french_keeps_clicks_own_words() -> None:
     assert done.returncode == 0
     assert "Vérifier le dossier d'une résidence" in done.stdout
     assert "Usage:" in done.stdout  # Click's words are Click's
+
+
+def test_cli_render_says_in_one_line_what_the_public_edition_left_out(
+    minimal: Path, tmp_path: Path
+) -> None:
+    actors = minimal / "actors.yaml"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(
+            "relations:",
+            '  - id: marcel\n    name: "Marcel Dupuis"\n    kind: inhabitant\n'
+            "    sector: users\n    circle: direct\n    personal: true\nrelations:",
+        ),
+        encoding="utf-8",
+    )
+    entry = minimal / "journal" / "2025-03-03-premier-jour.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            '    credit: "Claire Dumas"', '    credit: "Claire Dumas"\n    people: [marcel]'
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["render", str(minimal), "--to", "html", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert lines == ["left out of the public edition: 1 photo of a person who did not consent"]
+    team = CliRunner().invoke(
+        app, ["render", str(minimal), "--to", "html", "--edition", "team", "--out", str(tmp_path)]
+    )
+    assert "left out" not in team.stderr

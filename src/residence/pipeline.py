@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from residence.archive import Verification
     from residence.catalog import Hit, Outcome, Site, Summary
     from residence.gate import Edition
-    from residence.models import Residency
+    from residence.models import Published, Residency
     from residence.status import Status
 
 #: How a command prints its result (--format): text for people, json for scripts.
@@ -214,15 +214,20 @@ class Notices:
     problems: list[Problem] = field(default_factory=list)  # met making the outputs
     warnings: int = 0  # the residency's own warnings: "see residence check"
     team: bool = False  # the team edition: private material, never to publish
+    left_out: list[str] = field(default_factory=list)  # what the gate left out, in words
 
 
 def _notices(
-    problems: Sequence[Problem], residency_problems: Sequence[Problem], edition: str
+    problems: Sequence[Problem],
+    residency_problems: Sequence[Problem],
+    edition: str,
+    published: Published | None = None,
 ) -> Notices:
     return Notices(
         sort_problems(problems),
         sum(p.severity == "warning" for p in residency_problems),
         edition == "team",
+        list(published.left_out) if published is not None else [],
     )
 
 
@@ -340,7 +345,7 @@ def render(
 
             write_atomic(dest / "report.pdf", pdf.data)
             result.pdf, result.pages, result.size = dest / "report.pdf", pdf.pages, len(pdf.data)
-    result.notices = _notices([*report.problems, *pdf_problems], problems, edition)
+    result.notices = _notices([*report.problems, *pdf_problems], problems, edition, published)
     return result
 
 
@@ -438,7 +443,7 @@ def actor_map(folder: Path, to: str, *, edition: Edition, out: Path | None) -> D
         for name, text in files.items():
             write_atomic(dest / name, text)
     return Drawn(
-        _notices([], problems, edition),
+        _notices([], problems, edition, published),
         edition,
         [dest / name for name in files],
         len(published.actors),
@@ -491,7 +496,7 @@ def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -
         summary = write_archive(dest, published, outputs, when=when)
         deposit = write_deposit_metadata(dest, published, when) if zenodo else ()
     return Archived(
-        _notices([*rendered, *summary.problems], problems, edition),
+        _notices([*rendered, *summary.problems], problems, edition, published),
         edition,
         dest,
         list(deposit),

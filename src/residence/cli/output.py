@@ -178,6 +178,12 @@ def print_notices(notices: Notices, command: str, folder: Path) -> None:
                 folder=folder,
             )
         )
+    if notices.left_out:
+        from residence.gate.media import left_out_line
+
+        line = left_out_line(notices.left_out)
+        if line:
+            say(line, "warning")
     if notices.team:
         say(team_banner(command), "warning")
 

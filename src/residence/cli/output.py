@@ -146,10 +146,11 @@ def both(first: str, last: str) -> str:
 
 
 def size(n: int) -> str:
-    """Return a size in bytes as people read it ("12.3 KB")."""
+    """Return a size in bytes as people read it ("12.3 KB", "12,3 Ko" in French)."""
+    from residence.i18n import current_language
     from residence.text import format_size
 
-    return format_size(n)
+    return format_size(n, current_language())
 
 
 def color(text: str, severity: str) -> str:

@@ -274,3 +274,18 @@ def test_prepare_media_copies_safe_svgs_and_refuses_unsafe_ones(tmp_path: Path) 
     assert (plan.width, plan.height) == (120, 80)
     assert [p.code for p in media.problems] == ["unsafe-svg"]
     assert media.problems[0].path == "media/evil.svg"
+
+
+def test_a_huge_media_file_is_judged_by_its_size_never_read(tmp_path: Path) -> None:
+    """A gigabyte in media/ is left out with a plain problem, without being read."""
+    from residence.render import images
+
+    media = tmp_path / "media"
+    media.mkdir()
+    with (media / "panorama.jpg").open("wb") as handle:
+        handle.truncate(images.MAX_FILE_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(images.MediaRefused) as refused:
+        images.media_bytes(tmp_path, "media/panorama.jpg")
+    assert "left out: it weighs" in str(refused.value)
+    prepared = images.prepare_media(tmp_path, ["media/panorama.jpg"])
+    assert prepared.assets == {} and prepared.problems

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterable
@@ -26,15 +27,20 @@ from residence.check import media_path_problem
 from residence.errors import Problem
 from residence.fsutil import write_atomic
 from residence.gate.media import media_key
+from residence.i18n import current_language, messages
 from residence.models import Published
-from residence.text import slugify
+from residence.text import format_size, slugify
 
 if TYPE_CHECKING:
     from PIL import Image
 
+_ = messages("problems")
+
 MAX_WIDTH = 1600
 MAX_HEIGHT = 2400
 MAX_PIXELS = 80_000_000  # larger pictures are refused, not decoded (decompression bombs)
+#: A media file larger than this is left out, judged by its size and never read (100 MB).
+MAX_FILE_BYTES = 100 * 1024 * 1024
 JPEG_QUALITY = 82
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 SVG_SUFFIXES = {".svg"}
@@ -120,7 +126,22 @@ def media_bytes(source: Published | Path, file: str) -> bytes:
         )
     path = root / PurePosixPath(file.replace("\\", "/"))
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            # Judged by its size before a byte is read: a picture of a gigabyte is never
+            # loaded whole (a photo for a report weighs a few megabytes).
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise MediaRefused(
+                    "too-large",
+                    _(
+                        "{file}: left out: it weighs {size}, more than the {limit} a media "
+                        "file may weigh; make it smaller",
+                        file=file,
+                        size=format_size(size, current_language()),
+                        limit=format_size(MAX_FILE_BYTES, current_language()),
+                    ),
+                )
+            return handle.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
     except OSError as exc:
         raise MediaRefused(
             "missing-file", f"{file}: cannot be read ({exc.strerror or exc})"

@@ -346,8 +346,10 @@ def _quick_pattern(keys: Iterable[tuple[str, ...]], bounded: bool = True) -> re.
     """
     fold = _quick_fold()
     shortest: list[tuple[str, ...]] = []
-    for key in sorted(set(keys), key=len):  # "jeanne" covers "jeanne kerbrat"
-        if key and not any(key[: len(s)] == s for s in shortest):
+    # A text holding "jeanne kerbrat" or "g fouquet" holds "jeanne" or "fouquet" too, between
+    # word boundaries: a form that contains a shorter one needs no search of its own.
+    for key in sorted(set(keys), key=len):
+        if key and not any(_contains(key, s) for s in shortest):
             shortest.append(key)
     firsts: set[str] = set()
     alternatives = []

@@ -30,11 +30,11 @@ LANGUAGES = ("fr", "en")
 @cache
 def _catalog(domain: str, language: str) -> dict[str, Any]:
     """Return {msgid: msgstr or tuple of plural forms} of one catalogue ({} if none)."""
-    from babel.messages.pofile import read_po
-
     path = locale_dir() / language / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
-        return {}
+        return {}  # English: the messages are their own msgids, and babel is not imported
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     found: dict[str, Any] = {}

@@ -374,3 +374,15 @@ def test_long_text_comes_out_whole_through_the_sanitizer() -> None:
     assert render_inline(source, lang="en") == Markup(expected[3:-4])
     code = render_markdown("```\n" + "x&y\u00a0" * 3000 + "\n```", lang="en")
     assert code == Markup("<pre><code>" + "x&amp;y&nbsp;" * 3000 + "\n</code></pre>")
+
+
+def test_a_link_target_or_title_too_long_for_any_browser_is_refused() -> None:
+    target = "https://a.example/?" + "q&" * markdown.MAX_ATTRIBUTE
+    assert render_markdown(f"[voir]({target})", lang="en") == Markup("<p>voir</p>")
+    assert render_markdown(f"<{target}>", lang="en") == Markup(f"<p>{html.escape(target)}</p>")
+    title = "t" * (markdown.MAX_ATTRIBUTE + 1)
+    assert render_markdown(f'[voir](https://a.example/ "{title}")', lang="en") == Markup(
+        '<p><a href="https://a.example/" rel="noopener noreferrer">voir</a></p>'
+    )
+    fits = "https://a.example/" + "q" * (markdown.MAX_ATTRIBUTE - 18)
+    assert f'href="{fits}"' in render_markdown(f"[voir]({fits})", lang="en")

@@ -218,6 +218,8 @@ class _Checker:
     ) -> None:
         node = self.r.nodes.get(path)
         line, column = locate(node, loc, key=key) if node is not None else (None, None)
+        if len(message) > MAX_MESSAGE:  # a value of a megabyte quoted in full: cut it
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.problems.append(Problem(path, line, column, severity, code, message))
 
     def refs(

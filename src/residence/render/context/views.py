@@ -415,7 +415,9 @@ class ReportContext:
 
 #: Characters of the title that fit in the printed running head beside "page 125 / 816".
 RUNNING_TITLE_MAX = 58
-_TITLE_BREAK_RE = re.compile(r"\s+\u2013\s+|\s*[:\u2014]\s+")  # spaced en dash; colon or em dash
+# A spaced en dash; a colon or an em dash. Each alternative starts where a run of spaces
+# starts, so that a long run is tried once, not from each of its spaces (linear time).
+_TITLE_BREAK_RE = re.compile(r"(?<!\s)\s+\u2013\s+|(?<!\s)\s*[:\u2014]\s+")
 
 
 def running_title(title: str, limit: int = RUNNING_TITLE_MAX) -> str:

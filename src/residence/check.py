@@ -178,6 +178,11 @@ def _already_used(what: str, ident: str, at: str) -> str:
     )
 
 
+#: The longest message a problem shows: the values a message quotes are the team's, and a
+#: value of a megabyte must not make a message of a megabyte.
+MAX_MESSAGE = 600
+
+
 class _Checker:
     """Collects problems for one residency; each rule is one method."""
 

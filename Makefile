@@ -67,7 +67,7 @@ test: system-deps $(VENV)/.installed-test node_modules
 # The quick loop while working: no PDF layout, no browser, nothing slow. A test that lays out a PDF
 # without its `pdf` mark fails here (tests/conftest.py), so the loop stays fast.
 test-fast: $(VENV)/.installed-test
-	RESIDENCE_TESTS_NO_PDF=1 $(BIN)/python -m pytest -q -m "not pdf and not browser and not slow"
+	RESIDENCE_TESTS_NO_PDF=1 $(BIN)/python -m pytest -q -n 2 -m "not pdf and not browser and not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install -q -e '.[dev]'

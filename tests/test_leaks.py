@@ -538,6 +538,7 @@ def cases(draw: st.DrawFn) -> Case:
 
 # About 1 s an example. Failing examples are not shrunk (each one costs a render): the
 # message lists the one to three insertions of the failing case and what was read where.
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

@@ -221,6 +221,7 @@ def cpu_per_call(function: Callable[[str], object], text: str) -> float:
 SLOW_SHAPES = {"brackets", "open_links"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("function", "shape"),
     [
@@ -277,6 +278,7 @@ ISSUE_SHAPES = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "shape",
     [

@@ -42,6 +42,9 @@ from typing import Any
 
 import pytest
 
+#: Every command under every fault: minutes, so out of make test-fast (make test runs it).
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 FSUTIL_FILE = str(TESTS.parent / "src" / "residence" / "fsutil.py")

@@ -569,7 +569,12 @@ def test_render_pdf_archive_variant_attaches_the_published_sources(minimal: Path
     attached = reader.attachments
     assert "residence.yaml" in attached
     assert any(name.startswith("journal_") for name in attached)
-    assert not any("consent" in name or "private" in name for name in attached)
+    assert not any("private" in name for name in attached)
+    # What the gate decided for each person met (no consent record, no note) makes the same
+    # public edition again from the attached sources.
+    assert [name for name in attached if "consent" in name] == ["consent-scopes.yaml"]
+    (scopes,) = attached["consent-scopes.yaml"]
+    assert b"notes" not in scopes and b"jeanne-martin: public" in scopes
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert "pdfaid:part" in xmp and "xmpRights" in xmp
 

@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from residence.errors import Problem, Severity, either, sort_problems
 from residence.i18n import messages
@@ -737,6 +737,14 @@ def check_residency(residency: Residency) -> list[Problem]:
     checker.consents()
     checker.unmentioned_actors()
     return sort_problems(checker.problems)
+
+
+def load_and_check(folder: Path) -> tuple[Residency, list[Problem]]:
+    """Load a residency folder and check it: the residency and every problem, sorted."""
+    from residence.load import load_residency
+
+    residency, problems = load_residency(folder)
+    return residency, sort_problems([*problems, *check_residency(residency)])
 
 
 def strict(problems: Iterable[Problem]) -> list[Problem]:

@@ -148,11 +148,9 @@ def residency_folder(folder: Path) -> Path:
 
 def load_checked(folder: Path) -> tuple[Residency, list[Problem]]:
     """Load a residency and check it; return it with its problems, sorted."""
-    from residence.check import check_residency
-    from residence.load import load_residency
+    from residence.check import load_and_check
 
-    residency, problems = load_residency(folder)
-    return residency, sort_problems([*problems, *check_residency(residency)])
+    return load_and_check(folder)
 
 
 def load_valid(

@@ -44,12 +44,10 @@ def is_archive(path: Path) -> bool:
 
 def _load_checked(folder: Path) -> tuple[Residency, list[Problem]]:
     """Load and check a residency folder; raise ResidenceError with its errors if it has any."""
-    from residence.check import check_residency
-    from residence.errors import has_errors, sort_problems
-    from residence.load import load_residency
+    from residence.check import load_and_check
+    from residence.errors import has_errors
 
-    residency, problems = load_residency(folder)
-    problems = sort_problems([*problems, *check_residency(residency)])
+    residency, problems = load_and_check(folder)
     if has_errors(problems):
         raise ResidenceError([p for p in problems if p.severity == "error"])
     return residency, problems

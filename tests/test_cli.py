@@ -286,7 +286,7 @@ def test_cli_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
     assert written == sorted(
         f"{kind}.schema.json"
         for kind in ("residence", "actors", "journal", "prototype", "scenario", "method",
-                     "consent")
+                     "insight", "consent")
     )  # fmt: skip
     assert sorted(Path(line).name for line in result.stdout.splitlines()) == written
     for path in out.iterdir():

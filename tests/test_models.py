@@ -118,7 +118,8 @@ def test_models_description_check_catches_a_missing_one() -> None:
 
 def test_models_file_kinds_are_the_format_files() -> None:
     assert set(FILE_KINDS) == {
-        "residence", "actors", "journal", "prototype", "scenario", "method", "consent",
+        "residence", "actors", "journal", "prototype", "scenario", "method", "insight",
+        "consent",
     }  # fmt: skip
 
 

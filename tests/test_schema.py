@@ -112,7 +112,7 @@ def schema_errors(path: Path, kind: str) -> list[str]:
 def test_build_schemas_one_per_kind() -> None:
     schemas = build_schemas()
     assert set(schemas) == set(SCHEMA_FILES.values())
-    assert len(schemas) == len(FILE_KINDS) == 7
+    assert len(schemas) == len(FILE_KINDS) == 8
 
 
 @pytest.mark.parametrize("kind", sorted(FILE_KINDS))
@@ -253,7 +253,8 @@ def test_schema_accepts_the_scaffold_files(tmp_path: Path, language: str) -> Non
     root = tmp_path / "nouvelle"
     create_residency(root, title="Une résidence", start=dt.date(2026, 3, 2), language=language)
     files = yaml_files(root)
-    assert {kind for _rel, kind in files} == set(FILE_KINDS)
+    # The starter folder has no insight yet (TODO(insights-scaffold): a starter insight).
+    assert {kind for _rel, kind in files} == set(FILE_KINDS) - {"insight"}
     for rel, kind in files:
         assert schema_errors(root / rel, kind) == [], rel
         written = json.loads((root / "schemas" / SCHEMA_FILES[kind]).read_text(encoding="utf-8"))

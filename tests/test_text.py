@@ -94,7 +94,7 @@ def test_licences_know_their_names_and_deeds() -> None:
 
 def test_layout_describes_every_kind_of_the_format(tmp_path) -> None:
     assert {k: v.model for k, v in KINDS.items()} == FILE_KINDS
-    assert set(FOLDERS) == {"journal", "prototypes", "scenarios", "methods"}
+    assert set(FOLDERS) == {"journal", "prototypes", "scenarios", "methods", "insights"}
     assert kind_of_path("journal/2026/2026-01-12-hall.yml") is KINDS["journal"]
     assert kind_of_path("private/consent.yaml") is KINDS["consent"]
     assert kind_of_path("media/photo.jpg") is None

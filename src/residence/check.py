@@ -171,6 +171,12 @@ def _already_used(what: str, ident: str, at: str) -> str:
             ident=ident,
             at=at,
         )
+    if what == "insight":
+        return _(
+            "the insight id '{ident}' is already used ({at}): ids must be unique",
+            ident=ident,
+            at=at,
+        )
     return _(
         "the method id '{ident}' is already used ({at}): ids must be unique",
         ident=ident,
@@ -727,6 +733,8 @@ def _consent_twice(
 
 def check_residency(residency: Residency) -> list[Problem]:
     """Return the cross-file problems of a loaded residency, sorted by file and line."""
+    from residence.check_insights import check_insights, check_tags
+
     checker = _Checker(residency)
     checker.residence()
     checker.actors()
@@ -736,6 +744,8 @@ def check_residency(residency: Residency) -> list[Problem]:
     checker.methods()
     checker.consents()
     checker.unmentioned_actors()
+    check_insights(checker)
+    check_tags(checker)
     return sort_problems(checker.problems)
 
 

@@ -247,6 +247,7 @@ my-residency/
   prototypes/             one file per prototype: <id>.yaml
   scenarios/              one file per usage scenario: <id>.yaml
   methods/                one file per method sheet: <id>.yaml
+  insights/               one file per finding, with its evidence: <id>.yaml
   media/                  photos, sketches, scans (jpg, png, webp, svg, pdf)
   private/consent.yaml    consent records: never published, never archived in public
   schemas/                JSON Schemas, so that editors check the files as you type
@@ -275,7 +276,11 @@ my-residency/
   name.
 - `residence check` also checks what joins the files: every id referred to exists, authors
   are team members, media files exist inside the folder, consent records name personal
-  actors, entries fall inside the weeks.
+  actors, entries fall inside the weeks, an insight's evidence points at an entry, one of
+  its quotes or a prototype's test that exists.
+- **Tags** (on entries, quotes and insights) are codes: the same tag gathers the notes on
+  one theme across the weeks; capitals and accents do not count (`Accueil` = `accueil`).
+  Once a residency has insights, `check` warns on a tag used only once.
 - Each file starts with a `# yaml-language-server: $schema=…` comment: editors that
   understand it (VS Code with the YAML extension, for example) complete and check the file
   as you type. `residence schema` writes the schemas again.

@@ -16,6 +16,7 @@ from residence.models import (
     ActorsFile,
     ConsentFile,
     Entry,
+    Insight,
     Method,
     Model,
     Prototype,
@@ -84,6 +85,13 @@ KINDS: dict[str, Kind] = {
             attr="scenarios",
         ),
         Kind("method", Method, folder="methods", pattern="methods/<id>.yaml", attr="methods"),
+        Kind(
+            "insight",
+            Insight,
+            folder="insights",
+            pattern="insights/<id>.yaml",
+            attr="insights",
+        ),
         Kind("consent", ConsentFile, stem="private/consent", pattern="private/consent.yaml"),
     )
 }

@@ -14,7 +14,7 @@ from residence.gate.media import MediaGate
 from residence.gate.names import _build_matcher
 from residence.gate.people import kept_names, protected_actors, pseudonyms_of
 from residence.gate.walk import _IMMUTABLE, _FieldKind, _id_values, _models_in, _plan
-from residence.models import Actor, Media, Method, Model, Residency
+from residence.models import Actor, Evidence, Insight, Media, Method, Model, Residency
 from residence.models.residency import entry_stem, set_source, source_of, source_stem
 from residence.text import slugify
 
@@ -55,6 +55,19 @@ class _PublicGate:
         public_refs = {entry_stem(e) for e in source.entries if e.visibility != "team"}
         public_refs |= {p.id for p in source.prototypes}
         self.dropped_refs = team_stems - public_refs
+        # An insight's evidence cites a quote by its place in its entry: once team quotes are
+        # left out, the public quotes move up. {entry stem: {source place: public place}}.
+        self.quote_places = {
+            entry_stem(e): {
+                n: i
+                for i, n in enumerate(
+                    (n for n, q in enumerate(e.quotes, start=1) if q.visibility != "team"),
+                    start=1,
+                )
+            }
+            for e in source.entries
+            if e.visibility != "team"
+        }
 
     def _all_models(self) -> list[BaseModel]:
         found: list[BaseModel] = []
@@ -167,6 +180,26 @@ class _PublicGate:
             return self.scrub_text(str(value), kind)
         return copy.deepcopy(value)
 
+    def public_evidence(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Return an insight's evidence without what cites team entries or quotes, the
+        places of the quotes it keeps counted among the public quotes."""
+        kept: list[Evidence] = []
+        for item in evidence:
+            update: dict[str, Any] = {}
+            if item.entry is not None:
+                places = self.quote_places.get(item.entry)
+                if places is None:
+                    continue  # a team entry (or none): nothing to cite in public
+                if item.quote is not None:
+                    if item.quote not in places:
+                        continue  # a team quote
+                    update["quote"] = places[item.quote]
+                update["entry"] = self.rename(item.entry)
+            elif item.prototype is not None:
+                update["prototype"] = self.rename(item.prototype)
+            kept.append(item.model_copy(update=update))
+        return kept
+
     def scrub_model(self, model: BaseModel) -> BaseModel:
         """Return a scrubbed deep copy of a model (the source is left untouched)."""
         # A shallow copy (private attributes and the fields the user set included) whose
@@ -188,6 +221,8 @@ class _PublicGate:
             fields["examples"] = [
                 self.rename(r) for r in model.examples if r not in self.dropped_refs
             ]
+        if isinstance(model, Insight) and isinstance(new, Insight):
+            fields["evidence"] = self.public_evidence(model.evidence)
         if isinstance(model, Actor) and isinstance(new, Actor) and model.id in self.pseudonyms:
             fields["name"] = self.pseudonyms[model.id]
         if isinstance(model, Model) and source_of(model):

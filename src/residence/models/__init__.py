@@ -5,6 +5,7 @@ from __future__ import annotations
 from residence.models.actors import Actor, ActorsFile, Relation
 from residence.models.common import Media, Model
 from residence.models.consent import Consent, ConsentFile, ConsentScopes
+from residence.models.insight import Evidence, Insight
 from residence.models.journal import Entry, Quote
 from residence.models.method import Method
 from residence.models.prototype import Handover, Prototype, TestSession
@@ -21,6 +22,7 @@ FILE_KINDS: dict[str, type[Model]] = {
     "prototype": Prototype,
     "scenario": Scenario,
     "method": Method,
+    "insight": Insight,
     "consent": ConsentFile,
 }
 
@@ -32,8 +34,10 @@ __all__ = [
     "ConsentFile",
     "ConsentScopes",
     "Entry",
+    "Evidence",
     "FollowUp",
     "Handover",
+    "Insight",
     "Media",
     "Member",
     "Method",

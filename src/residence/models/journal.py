@@ -16,6 +16,7 @@ class Quote(Model):
     visibility: Visibility = Field(
         default="public", description="public, or team: never published."
     )
+    tags: list[str] = Field(default_factory=list, description="Codes (tags) of these words.")
 
 
 class Entry(Model):
@@ -38,7 +39,7 @@ class Entry(Model):
         default_factory=list, description="Ids of the prototypes concerned."
     )
     methods: list[Slug] = Field(default_factory=list, description="Ids of the methods used.")
-    tags: list[str] = Field(default_factory=list, description="Free tags.")
+    tags: list[str] = Field(default_factory=list, description="Free tags, also codes for insights.")
     visibility: Visibility = Field(
         default="public",
         description="public, or team: a team entry never reaches a public edition.",

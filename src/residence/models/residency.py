@@ -9,6 +9,7 @@ from typing import Any
 from residence.models.actors import Actor, Relation
 from residence.models.common import Model
 from residence.models.consent import Consent
+from residence.models.insight import Insight
 from residence.models.journal import Entry
 from residence.models.method import Method
 from residence.models.prototype import Prototype
@@ -58,6 +59,7 @@ class Residency:
     prototypes: list[Prototype] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
     methods: list[Method] = field(default_factory=list)
+    insights: list[Insight] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     nodes: dict[str, Any] = field(default_factory=dict, repr=False)
     files: list[str] = field(default_factory=list)  # every YAML file read

@@ -15,11 +15,13 @@ taking turns:
 
 - ``residence render DIR --to html`` with a warm photo cache (a first render fills it and is
   not counted), as a team renders again after editing a note;
-- ``pandoc -s -f markdown -t html5`` on the Markdown (apt-get install pandoc).
+- ``pandoc -s -f markdown -t html5`` on the Markdown (the system's pandoc, else the one of
+  the pypandoc-binary wheel, a dependency of residence).
 
 Each is run ``--repeat`` times (3); the best wall time and the best CPU time (user + system)
-of each are printed, and the ratio residence / pandoc. Goal: ratio <= 1.0. The exit status is
-1 when the goal is missed. ``--profile`` also runs the render once under cProfile and prints
+of each are printed, and the ratio residence / pandoc. Goal (issue 20): CPU ratio <= 0.8 on
+1,500 entries with ``--actors 80 --relations 150``. The exit status is 1 when the goal is
+missed. ``--profile`` also runs the render once under cProfile and prints
 the functions that take the most time.
 """
 
@@ -39,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-GOAL = 1.0
+GOAL = 0.8
 WORDS = (
     "accueil guichet agents usagers hall attente orientation signalétique familles élèves "
     "formulaire rendez-vous matinée permanence bureau couloir affichage service public "
@@ -50,6 +52,8 @@ KINDS = ["observation", "interview", "workshop", "meeting", "test", "reflection"
 SECTORS = ["public", "private", "civil-society", "users"]
 CIRCLES = ["core", "direct", "indirect"]
 ACTORS = 20
+#: The codes (tags) of a coded residency.
+CODES = WORDS[:30]
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -67,12 +71,24 @@ def _block(text: str, indent: str = "  ") -> list[str]:
 
 
 def write_residency(
-    root: Path, entries: int, photos: int, seed: int = 11, actors: int | None = None
+    root: Path,
+    entries: int,
+    photos: int,
+    seed: int = 11,
+    actors: int | None = None,
+    *,
+    relations: int | None = None,
+    quotes: int = 1,
+    tagged: bool = False,
+    insights: int = 0,
 ) -> str:
     """Write the residency into ``root``; return the same content as one Markdown document.
 
-    ``actors``: that many actors and twice as many relations (bench/actormap.py's), instead
-    of 20 actors named "Acteur 0" to "Acteur 19" in a chain of cooperations.
+    ``actors``: that many actors and ``relations`` relations (twice as many by default;
+    bench/actormap.py's), instead of 20 actors named "Acteur 0" to "Acteur 19" in a chain of
+    cooperations. ``quotes``: quotes per entry. ``tagged``: entries and quotes carry codes
+    (tags) from a set of 30. ``insights``: that many insights, each citing six entries (one of
+    their quotes for most of them) — what bench/insights.py compares.
     """
     rng = random.Random(seed)
     if actors is None:
@@ -81,7 +97,7 @@ def write_residency(
     else:
         from actormap import make_actors  # bench/actormap.py: this folder is on sys.path
 
-        generated = make_actors(actors, relations=2 * actors)
+        generated = make_actors(actors, relations=2 * actors if relations is None else relations)
         count = actors
     names = [f"Acteur {i}" for i in range(count)]
     weeks = max(3, entries // 50)
@@ -190,11 +206,12 @@ def write_residency(
         md.append(f"## Prototype {p}\n\n{hypothesis}\n")
 
     md.append("## Le journal\n")
+    stems: list[tuple[str, int]] = []
     for n in range(entries):
         day = start + dt.timedelta(weeks=n % weeks, days=rng.randrange(5))
         heading = _sentence(rng, 5).rstrip(".")
         body = "\n\n".join(_sentence(rng, rng.randrange(25, 60)) for _ in range(3))
-        quote = _sentence(rng, 12)
+        said = [_sentence(rng, 12) for _ in range(quotes)]
         lines = [
             f"date: {day}",
             f'time: "{8 + n % 10:02d}:{(n * 7) % 60:02d}"',
@@ -205,11 +222,17 @@ def write_residency(
             "methods: [carnet]",
             "body: |",
             *_block(body),
-            "quotes:",
-            f"  - actor: acteur-{n % count}",
-            f"    text: {_q(quote)}",
         ]
-        md.append(f"### {heading}\n\n*{day}, {names[n % count]}*\n\n{body}\n\n> {quote}\n")
+        if tagged:
+            lines.append(f"tags: [{CODES[n % len(CODES)]}, {CODES[(n * 7 + 3) % len(CODES)]}]")
+        if said:
+            lines.append("quotes:")
+        for k, text in enumerate(said):
+            lines += [f"  - actor: acteur-{(n + k) % count}", f"    text: {_q(text)}"]
+            if tagged:
+                lines.append(f"    tags: [{CODES[(n + k * 11) % len(CODES)]}]")
+        quoted = "".join(f"> {text}\n\n" for text in said)
+        md.append(f"### {heading}\n\n*{day}, {names[n % count]}*\n\n{body}\n\n{quoted}")
         if n < photos:
             lines += [
                 "media:",
@@ -220,6 +243,33 @@ def write_residency(
             ]
             md.append(f"![Sur place. Photo : Claire Dumas](media/photo-{n:03d}.jpg)\n")
         (root / "journal" / f"{day}-entree-{n:05d}.yaml").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+        stems.append((f"{day}-entree-{n:05d}", len(said)))
+    if insights:
+        md.append("## Ce que nous avons appris\n")
+        (root / "insights").mkdir(exist_ok=True)
+    for i in range(insights):
+        title = _sentence(rng, 8).rstrip(".")
+        statement = _sentence(rng, 40)
+        lines = [
+            f"id: piste-{i:03d}",
+            f"title: {_q(title)}",
+            "statement: |",
+            *_block(statement),
+            f"tags: [{CODES[i % len(CODES)]}, {CODES[(i * 7 + 3) % len(CODES)]}]",
+            f"week: {1 + i % weeks}",
+            "prototypes: [proto-0]",
+            "evidence:",
+        ]
+        md.append(f"### {title}\n\n{statement}\n")
+        for k in range(6):
+            stem, said_here = stems[(i * 37 + k * 101) % len(stems)]
+            lines.append(f"  - entry: {stem}")
+            if said_here and k % 3:
+                lines.append(f"    quote: {1 + k % said_here}")
+            md.append(f"- {stem}")
+        (root / "insights" / f"piste-{i:03d}.yaml").write_text(
             "\n".join(lines) + "\n", encoding="utf-8"
         )
     return "\n".join(md) + "\n"
@@ -252,6 +302,19 @@ def run(command: list[str], label: str, cwd: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+def pandoc_path() -> str | None:
+    """Return pandoc: the system's, else the one the pypandoc-binary wheel ships."""
+    found = shutil.which("pandoc")
+    if found is None:
+        try:
+            import pypandoc
+
+            found = pypandoc.get_pandoc_path()
+        except (ImportError, OSError):
+            return None
+    return found
+
+
 def residence_cmd() -> list[str]:
     script = Path(sys.executable).with_name("residence")
     return [str(script)] if script.exists() else [sys.executable, "-m", "residence"]
@@ -282,23 +345,28 @@ def main() -> int:
     parser.add_argument(
         "--actors", type=int, help="N actors and 2N relations (default: 20 actors in a chain)"
     )
+    parser.add_argument("--relations", type=int, help="with --actors: this many relations")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="profile one render (cProfile)")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     args = parser.parse_args()
     if args.actors is not None and args.actors < 1:
         parser.error("--actors must be at least 1")
-    pandoc = shutil.which("pandoc")
+    pandoc = pandoc_path()
     if pandoc is None:
-        print("pandoc is not installed: apt-get install pandoc", file=sys.stderr)
+        print("pandoc is not installed: pip install pypandoc-binary", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="residence-bench-html-"))
     try:
         folder = work / "residency"
         print(f"Writing {args.entries} entries and {args.photos} photos into {folder}")
+        relations = args.relations
         if args.actors is not None:
-            print(f"with {args.actors} actors and {2 * args.actors} relations")
-        markdown = write_residency(folder, args.entries, args.photos, actors=args.actors)
+            relations = 2 * args.actors if relations is None else relations
+            print(f"with {args.actors} actors and {relations} relations")
+        markdown = write_residency(
+            folder, args.entries, args.photos, actors=args.actors, relations=relations
+        )
         write_photos(folder, args.photos)
         (work / "report.md").write_text(markdown, encoding="utf-8")
         shutil.copytree(folder / "media", work / "media")  # pandoc's page links them too
@@ -315,7 +383,8 @@ def main() -> int:
         pan_wall, pan_cpu = min(r[0] for r in theirs_runs), min(r[1] for r in theirs_runs)
         size = (work / "out" / "report.html").stat().st_size
         pan_size = (work / "pandoc.html").stat().st_size
-        ratio = our_wall / pan_wall
+        # The goal is judged on CPU time: wall time also counts what else the machine does.
+        ratio = our_cpu / pan_cpu
         print(
             f"\nresidence: {our_wall:.2f} s wall, {our_cpu:.2f} s CPU, "
             f"report.html {size / 1e6:.1f} MB"
@@ -323,7 +392,7 @@ def main() -> int:
         print(f"pandoc:    {pan_wall:.2f} s wall, {pan_cpu:.2f} s CPU, {pan_size / 1e6:.1f} MB")
         print(f"ratio residence / pandoc: {ratio:.2f} wall, {our_cpu / pan_cpu:.2f} CPU")
         verdict = "met" if ratio <= GOAL else "MISSED"
-        print(f"goal ratio <= {GOAL:.1f}: {verdict}")
+        print(f"goal CPU ratio <= {GOAL:.1f}: {verdict}")
         if args.profile:
             profile_render(folder, 25)
         return 0 if ratio <= GOAL else 1

@@ -258,6 +258,7 @@ INTERVIEW = "journal/2025-03-04-entretien-jeanne.yaml"
 PROTOTYPE = "prototypes/panneau-orientation.yaml"
 SCENARIO = "scenarios/premier-rendez-vous.yaml"
 METHOD = "methods/entretien-guichet.yaml"
+INSIGHT = "insights/le-bon-guichet.yaml"
 
 
 def _set(path: str, *keys: str | int, template: str = "{}", append: bool = False) -> Inserter:
@@ -328,6 +329,12 @@ FIELDS: dict[str, Inserter] = {
     "media caption": _set(ENTRY, "media", 0, "caption", template="Le hall, vu par {}."),
     "media alt": _set(ENTRY, "media", 0, "alt", template="Croquis de {} au guichet."),
     "media file name": _rename_media,
+    "insight title": _set(INSIGHT, "title", template="{} ne trouve pas le guichet"),
+    "insight statement": _set(
+        INSIGHT, "statement", template="Comme {}, les habitants se perdent.\n"
+    ),
+    "insight tags": _set(INSIGHT, "tags", template="{}", append=True),
+    "quote tags": _set(INTERVIEW, "quotes", 0, "tags", template="{}", append=True),
 }
 #: The consent records that leave a person protected (none at all is one more case).
 CONSENTS: dict[str, list[dict[str, Any]]] = {
@@ -401,6 +408,18 @@ def write_case(case: Case, folder: Path) -> Path:
     files[ENTRY]["authors"].append("equipier")
     files[ENTRY]["actors"].append(ident)
     files[INTERVIEW]["quotes"].append({"actor": ident, "text": "Je viens le mardi."})
+    # An insight citing the protected person's words (quote 2) and the first entry.
+    files[INSIGHT] = {
+        "id": "le-bon-guichet",
+        "title": "Trouver le bon guichet",
+        "statement": "Les habitants se perdent entre les guichets.\n",
+        "evidence": [
+            {"entry": Path(INTERVIEW).stem, "quote": 2},
+            {"entry": Path(ENTRY).stem},
+        ],
+        "tags": ["orientation"],
+    }
+    (root / "insights").mkdir(exist_ok=True)
     for _form, kind, text in case.insertions:
         FIELDS[kind](files, root, text)
     for rel, data in files.items():

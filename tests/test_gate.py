@@ -314,15 +314,12 @@ def source(tmp_path: Path) -> Residency:
 
 def every_text(residency: Residency) -> list[tuple[str, str]]:
     """Return (where, text) for every string of a residency, JSON dumps included (but the
-    scopes' fixed words, "public" and "none", which a name "None Aaa" would match)."""
-    found = [
-        (where, text)
-        for where, text in iter_strings(residency)
-        if not (where.startswith("scopes[") and text in ("public", "none"))
-    ]
+    values of fixed-word fields, such as the scopes' "public" and "none", which a name
+    "None Aaa" would match)."""
+    found = list(iter_strings(residency, words=False))
     models: list[Any] = [residency.residence, *residency.actors, *residency.relations]
     models += [*residency.entries, *residency.prototypes, *residency.scenarios]
-    models += [*residency.methods, *residency.consents]
+    models += [*residency.methods, *residency.insights, *residency.consents]
     for model in models:
         if model is not None:
             dumped = json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
@@ -1272,3 +1269,30 @@ def test_public_edition_drops_bidi_overrides_that_would_show_a_name(tmp_path: Pa
     body = next(e.body for e in published.entries if e.body and "hier" in e.body)
     assert "\u202e" not in body and "\u202d" not in body
     assert body.startswith("Vu oihcaM nairaM")  # shown as stored: no name a reader sees
+
+
+def test_leaks_reads_fixed_words_as_the_formats_not_as_names(tmp_path: Path) -> None:
+    """A person whose name is made of the format's words ("Atelier Interview") is looked for
+    in every text, but not in the fixed words of the format (an entry's kind "interview",
+    a scope "none"): they are the tool's, and the gate leaves them as they are."""
+    files = base_files()
+    person = {
+        "id": "atelier-interview",
+        "name": "Atelier Interview",
+        "kind": "person",
+        "sector": "users",
+        "circle": "direct",
+        "personal": True,
+    }
+    files["actors.yaml"]["actors"].append(person)
+    entry = next(data for rel, data in files.items() if rel.startswith("journal/"))
+    entry["kind"] = "interview"
+    entry["actors"] = [*entry.get("actors", []), "atelier-interview"]
+    source = load(write_residency(tmp_path / "mots", files))
+    published = select_edition(source, "public")
+    assert all(a.name != "Atelier Interview" for a in published.actors)
+    assert any(e.kind == "interview" for e in published.entries)
+    assert leaks(published, source) == []
+    # The same words written as text are the name, and found.
+    published.entries[0].body += "\n\nAtelier Interview est venu."
+    assert leaks(published, source) != []

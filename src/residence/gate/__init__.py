@@ -86,6 +86,7 @@ from residence.gate.people import (
     pseudonyms_of,
 )
 from residence.gate.public import _PublicGate
+from residence.gate.walk import _plan
 from residence.models import Consent, Model, Published, Residency
 from residence.models.residency import EDITIONS, source_of
 from residence.vocabulary import Visibility
@@ -183,39 +184,62 @@ def republish(residency: Residency, scopes: Mapping[str, str]) -> Published:
 # -- checking for leaks ----------------------------------------------------------------------
 
 
-def iter_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (location, text) for every string inside a value: models, lists, dicts, nodes."""
+def iter_strings(value: Any, where: str = "", *, words: bool = True) -> Iterator[tuple[str, str]]:
+    """Yield (location, text) for every string inside a value: models, lists, dicts, nodes.
+
+    ``words=False`` leaves out the values of fixed-word fields that are one of their words
+    (an entry's kind "interview", a consent scope "none"): they are the format's, not text a
+    team wrote, and a person named "None Aaa" or "Test Aaa" is not found in them. A model's
+    field knows its words from its type; a dataclass field says them in its metadata
+    (``field(metadata={"words": …})``, as ``Published.scopes`` does).
+    """
     if isinstance(value, str):
         yield where, value
     elif isinstance(value, BaseModel):
         if isinstance(value, Model) and source_of(value):
             yield f"{where}(file)", source_of(value)
-        for name in type(value).model_fields:
-            yield from iter_strings(getattr(value, name), f"{where}.{name}".lstrip("."))
+        for name, kind in _plan(type(value)):
+            item = getattr(value, name)
+            here = f"{where}.{name}".lstrip(".")
+            if not words and kind.words:
+                yield from _outside_words(item, here, kind.words)
+            else:
+                yield from iter_strings(item, here, words=words)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            yield from iter_strings(getattr(value, f.name), f"{where}.{f.name}".lstrip("."))
+            item, here = getattr(value, f.name), f"{where}.{f.name}".lstrip(".")
+            fixed = f.metadata.get("words")
+            if not words and fixed:
+                yield from _outside_words(item, here, frozenset(fixed))
+            else:
+                yield from iter_strings(item, here, words=words)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from iter_strings(key, f"{where}(key)")
-            yield from iter_strings(item, f"{where}[{key!r}]")
+            yield from iter_strings(key, f"{where}(key)", words=words)
+            yield from iter_strings(item, f"{where}[{key!r}]", words=words)
     elif isinstance(value, (list, tuple, set, frozenset)):
         for index, item in enumerate(value):
-            yield from iter_strings(item, f"{where}[{index}]")
+            yield from iter_strings(item, f"{where}[{index}]", words=words)
     elif hasattr(value, "start_mark") and hasattr(value, "value"):  # a YAML node
-        yield from iter_strings(value.value, f"{where}(yaml)")
+        yield from iter_strings(value.value, f"{where}(yaml)", words=words)
+
+
+def _outside_words(value: Any, where: str, fixed: frozenset[Any]) -> Iterator[tuple[str, str]]:
+    """Yield the strings of a fixed-word field's value that are not one of its words (a dict's
+    keys included: the scopes' table is {actor id: word})."""
+    for here, text in iter_strings(value, where, words=False):
+        if here.endswith("(key)") or text not in fixed:
+            yield here, text
 
 
 def leaks(published: Residency, source: Residency) -> list[str]:
     """Return "location: 'name'" for every protected name left in a published residency.
 
     Every string is scanned: texts, ids, file names and the pseudonym table — but for the
-    scopes' values, which are fixed words ("public", "none"), not text.
+    values of fixed-word fields that are one of their words (see :func:`iter_strings`).
     """
     names, kept = protected_names(source), kept_names(source)
     found = []
-    for where, text in iter_strings(published):
-        if where.startswith("scopes[") and text in ("public", "none"):
-            continue
+    for where, text in iter_strings(published, words=False):
         found += [f"{where}: {name!r}" for name in find_leaks(text, names, kept)]
     return found

@@ -113,7 +113,7 @@ class Published(Residency):
     """
 
     #: Public edition: {actor id: "public" | "none"} for each personal actor.
-    scopes: dict[str, str] = field(default_factory=dict)
+    scopes: dict[str, str] = field(default_factory=dict, metadata={"words": SCOPES})
     #: Public edition: {media path: the cleaned bytes to publish instead of the file's}.
     media: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: Public edition: what the gate left out that a reader will not see, in words.

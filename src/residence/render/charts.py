@@ -2,7 +2,9 @@
 
 Both read in black and white: every kind of mark has its own shape, every bar its own
 label, and a legend says what the shapes mean. Each SVG has role="img", a <title> and a
-<desc> that says in words what the picture shows.
+<desc> that says in words what the picture shows. The timeline is drawn once per set of
+inputs (its weeks' counts and the language): ``residence serve`` renders the report again
+at each save, and most saves do not change it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import get_args
 
 from residence.i18n import Translator
 from residence.models import Published
-from residence.render.actormap.svg import num
+from residence.render.actormap.svg import Drawings, num
 from residence.vocabulary import EntryKind, Stage
 
 ENTRY_KINDS: tuple[str, ...] = get_args(EntryKind)
@@ -167,14 +169,25 @@ def timeline_data(residency: Published) -> list[WeekRow]:
     ]
 
 
+#: The timelines drawn last (the actor map's Drawings).
+TIMELINES = Drawings()
+
+
 def render_timeline_svg(residency: Published, t: Translator) -> str:
     """Return the SVG timeline: one row per week, one column per day, one mark per entry."""
-    from babel.dates import format_date
-
-    lang = t.language
     weeks = timeline_data(residency)
     if not weeks:
         return ""
+    total = len(residency.entries)
+    # The weeks' repr holds every count and date drawn (frozen dataclasses, dicts in order).
+    key = (t, repr(weeks), total)
+    return TIMELINES.get(key, lambda: _draw_timeline(weeks, total, t))
+
+
+def _draw_timeline(weeks: list[WeekRow], total_entries: int, t: Translator) -> str:
+    from babel.dates import format_date
+
+    lang = t.language
     labels = kind_labels(t)
     per_row = 6
     cell_w, gap, label_w, pad = 104, 6, 150, 10
@@ -246,9 +259,7 @@ def render_timeline_svg(residency: Published, t: Translator) -> str:
             f'<text class="legend-label" x="{num(lx + 20)}" y="{ly + 11}">{escape(label)}</text>'
         )
     legend.append("</g>")
-    total = t.ngettext(
-        "{n} journal entry in all.", "{n} journal entries in all.", len(residency.entries)
-    )
+    total = t.ngettext("{n} journal entry in all.", "{n} journal entries in all.", total_entries)
     desc = " ".join([*(part + "." for part in desc_parts), total])
     return _svg("timeline", width, height, title, desc, [*body, *legend])
 

@@ -7,13 +7,18 @@ summing up the actors per ring and sector), scales with its ``viewBox`` (no fixe
 size), uses real ``<text>`` at a size that stays at or above 9 pt when the map is printed
 across an A4 page, and escapes all user text. The drawing helpers here (numbers, shapes,
 text) serve the influence/interest matrix too.
+
+A map is drawn once per set of inputs (:class:`Drawings`): ``residence serve`` renders the
+report again at each save, and a map whose actors did not change is not drawn again.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 
 from residence.i18n import Translator
 from residence.models import Published
@@ -273,6 +278,43 @@ def _summary(residency: Published, t: Translator) -> str:
     return typography(" ".join(parts), lang)
 
 
+class Drawings:
+    """The last drawings made (SVG text), by a key of everything each is drawn from.
+
+    A key must hold every input of its drawing (ids, texts, language, edition…), so that a
+    drawing is reused only when drawing it again would give the same text. Bounded (the
+    ``keep`` most recent) and safe to share between threads.
+    """
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._made: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, draw: Callable[[], str]) -> str:
+        """Return the drawing of ``key``: the one made before, or ``draw()``'s, kept."""
+        with self._lock:
+            found = self._made.get(key)
+            if found is not None:
+                self._made.move_to_end(key)
+                return found
+        made = draw()
+        with self._lock:
+            self._made[key] = made
+            while len(self._made) > self._keep:
+                self._made.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        """Forget every drawing."""
+        with self._lock:
+            self._made.clear()
+
+
+#: The actor maps drawn last (see Drawings).
+MAPS = Drawings()
+
+
 def render_actor_map_svg(
     residency: Published,
     t: Translator,
@@ -284,8 +326,25 @@ def render_actor_map_svg(
 
     ``t`` translates the labels (``residence.i18n.translator(lang, "report")``); ``accent``
     is a #rrggbb colour (default: the residency's, else a brick red). ``id_prefix`` keeps
-    the ids unique when several SVGs share one HTML page.
+    the ids unique when several SVGs share one HTML page. A map drawn before from the same
+    inputs is returned as it was (:data:`MAPS`).
     """
+    res = residency.residence
+    key = (
+        t,
+        accent,
+        id_prefix,
+        residency.edition,
+        residency.language,
+        res.accent if res is not None else None,
+        res.title if res is not None else None,
+        tuple(actor.model_dump_json() for actor in residency.actors),
+        tuple(relation.model_dump_json() for relation in residency.relations),
+    )
+    return MAPS.get(key, lambda: _draw_actor_map(residency, t, accent, id_prefix))
+
+
+def _draw_actor_map(residency: Published, t: Translator, accent: str | None, id_prefix: str) -> str:
     lang = t.language
     accent = accent_colour(accent or (residency.residence.accent if residency.residence else None))
     prefix = safe_id(id_prefix, "actor-map")

@@ -5,7 +5,8 @@ A :class:`Builder` holds the residency as published, the translator, the publish
 and the warnings met; its methods typeset text, render Markdown, name people and link to
 entries, prototypes and methods. Each section of the report is built by a function of its
 own module (``opening``, ``journal``, ``projects``, ``method_cards``, ``closing``) that
-takes the builder.
+takes the builder. Markdown is rendered once per text (:func:`markdown_html`): ``residence
+serve`` builds the report again at each save, and most texts did not change.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from markupsafe import Markup, escape
@@ -28,6 +30,15 @@ from residence.render.images import Asset
 from residence.render.markdown import render_markdown, typography
 
 _HEADING_RE = re.compile(r"<(/?)h([3-6])>")
+#: How many Markdown texts :func:`markdown_html` remembers (a large residency's every text).
+MARKDOWN_MEMO = 8192
+
+
+@lru_cache(maxsize=MARKDOWN_MEMO)
+def markdown_html(text: str, lang: str) -> Markup:
+    """Return render_markdown's HTML of a text, remembered: the same text and language
+    always give the same HTML."""
+    return render_markdown(text, lang=lang)
 
 
 def demote(html: Markup, level: int) -> Markup:
@@ -123,7 +134,7 @@ class Builder:
 
     def md(self, text: str | None, level: int = 3, where: str = "") -> Markup:
         """Return safe HTML for Markdown: headings under ``level``, tables with a caption."""
-        html = demote(render_markdown(text, lang=self.lang), level)
+        html = demote(markdown_html(text or "", self.lang), level)
         return caption_tables(html, self.gettext("Table: {where}", where=where or self.title))
 
     def date(self, value: dt.date | None) -> str:

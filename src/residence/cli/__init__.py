@@ -33,6 +33,7 @@ from residence.cli import (  # noqa: E402
     output,
     rendering,
     schema,
+    serving,
 )
 
 _ = messages("messages")
@@ -41,8 +42,8 @@ __all__ = ["COMMAND_ORDER", "app", "main"]
 
 #: The commands in the order a team meets them: start, write, look, publish, keep.
 COMMAND_ORDER = (
-    "new", "add", "set", "status", "check", "render", "methods", "map", "archive", "verify",
-    "catalog", "schema",
+    "new", "add", "set", "status", "check", "render", "methods", "map", "serve", "archive",
+    "verify", "catalog", "schema",
 )  # fmt: skip
 
 
@@ -106,6 +107,7 @@ app.command(help=checking.CHECK_HELP)(checking.check)
 app.command(help=rendering.RENDER_HELP)(rendering.render)
 app.command(help=rendering.METHODS_HELP)(rendering.methods)
 app.command("map", help=rendering.MAP_HELP)(rendering.map_)
+app.command(help=serving.SERVE_HELP)(serving.serve)
 app.command(help=archiving.ARCHIVE_HELP)(archiving.archive)
 app.command(help=archiving.VERIFY_HELP)(archiving.verify)
 app.add_typer(catalog.catalog_app, name="catalog")

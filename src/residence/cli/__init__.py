@@ -30,6 +30,7 @@ from residence.cli import (  # noqa: E402
     authoring,
     catalog,
     checking,
+    exporting,
     output,
     rendering,
     schema,
@@ -42,8 +43,8 @@ __all__ = ["COMMAND_ORDER", "app", "main"]
 
 #: The commands in the order a team meets them: start, write, look, publish, keep.
 COMMAND_ORDER = (
-    "new", "add", "set", "status", "check", "render", "methods", "map", "serve", "archive",
-    "verify", "catalog", "schema",
+    "new", "add", "set", "tag", "status", "check", "render", "methods", "map", "serve", "export",
+    "archive", "verify", "catalog", "schema",
 )  # fmt: skip
 
 
@@ -102,12 +103,14 @@ def _root(
 app.command(help=authoring.NEW_HELP)(authoring.new)
 app.add_typer(authoring.add_app, name="add")
 app.add_typer(authoring.set_app, name="set")
+app.command("tag", help=authoring.records.TAG_HELP)(authoring.records.tag)
 app.command(help=checking.STATUS_HELP)(checking.status)
 app.command(help=checking.CHECK_HELP)(checking.check)
 app.command(help=rendering.RENDER_HELP)(rendering.render)
 app.command(help=rendering.METHODS_HELP)(rendering.methods)
 app.command("map", help=rendering.MAP_HELP)(rendering.map_)
 app.command(help=serving.SERVE_HELP)(serving.serve)
+app.command(help=exporting.EXPORT_HELP)(exporting.export)
 app.command(help=archiving.ARCHIVE_HELP)(archiving.archive)
 app.command(help=archiving.VERIFY_HELP)(archiving.verify)
 app.add_typer(catalog.catalog_app, name="catalog")

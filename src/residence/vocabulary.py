@@ -57,7 +57,7 @@ Scope = Literal["none", "internal", "public"]
 #: The scopes from the most restrictive to the most open.
 SCOPES: tuple[Scope, ...] = typing.get_args(Scope)
 #: The kinds of item the catalogue indexes (besides an entry's own kind).
-ItemKind = Literal["residency", "entry", "prototype", "scenario", "method"]
+ItemKind = Literal["residency", "entry", "prototype", "scenario", "method", "insight"]
 
 
 #: The French words a team may write for each fixed word, in files and on the command line

@@ -20,7 +20,7 @@ from residence.catalog.store import Added, Catalog, CatalogError
 from residence.errors import Problem, ResidenceError
 from residence.i18n import messages
 from residence.layout import CONSENT_SCOPES, PRIVATE_FOLDER
-from residence.models import Published, Residency
+from residence.models import Entry, Insight, Published, Residency
 from residence.models.residency import source_of
 
 _ = messages("catalog")
@@ -134,13 +134,15 @@ def _team_material(folder: Path, residency: Residency, name: str) -> str | None:
             "catalogued (make the public edition again with: residence archive DIR)",
             name=name,
         )
-    for entry in residency.entries:
-        if entry.visibility == "team" or any(q.visibility == "team" for q in entry.quotes):
+    items: list[Entry | Insight] = [*residency.entries, *residency.insights]
+    for item in items:
+        quotes = item.quotes if isinstance(item, Entry) else []
+        if item.visibility == "team" or any(q.visibility == "team" for q in quotes):
             return _(
                 "{name} is marked as a public edition but holds a team-only note ({file}): it "
                 "is not catalogued (make the public edition again with: residence archive DIR)",
                 name=name,
-                file=source_of(entry),
+                file=source_of(item),
             )
     for rel in residency.files:
         head = (folder / rel).read_bytes()[:200]

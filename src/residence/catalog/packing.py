@@ -28,6 +28,7 @@ from residence.i18n import messages
 from residence.models import (
     Actor,
     Entry,
+    Insight,
     Method,
     Prototype,
     Published,
@@ -47,7 +48,7 @@ _ = messages("catalog")
 #: What the catalogue keeps of a residency: (key, model) of each list of items.
 _PARTS: tuple[tuple[str, type[Any]], ...] = (
     ("actors", Actor), ("relations", Relation), ("entries", Entry), ("prototypes", Prototype),
-    ("scenarios", Scenario), ("methods", Method),
+    ("scenarios", Scenario), ("methods", Method), ("insights", Insight),
 )  # fmt: skip
 #: The layout of the stored JSON (1: one {"source", "data"} record per item).
 _CONTENT_FORMAT = 2
@@ -103,18 +104,20 @@ def unpack_residency(content: bytes, root: Path) -> Published:
     were kept protects every person met.
     """
     value = json.loads(zlib.decompress(content).decode("utf-8"))
+    # A part missing from a record was not kept when it was written (insights, before they
+    # were): the residency had none in the catalogue.
     if value.get("format") == _CONTENT_FORMAT:
         sources = value["sources"]
         records = {
             key: [
                 {"data": data, "source": src}
-                for data, src in zip(value[key], sources[key], strict=True)
+                for data, src in zip(value.get(key, []), sources.get(key, []), strict=True)
             ]
             for key, _ in _PARTS
         }
         records["residence"] = [{"data": value["residence"], "source": sources["residence"][0]}]
     else:  # format 1
-        records = {key: value[key] for key, _ in _PARTS}
+        records = {key: value.get(key, []) for key, _ in _PARTS}
         records["residence"] = [value["residence"]]
 
     def item(record: dict[str, Any], model: Any) -> Any:
@@ -231,6 +234,26 @@ def _items(published: Published) -> Iterator[tuple[str, str | None, str, str, st
             _join(method.summary, method.purpose, method.steps, method.tips, method.materials,
                   method.source),
         )  # fmt: skip
+    for insight in published.insights:
+        yield (
+            "insight", insight.phase, insight.id, insight.title, None,
+            _join(insight.statement, insight.tags),
+        )  # fmt: skip
+
+
+def _insight_rows(published: Published) -> list[list[Any]]:
+    """Return [id, title, tags (JSON), entries cited, tests cited, week, phase] of each insight."""
+    rows: list[list[Any]] = []
+    for insight in published.insights:
+        entries = {e.entry for e in insight.evidence if e.entry}
+        tests = {(e.prototype, e.test) for e in insight.evidence if e.prototype}
+        rows.append(
+            [
+                insight.id, insight.title, json.dumps(insight.tags, ensure_ascii=False),
+                len(entries), len(tests), insight.week, insight.phase,
+            ]
+        )  # fmt: skip
+    return rows
 
 
 # -- the rows of one residency --------------------------------------------------------------
@@ -247,6 +270,7 @@ class Rows:
     texts: str  # JSON: [title, body] of each searchable item
     items: str  # JSON: [kind, subkind, ref, date] of each, in the same order
     count: int
+    insights: str  # JSON: the rows of the insight table (``_insight_rows``)
 
 
 def prepare_rows(published: Published, origin: str, when: dt.datetime | None = None) -> Rows:
@@ -266,6 +290,7 @@ def prepare_rows(published: Published, origin: str, when: dt.datetime | None = N
         "scenarios": len(published.scenarios),
         "methods": len(published.methods),
         "actors": len(published.actors),
+        "insights": len(published.insights),
     }
     items = list(_items(published))
     residency = (
@@ -287,4 +312,5 @@ def prepare_rows(published: Published, origin: str, when: dt.datetime | None = N
             ensure_ascii=False,
         ),
         count=len(items),
+        insights=json.dumps(_insight_rows(published), ensure_ascii=False),
     )

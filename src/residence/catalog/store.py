@@ -7,6 +7,14 @@ site, keywords), each journal entry, prototype, scenario and method sheet — in
 SQLite FTS5 (``unicode61 remove_diacritics 2``: "lycee" finds "lycée", case does not
 matter) and ranked with bm25, titles weighing more.
 
+A residency's insights (what it learned) are searchable items too, and have a table of
+their own (``insight``: title, tags, how much evidence) for ``catalog show``. That table
+came after the first catalogues: it is created when a catalogue is written and does not
+have it yet (``_INSIGHT_TABLE``), and read as empty until then. The schema's version
+(``PRAGMA user_version``) did not change for it, on purpose: an older residence sharing the
+same file never reads that table, and its rows go with their residency (the foreign key
+deletes them), so teams that have not updated yet keep using the catalogue.
+
 Several teams can share one catalogue file on a network drive: every write is one
 transaction taken early (``BEGIN IMMEDIATE``), the journal is a plain rollback journal
 (``journal_mode=DELETE``: WAL needs shared memory, which network file systems do not
@@ -30,7 +38,7 @@ import stat
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, get_args
 
@@ -95,6 +103,23 @@ CREATE INDEX IF NOT EXISTS item_residency ON item (residency_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS item_text USING fts5 (
     title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
+"""
+#: The insights of each residency, in their order, as ``catalog show`` lists them (tags: a
+#: JSON list; entries, tests: how many journal entries and prototype tests they cite). Not
+#: in the first catalogues: created if missing by every write (see the module's doc).
+_INSIGHT_TABLE = """
+CREATE TABLE IF NOT EXISTS insight (
+    residency_id TEXT NOT NULL REFERENCES residency (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    ref TEXT NOT NULL,
+    title TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    tests INTEGER NOT NULL,
+    week INTEGER,
+    phase TEXT,
+    PRIMARY KEY (residency_id, position)
+)
 """
 
 
@@ -239,6 +264,26 @@ def default_catalog_path() -> Path:
 
 
 @dataclass(frozen=True)
+class InsightSummary:
+    """One insight of a residency of the catalogue, as ``catalog show`` lists it."""
+
+    id: str
+    title: str
+    tags: list[str]
+    entries: int  # journal entries cited as evidence
+    tests: int  # prototype tests (or prototypes) cited as evidence
+    week: int | None
+    phase: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of an insight's summary."""
+        return {
+            "id": self.id, "title": self.title, "tags": self.tags, "entries": self.entries,
+            "tests": self.tests, "week": self.week, "phase": self.phase,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Summary:
     """One residency of the catalogue, as listed."""
 
@@ -257,6 +302,8 @@ class Summary:
     counts: dict[str, int]
     origin: str
     added: str
+    #: The residency's insights (``Catalog.get`` reads them; None in a listing).
+    insights: tuple[InsightSummary, ...] | None = None
 
     @property
     def year(self) -> int | None:
@@ -264,8 +311,8 @@ class Summary:
         return int(self.start[:4]) if self.start else None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of a summary."""
-        return {
+        """Return the JSON shape of a summary (with its insights, when they were read)."""
+        shape: dict[str, Any] = {
             "id": self.id, "title": self.title, "programme": self.programme,
             "host": self.host, "site": self.site, "territory": self.territory,
             "theme": self.theme, "language": self.language, "license": self.license,
@@ -273,6 +320,9 @@ class Summary:
             "keywords": self.keywords, "counts": self.counts, "origin": self.origin,
             "added": self.added,
         }  # fmt: skip
+        if self.insights is not None:
+            shape["insights"] = [i.as_dict() for i in self.insights]
+        return shape
 
 
 @dataclass(frozen=True)
@@ -281,8 +331,8 @@ class Hit:
 
     residency_id: str
     residency_title: str
-    kind: str  # residency, entry, prototype, scenario, method
-    subkind: str | None  # the entry's kind, the prototype's stage, the method's phase
+    kind: str  # residency, entry, prototype, scenario, method, insight
+    subkind: str | None  # the entry's kind, the prototype's stage, the method's or insight's phase
     ref: str  # the journal file name (without .yaml) or the item's id
     title: str
     date: str | None
@@ -429,6 +479,7 @@ class Catalog:
         This is mostly SQLite's and zlib's work, which let other Python threads run.
         """
         with self.transaction() as db:
+            db.execute(_INSIGHT_TABLE)  # a catalogue made before insights were kept
             row = db.execute("SELECT origin FROM residency WHERE id = ?", (rows.id,)).fetchone()
             if row is not None:
                 self._delete(rows.id)
@@ -454,6 +505,14 @@ class Catalog:
                 "FROM json_each(?)",
                 (first, rows.id, rows.items),
             )
+            db.execute(
+                "INSERT INTO insight (residency_id, position, ref, title, tags, entries, tests, "
+                "week, phase) SELECT ?, key, json_extract(value, '$[0]'), "
+                "json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+                "json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
+                "json_extract(value, '$[5]'), json_extract(value, '$[6]') FROM json_each(?)",
+                (rows.id, rows.insights),
+            )
         return Added(rows.id, rows.title, row is not None, row[0] if row else None, rows.count)
 
     def _delete(self, residency_id: str) -> None:
@@ -462,6 +521,7 @@ class Catalog:
             (residency_id,),
         )
         self.db.execute("DELETE FROM item WHERE residency_id = ?", (residency_id,))
+        # Its insight rows go with it (ON DELETE CASCADE), in files without the table too.
         self.db.execute("DELETE FROM residency WHERE id = ?", (residency_id,))
 
     @_plain_errors
@@ -523,9 +583,35 @@ class Catalog:
 
     @_plain_errors
     def get(self, residency_id: str) -> Summary | None:
-        """Return one residency's summary, or None."""
+        """Return one residency's summary with its insights, or None."""
         row = self.db.execute(f"{self._SUMMARY} WHERE id = ?", (residency_id,)).fetchone()
-        return self._summary(row) if row else None
+        if not row:
+            return None
+        return replace(self._summary(row), insights=self.insights(residency_id))
+
+    @_plain_errors
+    def insights(self, residency_id: str) -> tuple[InsightSummary, ...]:
+        """Return the insights of a residency, in order (none in a file without the table)."""
+        table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'insight'"
+        ).fetchone()
+        if table is None:
+            return ()
+        rows = self.db.execute(
+            "SELECT ref, title, tags, entries, tests, week, phase FROM insight "
+            "WHERE residency_id = ? ORDER BY position",
+            (residency_id,),
+        ).fetchall()
+        found = []
+        for ref, title, tags, entries, tests, week, phase in rows:
+            try:
+                tag_list = json.loads(tags)
+            except (*_DAMAGED_RECORD, TypeError):
+                raise _damaged(
+                    self.path, _("the record of {id} cannot be read", id=repr(residency_id))
+                ) from None
+            found.append(InsightSummary(ref, title, tag_list, entries, tests, week, phase))
+        return tuple(found)
 
     @_plain_errors
     def content(self, residency_id: str, root: Path) -> Published:
@@ -694,7 +780,7 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
         )
     db.execute("BEGIN IMMEDIATE")
     try:
-        for statement in _SCHEMA.split(";"):
+        for statement in [*_SCHEMA.split(";"), _INSIGHT_TABLE]:
             if statement.strip():
                 db.execute(statement)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

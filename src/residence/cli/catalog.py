@@ -20,6 +20,8 @@ else:  # an item kind, or a journal entry's kind
     CatalogKind = choices("CatalogKind", (*get_args(ItemKind), *get_args(EntryKind)))
 
 _ = messages("messages")
+#: What the catalogue says about insights (the catalogue's own words, beside its errors).
+_c = messages("catalog")
 
 catalog_app = typer.Typer(
     help=_("The catalogue of past residencies: one SQLite file, full-text search, a static site."),
@@ -245,10 +247,24 @@ def catalog_show(
         (_("keywords:"), ", ".join(found.keywords)), (_("holds:"), counts),
         (_("added from:"), found.origin), (_("added on:"), found.added),
     ]  # fmt: skip
-    width = max(12, *(len(label) + 1 for label, _value in lines))
+    insights = found.insights or ()
+    label_insights = _c("insights:")
+    width = max(12, len(label_insights) + 1, *(len(label) + 1 for label, _value in lines))
     for label, value in lines:
         if value:
             output.echo(f"{label:<{width}} {value}")
+    for n, insight in enumerate(insights):
+        output.echo(f"{label_insights if n == 0 else '':<{width}} {insight.title} ({insight.id})")
+        evidence = _c.plural(
+            "{n} journal entry cited", "{n} journal entries cited", insight.entries
+        )
+        if insight.tests:
+            tests = _c.plural(
+                "{n} prototype test cited", "{n} prototype tests cited", insight.tests
+            )
+            evidence = f"{evidence}, {tests}"
+        details = f"{', '.join(insight.tags)} — {evidence}" if insight.tags else evidence
+        output.echo(f"{'':<{width}}   {details}")
 
 
 def _count(kind: str, n: int) -> str:
@@ -263,6 +279,8 @@ def _count(kind: str, n: int) -> str:
         return _.plural("{n} method", "{n} methods", n)
     if kind == "actors":
         return _.plural("{n} actor", "{n} actors", n)
+    if kind == "insights":
+        return _c.plural("{n} insight", "{n} insights", n)
     return f"{n} {kind}"  # a kind a newer version counted: as it is stored
 
 

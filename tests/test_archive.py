@@ -18,9 +18,11 @@ from PIL import Image
 from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 
 from conftest import copy_project
+from leakscan import LeakScanner
 from residence.archive import OUTPUT_PRODUCERS, datacite_record, payload, zenodo_metadata
 from residence.check import check_residency
 from residence.cli import app
+from residence.catalog import Filters
 from residence.clock import build_time
 from residence.errors import Problem, has_errors
 from residence.gate import find_leaks, kept_names, protected_names, select_edition
@@ -539,3 +541,143 @@ def test_archive_help() -> None:
         result = CliRunner().invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.stdout
+
+
+# -- insights --------------------------------------------------------------------------------
+
+INTERVIEW = "journal/2025-03-04-entretien-jeanne.yaml"
+
+
+def add_insights(folder: Path) -> None:
+    """Code the interview of the hostile residency and draw two insights from it.
+
+    Jeanne's quote is tagged; a team-only quote sits between it and an agent's quote; the
+    public insight cites all three, the team entry and a prototype test; a team insight holds
+    a word found nowhere else.
+    """
+    interview = folder / INTERVIEW
+    interview.write_text(
+        interview.read_text(encoding="utf-8").replace(
+            '    text: "Je ne sais jamais à quel guichet aller."\n',
+            '    text: "Je ne sais jamais à quel guichet aller."\n    tags: [Orientation]\n'
+            '  - actor: jeanne-martin\n    text: "Entre nous, c\'est long."\n'
+            "    visibility: team\n    tags: [attente]\n"
+            '  - actor: agents-accueil\n    text: "On voit la file s\'allonger."\n'
+            "    tags: [attente, orientation]\n",
+        ),
+        encoding="utf-8",
+    )
+    (folder / "insights").mkdir()
+    (folder / "insights" / "guichet-introuvable.yaml").write_text(
+        "id: guichet-introuvable\ntitle: Le bon guichet ne se voit pas\n"
+        "statement: |\n  Jeanne Martin et les agents le disent : **on se perd** avant d'attendre.\n"
+        "evidence:\n"
+        "  - entry: 2025-03-04-entretien-jeanne\n    quote: 1\n"
+        "  - entry: 2025-03-04-entretien-jeanne\n    quote: 2\n"
+        "  - entry: 2025-03-04-entretien-jeanne\n    quote: 3\n"
+        "  - entry: 2025-03-05-note-interne\n"
+        "  - prototype: panneau-orientation\n    test: 1\n"
+        "tags: [orientation, attente]\nprototypes: [panneau-orientation]\nweek: 1\n",
+        encoding="utf-8",
+    )
+    (folder / "insights" / "piste-interne.yaml").write_text(
+        "id: piste-interne\ntitle: Une piste interne\nstatement: Le mot secretpiste.\n"
+        "visibility: team\nevidence:\n  - entry: 2025-03-05-note-interne\ntags: [attente]\n",
+        encoding="utf-8",
+    )
+
+
+def test_archive_keeps_insights_and_quote_tags_through_the_gate(tmp_path: Path) -> None:
+    """Public edition: the team insight and the evidence citing team notes are left out, the
+    quotes cited are counted again among the public ones, the interview's renamed file is
+    followed; the crate describes the insight; read back, the sources give the same
+    insights, and the catalogue takes them in."""
+    from residence.catalog import open_catalog, read_for_catalog
+
+    folder = hostile_minimal(tmp_path)
+    add_insights(folder)
+    out = tmp_path / "public.zip"
+    code, _, stderr = archive(folder, out)
+    assert code == 0, stderr
+    files = members(out)
+    assert not any("piste-interne" in n for n in files)
+    assert not any(b"secretpiste" in data for data in files.values())
+    text = files["data/residency/insights/guichet-introuvable.yaml"].decode("utf-8")
+    assert text.startswith("# Public edition written by residence")
+    interview = "2025-03-04-entretien-personne-a"
+    assert f"data/residency/journal/{interview}.yaml" in files
+    journal = files[f"data/residency/journal/{interview}.yaml"].decode("utf-8")
+    assert "tags:\n  - Orientation" in journal and "Entre nous" not in journal
+
+    with zipfile.ZipFile(out) as z:
+        z.extractall(tmp_path / "unpacked")
+    sources = tmp_path / "unpacked" / "mairie-annexe" / "data" / "residency"
+    again, problems = load_residency(sources)
+    problems += check_residency(again)
+    assert not has_errors(problems), problems
+    [insight] = again.insights
+    assert [(e.entry, e.quote, e.prototype, e.test) for e in insight.evidence] == [
+        (interview, 1, None, None),
+        (interview, 2, None, None),  # the agent's quote: the third, the second in public
+        (None, None, "panneau-orientation", 1),
+    ]
+    assert insight.tags == ["orientation", "attente"]
+    assert "Personne A" in insight.statement and "Jeanne" not in insight.statement
+    source, _ = load_residency(folder)
+    published = select_edition(source, "public")
+    assert [i.model_dump() for i in published.insights] == [insight.model_dump()]
+    cited = [q.text for q in again.entries[1].quotes]
+    assert cited == ["Je ne sais jamais à quel guichet aller.", "On voit la file s'allonger."]
+    assert [q.tags for q in again.entries[1].quotes] == [
+        ["Orientation"],
+        ["attente", "orientation"],
+    ]
+
+    crate = json.loads(files["data/ro-crate-metadata.json"])
+    graph = {e["@id"]: e for e in crate["@graph"]}
+    part = graph["residency/insights/guichet-introuvable.yaml"]
+    assert part["@type"] == "File"
+    assert part["name"] == "Le bon guichet ne se voit pas"
+    assert part["description"].startswith("Personne A et les agents le disent\u00a0: on se perd")
+    assert part["keywords"] == ["orientation", "attente"]
+    assert part["citation"] == [
+        {"@id": f"residency/journal/{interview}.yaml"},
+        {"@id": "residency/prototypes/panneau-orientation.yaml"},
+    ]
+    assert CliRunner().invoke(app, ["verify", str(out)]).exit_code == 0
+
+    with open_catalog(tmp_path / "catalog.sqlite") as catalog:
+        with read_for_catalog(out) as candidate:
+            catalog.add(candidate.published, candidate.origin)
+        summary = catalog.get("mairie-annexe")
+        assert summary is not None and summary.insights is not None
+        assert [(i.id, i.entries, i.tests) for i in summary.insights] == [
+            ("guichet-introuvable", 1, 1)
+        ]
+        assert [h.ref for h in catalog.search("perd", Filters(kind="insight"))] == [
+            "guichet-introuvable"
+        ]
+    names, kept = protected_names(source), kept_names(source)
+    for name, data in files.items():
+        assert not find_leaks(data.decode("utf-8", errors="replace"), names, kept), name
+    found = LeakScanner(["Jeanne Martin"], ["Claire Dumas", "Malik Ouali"]).path(
+        tmp_path / "catalog.sqlite"
+    )
+    assert not found, found
+
+
+def test_archive_team_edition_keeps_every_insight_as_written(tmp_path: Path) -> None:
+    folder = hostile_minimal(tmp_path)
+    add_insights(folder)
+    out = tmp_path / "team.zip"
+    code, _, stderr = archive(folder, out, "--edition", "team")
+    assert code == 0, stderr
+    files = members(out)
+    for name in ("guichet-introuvable", "piste-interne"):
+        written = (folder / "insights" / f"{name}.yaml").read_bytes()
+        assert files[f"data/residency/insights/{name}.yaml"] == written
+    crate = json.loads(files["data/ro-crate-metadata.json"])
+    graph = {e["@id"]: e for e in crate["@graph"]}
+    part = graph["residency/insights/piste-interne.yaml"]
+    assert part["name"] == "Une piste interne"
+    assert part["citation"] == [{"@id": "residency/journal/2025-03-05-note-interne.yaml"}]

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from residence.layout import CONSENT_SCOPES
-from residence.models import Entry, Method, Model, Prototype, Published, Scenario
+from residence.models import Entry, Insight, Method, Model, Prototype, Published, Scenario
 from residence.models.residency import source_of
 from residence.text import slugify
 from residence.yamltext import dump_yaml
@@ -71,6 +71,14 @@ def _entry_stem(entry: Entry) -> str:
     return f"{entry.date.isoformat()}-{slugify(entry.title) or 'entry'}"
 
 
+def source_path(item: Entry | Prototype | Insight) -> str:
+    """Return the residency-relative path ``serialize_residency`` writes an item to."""
+    if isinstance(item, Entry):
+        return _path_for(item, "journal", _entry_stem(item))
+    folder = "prototypes" if isinstance(item, Prototype) else "insights"
+    return _path_for(item, folder, item.id)
+
+
 def serialize_residency(residency: Published) -> dict[str, bytes]:
     """Return the YAML files of a residency as {relative path: UTF-8 bytes}, sorted by path.
 
@@ -108,10 +116,14 @@ def serialize_residency(residency: Published) -> dict[str, bytes]:
     for entry in residency.entries:
         data = model_data(entry)
         put(_path_for(entry, "journal", _entry_stem(entry)), data)
-    kinds: list[tuple[list[Prototype] | list[Scenario] | list[Method], str]] = [
+    # An insight's evidence names entries by their journal file (entry_stem): the entries
+    # are written to the files they were read from (renamed by the gate in a public
+    # edition, the evidence with them), so the references still hold when read back.
+    kinds: list[tuple[list[Prototype] | list[Scenario] | list[Method] | list[Insight], str]] = [
         (residency.prototypes, "prototypes"),
         (residency.scenarios, "scenarios"),
         (residency.methods, "methods"),
+        (residency.insights, "insights"),
     ]
     for items, folder in kinds:
         for item in items:

@@ -9,11 +9,12 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from residence.archive.payload import TEAM_WARNING, Payload
+from residence.archive.payload import SOURCES, TEAM_WARNING, Payload
 from residence.errors import ResidenceError
 from residence.i18n import messages
 from residence.licences import Licence, licence
 from residence.models import Published
+from residence.models.residency import entry_stem
 
 _ = messages("archive")
 
@@ -79,6 +80,7 @@ def build_crate(published: Published, payload: Payload, when: dt.datetime) -> by
     for spdx in payload.licences.values():
         licences.setdefault(spdx, licence(spdx))
     parts = sorted(payload.files)
+    insights = _insight_parts(published, payload)
     root: dict[str, Any] = {
         "@id": "./",
         "@type": "Dataset",
@@ -134,6 +136,47 @@ def build_crate(published: Published, payload: Payload, when: dt.datetime) -> by
             entity["name"] = payload.names[path]
         if path in payload.licences:
             entity["license"] = {"@id": licences[payload.licences[path]].url}
+        entity.update(insights.get(path, {}))
         graph.append(entity)
     crate = {"@context": f"https://w3id.org/ro/crate/{RO_CRATE_VERSION}/context", "@graph": graph}
     return (json.dumps(crate, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _insight_parts(published: Published, payload: Payload) -> dict[str, dict[str, Any]]:
+    """Return what the crate says of each insight's file: {payload path: properties}.
+
+    An insight file is a creative work of its own: its name (the finding), its description
+    (the statement, as plain text), its tags as keywords, and the journal entries and
+    prototypes it rests on as citations (their files in the same crate). Made from the
+    edition archived: a public edition holds no team insight, and its evidence cites only
+    public entries (the gate).
+    """
+    from residence.render.markdown import to_plain_text
+    from residence.serialize import source_path
+
+    language = published.residence.language if published.residence else "fr"
+    cited_files = {entry_stem(e): source_path(e) for e in published.entries}
+    cited_files.update({p.id: source_path(p) for p in published.prototypes})
+    found: dict[str, dict[str, Any]] = {}
+    for insight in published.insights:
+        path = f"{SOURCES}/{source_path(insight)}"
+        if path not in payload.files:
+            continue
+        citations: list[str] = []
+        for evidence in insight.evidence:
+            cited = cited_files.get(evidence.entry or evidence.prototype or "")
+            if cited is None:
+                continue
+            target = f"{SOURCES}/{cited}"
+            if target in payload.files and target not in citations:
+                citations.append(target)
+        entity: dict[str, Any] = {
+            "name": insight.title,
+            "description": to_plain_text(insight.statement, lang=language).strip(),
+        }
+        if insight.tags:
+            entity["keywords"] = list(insight.tags)
+        if citations:
+            entity["citation"] = [{"@id": crate_id(c)} for c in citations]
+        found[path] = entity
+    return found

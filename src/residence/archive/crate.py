@@ -155,8 +155,8 @@ def _insight_parts(published: Published, payload: Payload) -> dict[str, dict[str
     from residence.serialize import source_path
 
     language = published.residence.language if published.residence else "fr"
-    cited_files = {entry_stem(e): source_path(e) for e in published.entries}
-    cited_files.update({p.id: source_path(p) for p in published.prototypes})
+    entries = {entry_stem(e): source_path(e) for e in published.entries}
+    prototypes = {p.id: source_path(p) for p in published.prototypes}
     found: dict[str, dict[str, Any]] = {}
     for insight in published.insights:
         path = f"{SOURCES}/{source_path(insight)}"
@@ -164,7 +164,10 @@ def _insight_parts(published: Published, payload: Payload) -> dict[str, dict[str
             continue
         citations: list[str] = []
         for evidence in insight.evidence:
-            cited = cited_files.get(evidence.entry or evidence.prototype or "")
+            if evidence.entry is not None:
+                cited = entries.get(evidence.entry)
+            else:
+                cited = prototypes.get(evidence.prototype or "")
             if cited is None:
                 continue
             target = f"{SOURCES}/{cited}"

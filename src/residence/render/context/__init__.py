@@ -13,6 +13,7 @@ Where things are:
 - ``builder.py``: the :class:`Builder` every section shares (text, links, pictures);
 - ``opening.py``: cover, summary, question, site, team;
 - ``journal.py``: the immersion, week by week;
+- ``insights.py``: what we learned, the insights with their evidence, and the codes;
 - ``projects.py``: prototypes, tests, handovers, scenarios;
 - ``method_cards.py``: the method cards;
 - ``closing.py``: "And then?" and the credits;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 from markupsafe import Markup
 
@@ -20,6 +21,7 @@ from residence.render.band import band_text
 from residence.render.context.builder import Builder, licence_of
 from residence.render.context.closing import build_credits, build_next
 from residence.render.context.colours import accent_palette
+from residence.render.context.insights import build_insights
 from residence.render.context.journal import build_journal
 from residence.render.context.method_cards import build_methods
 from residence.render.context.opening import (
@@ -30,7 +32,14 @@ from residence.render.context.opening import (
     build_team,
 )
 from residence.render.context.projects import build_projects
-from residence.render.context.views import Link, Methods, Next, Projects, ReportContext
+from residence.render.context.views import (
+    Insights,
+    Link,
+    Methods,
+    Next,
+    Projects,
+    ReportContext,
+)
 from residence.render.images import Asset
 from residence.render.markdown import to_plain_text
 
@@ -79,7 +88,9 @@ def json_ld(b: Builder) -> Markup:
     return _json_ld(data)
 
 
-def nav(b: Builder, projects: Projects, nxt: Next, methods: Methods) -> list[Link]:
+def nav(
+    b: Builder, insights: Insights, projects: Projects, nxt: Next, methods: Methods
+) -> list[Link]:
     """Return the table of contents: every section, but the optional ones left empty."""
     links = [
         Link("#summary", b.gettext("At a glance")),
@@ -88,6 +99,8 @@ def nav(b: Builder, projects: Projects, nxt: Next, methods: Methods) -> list[Lin
         Link("#team", b.gettext("The team and its method")),
         Link("#immersion", b.gettext("The immersion")),
     ]
+    if insights.insights:
+        links.append(Link("#insights", b.gettext("What we learned")))
     if projects.prototypes or projects.scenarios:
         links.append(Link("#projects", b.gettext("From vision to projects")))
     if nxt.handovers or nxt.follow_ups or nxt.pending:
@@ -106,6 +119,9 @@ def build(b: Builder, stylesheets: list[str]) -> ReportContext:
     site = build_site(b)
     team = build_team(b)
     journal = build_journal(b)
+    insights = build_insights(b)
+    if insights.quote_anchors:
+        journal = replace(journal, quote_anchors=insights.quote_anchors)
     projects = build_projects(b)
     nxt = build_next(b)
     methods = build_methods(b)
@@ -122,13 +138,14 @@ def build(b: Builder, stylesheets: list[str]) -> ReportContext:
         keywords=", ".join(b.res.keywords),
         accent=accent_palette(b.res.accent),
         json_ld=json_ld(b),
-        nav=nav(b, projects, nxt, methods),
+        nav=nav(b, insights, projects, nxt, methods),
         cover=cover,
         summary=summary,
         question=question,
         site=site,
         team=team,
         journal=journal,
+        insights=insights,
         projects=projects,
         next=nxt,
         methods=methods,

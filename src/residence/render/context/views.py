@@ -233,6 +233,67 @@ class Journal:
 
     weeks: list[WeekView]
     outside: list[EntryView]  # entries dated outside every week
+    #: The ids given to the quotes an insight cites or a code tags ("entry-…--quote-2"), so
+    #: that the insights section links to them; the other quotes have none.
+    quote_anchors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One piece of an insight's evidence: a quote, a journal entry or a prototype's test."""
+
+    kind: str  # "quote", "entry", "test" or "prototype"
+    href: str  # where it is in the report: the quote, the entry or the prototype
+    title: str  # the entry's or the prototype's title
+    date: str  # "14 janv." (the entry's or the test's day)
+    iso: str
+    text: str = ""  # a quote's words
+    who: str = ""  # who said them, as the gate left the name
+    entry_kind: str = ""  # an entry's kind, and its label
+    entry_kind_label: str = ""
+    decision: str = ""  # a test's decision, and its label
+    decision_label: str = ""
+    team_only: bool = False
+
+
+@dataclass(frozen=True)
+class InsightView:
+    """One insight: what the team learned, what it rests on, what answers it."""
+
+    anchor: str
+    number: str  # "Insight 3"
+    title: str
+    statement: Markup
+    when: str  # "Week 2 · Prototype and test", or the phase
+    quotes: list[EvidenceView]
+    sources: list[EvidenceView]  # the entries and tests cited (not as quotes)
+    tags: list[Link]  # to the code in the codes' index
+    prototypes: list[Link]
+    team_only: bool
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """One code (tag): how often the journal uses it each week, and where."""
+
+    anchor: str
+    label: str
+    counts: list[int]  # one per column of :attr:`Insights.columns`
+    levels: list[int]  # each count's shade in the table, 0 (none) to 4 (the most)
+    total: int
+    uses: list[Link]  # the entries and quotes tagged, in the journal's order
+    more: str  # "and 40 more", when the list of uses is cut
+    insights: list[Link]  # the insights that carry it
+
+
+@dataclass(frozen=True)
+class Insights:
+    """What we learned: the insights with their evidence, then the codes week by week."""
+
+    insights: list[InsightView]
+    codes: list[CodeView]
+    columns: list[str]  # "Week 1"…, then "Between the weeks" when a use falls outside
+    quote_anchors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -404,6 +465,7 @@ class ReportContext:
     site: Site
     team: Team
     journal: Journal
+    insights: Insights
     projects: Projects
     next: Next
     methods: Methods

@@ -58,8 +58,6 @@ from residence.render.markdown import to_plain_text
 
 #: The namespace of a REFI-QDA project.
 NS = "urn:QDA-XML:project:1.0"
-#: Where the standard's schema lives (written in the project for the tools that look).
-SCHEMA_LOCATION = f"{NS} http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"
 #: The UUID namespace of every GUID this export makes.
 GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:residence:export:qdpx")
 #: The folder of the text files inside the zip.
@@ -79,7 +77,9 @@ class Project:
 
 
 def _el(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
-    return ET.SubElement(parent, f"{{{NS}}}{tag}", {k: xml_safe(v) for k, v in attributes.items()})
+    # Tags without a namespace of their own: they are in the root's default namespace
+    # (xmlns="urn:QDA-XML:project:1.0"), written as <Project>, <TextSource>… with no prefix.
+    return ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attributes.items()})
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
@@ -103,7 +103,7 @@ class _Builder:
         self.rid = residence.id if residence is not None else "residency"
         self.files: dict[str, str] = {}
         self.selections = 0
-        self.root = ET.Element(f"{{{NS}}}Project")
+        self.root = ET.Element("Project", {"xmlns": NS})
 
     def guid(self, *parts: object) -> str:
         return str(uuid.uuid5(GUIDS, "\x1f".join([self.rid, *map(str, parts)])))
@@ -358,15 +358,18 @@ class _Builder:
                 test.learnings,
             ]
             guid = self.guid("test", prototype_id, test_n)
+            day: dt.date | None = test.date
         else:
             name = title
             blocks = [prototype.hypothesis, prototype.problem]
             guid = self.guid("prototype", prototype_id)
+            day = prototype.created
         parts = [name] + [lines(to_plain_text(b)) for b in blocks if b]
         text = "\n\n".join(p for p in parts if p) + "\n"
         source = self._source(sources, guid, name, names)
         source.set("plainTextPath", self.file(guid, text))
-        source.set("creationDateTime", _timestamp(self.when))
+        if day is not None:
+            source.set("creationDateTime", f"{day.isoformat()}T00:00:00Z")
         self._select(source, self.guid("whole", guid), 0, len(text) - 1, codes, "")
 
     def _insight_note(self, title: str, statement: str) -> str:

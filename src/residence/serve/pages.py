@@ -109,9 +109,16 @@ def _problem_item(problem: Problem) -> str:
     return f'<li class="{problem.severity}">{_shown(text)}</li>\n'
 
 
-def error_page(problems: Sequence[Problem], build: int, *, rendering: bool = False) -> str:
+def error_page(
+    problems: Sequence[Problem], build: int, *, rendering: bool = False, detailed: bool = True
+) -> str:
     """Return the page shown instead of the report while the residency has errors (or,
-    with ``rendering``, while the report cannot be made): every problem, errors first."""
+    with ``rendering``, while the report cannot be made): every problem, errors first.
+
+    Without ``detailed`` (a public edition open to the network), the page only says how
+    many there are: a message quotes the team's files as they are (a file name, an id, a
+    value), before the privacy gate, and the public edition's readers must not read them.
+    """
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if rendering:
@@ -131,6 +138,14 @@ def error_page(problems: Sequence[Problem], build: int, *, rendering: bool = Fal
         )
         + "</p>\n",
     ]
+    if not detailed:
+        text = _(
+            "This preview is open to the network: the problems are listed where residence "
+            "serve runs, and by residence check, not here (their messages quote the files "
+            "as the team wrote them)."
+        )
+        body.append(f"<p>{escape(text)}</p>\n")
+        return _page(heading, "".join(body), build)
     if errors:
         body.append(f"<h2>{escape(_('Errors'))}</h2>\n<ul>\n")
         body.extend(_problem_item(p) for p in errors)

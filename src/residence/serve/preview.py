@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import get_args
@@ -114,12 +115,14 @@ def open_preview(
                 "this machine only (127.0.0.1), unless you add --allow-team-on-network"
             )
         )
-    token = None if loopback else secrets.token_urlsafe(24)
+    token = None if loopback else secrets.token_urlsafe(32)
     site = Site()
     try:
         server = PreviewServer((host, port), site, Guard(token))
     except OSError as exc:
         raise usage(_bind_error(exc, host, port)) from None
+    # Cookies are per host, not per port: each preview names its own.
+    server.guard = Guard(token, cookie=f"residence-preview-{server.server_address[1]}")
     return Preview(folder.resolve(), edition, server, site, token, on_build)
 
 
@@ -159,6 +162,9 @@ class Preview:
         self.site = site
         self.token = token
         self.on_build = on_build
+        #: Whether the page of errors lists them: not for a public edition on the network
+        #: (their messages quote the team's files, before the gate: see pages.error_page).
+        self.detailed = token is None or edition == "team"
         self.live: LiveResidency | None = None
         self._roots = (report_templates().resolve(), (root / CACHE_FOLDER).resolve())
         self._stop = threading.Event()
@@ -200,11 +206,13 @@ class Preview:
         self._threads.append(serving)
         serving.start()
         if watch:
+            ready = threading.Event()
             watching = threading.Thread(
-                target=self._watch, name="residence-serve-watch", daemon=True
+                target=self._watch, args=(ready,), name="residence-serve-watch", daemon=True
             )
             self._threads.append(watching)
             watching.start()
+            ready.wait(timeout=60)  # a save made from now on is seen
         return built
 
     def rebuild(self, changed: Iterable[str]) -> Built:
@@ -220,10 +228,10 @@ class Preview:
                 return self._failed(exc, start)
             return self._build(reload.files, whole=reload.whole, start=start)
 
-    def _watch(self) -> None:
+    def _watch(self, ready: threading.Event) -> None:
         from residence.serve.watch import changes
 
-        for changed in changes(self.root, self._stop):
+        for changed in changes(self.root, self._stop, ready):
             if self._stop.is_set():
                 break
             self.rebuild(changed)
@@ -245,7 +253,8 @@ class Preview:
         problems = sort_problems([*self.live.problems, *check_residency(residency)])
         built = Built(self._number, 0.0, False, False, problems, files=files, whole=whole)
         if has_errors(problems):
-            self._serve(built, lambda n: error_page(problems, n), {}, problems)
+            page = partial(error_page, problems, detailed=self.detailed)
+            self._serve(built, page, {}, problems)
         else:
             published = select_edition(residency, self.edition)
             built.left_out = list(published.left_out)
@@ -253,7 +262,8 @@ class Preview:
                 report = render_html(published)
             except ResidenceError as exc:  # a theme's template that fails
                 failed = built.problems = list(exc.problems)
-                self._serve(built, lambda n: error_page(failed, n, rendering=True), {}, failed)
+                page = partial(error_page, failed, rendering=True, detailed=self.detailed)
+                self._serve(built, page, {}, failed)
             else:
                 built.report = True
                 built.render_problems = sort_problems(report.problems)
@@ -274,7 +284,8 @@ class Preview:
             _("the report could not be made: {reason}", reason=reason),
         )
         built = Built(self._number, 0.0, False, False, [problem])
-        self._serve(built, lambda n: error_page([problem], n, rendering=True), {}, [problem])
+        page = partial(error_page, [problem], rendering=True, detailed=self.detailed)
+        self._serve(built, page, {}, [problem])
         built.seconds = time.perf_counter() - start
         self.on_build(built)
         return built

@@ -20,6 +20,8 @@ from residence.pipeline import BUILD_FOLDER
 #: this long (ms), so that a long copy still shows up.
 STEP_MS = 50
 DEBOUNCE_MS = 1600
+#: How often the watcher looks up from waiting (ms): to say it is ready, and to stop.
+AWAKE_MS = 200
 
 
 def relative(root: Path, path: str) -> str | None:
@@ -34,9 +36,12 @@ def relative(root: Path, path: str) -> str | None:
     return "/".join(parts)
 
 
-def changes(root: Path, stop: threading.Event) -> Iterator[set[str]]:
+def changes(
+    root: Path, stop: threading.Event, ready: threading.Event | None = None
+) -> Iterator[set[str]]:
     """Yield, after each save, the paths that changed (relative to ``root``), until
-    ``stop`` is set."""
+    ``stop`` is set. ``ready`` is set once the folder is watched: a save made after it is
+    seen."""
     import watchfiles
 
     def wanted(_change: watchfiles.Change, path: str) -> bool:
@@ -48,9 +53,13 @@ def changes(root: Path, stop: threading.Event) -> Iterator[set[str]]:
         step=STEP_MS,
         debounce=DEBOUNCE_MS,
         stop_event=stop,
+        rust_timeout=AWAKE_MS,
+        yield_on_timeout=True,  # an empty batch: the watcher is there (and may stop)
         raise_interrupt=False,
         ignore_permission_denied=True,
     ):
+        if ready is not None:
+            ready.set()
         found = {rel for _change, path in batch if (rel := relative(root, path)) is not None}
         if found:
             yield found

@@ -330,6 +330,9 @@ def test_iramuteq_clean_and_star_values() -> None:
     assert clean("Un rendez-vous — peut-être ? L’État...", "fr") == (
         "Un rendez_vous peut_être ? L État."
     )
+    assert clean("Disent-ils, a-t-il ? Ceux-là, « le rendez-vous »", "fr") == (
+        "Disent ils, a t il ? Ceux là, le rendez_vous"
+    )
     assert clean("5% of 10$", "en") == "5 percent of 10 dollars"
     assert star_value("Jean-Pierre") == "jeanpierre" and star_value("Élodie_2") == "elodie2"
     assert star_value("---") == "x"

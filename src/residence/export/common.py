@@ -29,10 +29,8 @@ one code point is one (two in UTF-16, four bytes in UTF-8).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from residence.findings import week_of
 from residence.models import Entry, Published
 from residence.models.residency import entry_stem
 from residence.render.markdown import to_plain_text
@@ -107,13 +105,3 @@ def speaker(published: Published, actor_id: str) -> str:
 def ordered_entries(published: Published) -> list[Entry]:
     """Return the entries of the edition by day, time and file name: the exports' order."""
     return sorted(published.entries, key=lambda e: (e.date, e.time or "", entry_stem(e)))
-
-
-def week_label(published: Published, entry: Entry) -> int | None:
-    """Return the number of the week an entry falls in, or None outside every week."""
-    return week_of(published, entry.date)
-
-
-def unique(values: Iterator[str] | list[str]) -> list[str]:
-    """Return values in order, each once."""
-    return list(dict.fromkeys(values))

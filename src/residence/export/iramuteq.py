@@ -49,6 +49,24 @@ _ELLIPSIS = re.compile(r"\u2026|\.{2,}")
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc`\u00b4]")
 _QUOTATION_MARKS = re.compile('["\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W_])")
+#: French pronouns after a verb ("disent-ils", "a-t-il", "dis-moi") and the "-là", "-ci" of
+#: demonstratives: a hyphen before them is a space, the words being two ("rendez-vous"
+#: excepted, a noun).
+_FRENCH_CLITIC = re.compile(
+    r"([^\W_]+)[-\u2010\u2011](?=((?:t[-\u2010\u2011])?(?:je|tu|ils?|elles?|on|nous|vous|"
+    r"les?|la|lui|leur|moi|toi|y|en|ce|là|ci|t))(?![^\W_]))",
+    re.IGNORECASE,
+)
+_NOT_CLITIC = {"rendez vous"}
+
+
+def _clitic(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if f"{word} {match.group(2)}".casefold() in _NOT_CLITIC:
+        return match.group()
+    return f"{word} "
+
+
 _DASHES = re.compile("[-\u2010-\u2015\u2212]")
 _LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
@@ -84,8 +102,10 @@ def clean(text: str, language: str) -> str:
     )
     text = text.replace("%", percent).replace("$", dollar)
     text = _APOSTROPHES.sub(" ", text)
-    text = _QUOTATION_MARKS.sub(" ", text)
+    text = _QUOTATION_MARKS.sub("", text)
     text = text.replace("*", " ")
+    if language == "fr":
+        text = _FRENCH_CLITIC.sub(_clitic, text)
     text = _INNER_HYPHEN.sub("_", text)
     text = _DASHES.sub(" ", text)
     text = _LOOSE_UNDERSCORE.sub(" ", text)

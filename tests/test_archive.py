@@ -20,9 +20,9 @@ from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 from conftest import copy_project
 from leakscan import LeakScanner
 from residence.archive import OUTPUT_PRODUCERS, datacite_record, payload, zenodo_metadata
+from residence.catalog import Filters
 from residence.check import check_residency
 from residence.cli import app
-from residence.catalog import Filters
 from residence.clock import build_time
 from residence.errors import Problem, has_errors
 from residence.gate import find_leaks, kept_names, protected_names, select_edition

@@ -9,6 +9,7 @@ archive) while it can still be read.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ class _Labels:
         from residence.render.charts import stage_labels
 
         self.t = translator(language, "report")
+        # The words of the pages about insights (the report's words are in report.po).
+        self.c = translator(language, "catalog")
         self.language = self.t.language
         self.stages = stage_labels(self.t)
 
@@ -102,6 +105,7 @@ def _environment(labels: _Labels) -> Any:
         keep_trailing_newline=True,
     )
     env.globals.update(_=labels.t.gettext, ngettext=labels.t.ngettext, lang=labels.language)
+    env.globals.update(_c=labels.c.gettext, ngettext_c=labels.c.ngettext)
     env.filters["markdown"] = lambda text, lang=labels.language: render_markdown(text, lang=lang)
     env.filters["inline"] = lambda text, lang=labels.language: render_inline(text, lang=lang)
     env.filters["day"] = lambda value: labels.t.date(value, "medium")
@@ -212,6 +216,7 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
         ("territories.html", t.gettext("By territory")),
         ("programmes.html", t.gettext("By programme")),
         ("methods/index.html", t.gettext("Commons of methods")),
+        ("insights.html", labels.c.gettext("What was learned")),
     ]
 
     def chrome(base: str, current: str | None) -> dict[str, Any]:
@@ -266,11 +271,15 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
     listing("programmes.html", t.gettext("Residencies by programme"), intro, by_programme)
 
     commons: dict[str, list[dict[str, Any]]] = {}
+    learned: list[dict[str, Any]] = []
     for s in summaries:
         with _media_root(s.origin) as media_root:
             root = media_root or folder / ".no-media"
             published = catalog.content(s.id, root)
-            sheets = _residency_pages(published, s, folder, labels, env, site, chrome, row)
+            sheets, insights = _residency_pages(
+                published, s, folder, labels, env, site, chrome, row
+            )
+            learned += insights
             if media_root is None:
                 site.problems.append(
                     Problem(
@@ -305,7 +314,45 @@ def _build_site(catalog: Catalog, folder: Path, labels: _Labels, env: Any, site:
     _write(
         folder, "methods/index.html", env.get_template("methods.html.j2").render(page=page), site
     )
+    _insights_page(learned, folder, labels, env, site, chrome)
     (folder / "catalog.css").write_bytes((templates_dir() / "catalog" / "catalog.css").read_bytes())
+
+
+def _insights_page(
+    learned: list[dict[str, Any]], folder: Path, labels: _Labels, env: Any, site: Site, chrome: Any
+) -> None:
+    """Write insights.html: every insight of the catalogue, grouped by tag (case and accents
+    aside, as ``check`` compares tags), so that a team finds what others learned on a theme."""
+    from residence.findings import tag_key
+
+    groups: dict[str, dict[str, Any]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    untagged: list[dict[str, Any]] = []
+    for insight in learned:
+        keys: set[str] = set()
+        for tag in insight["tags"]:
+            key = tag_key(tag)
+            if key and key not in keys:
+                keys.add(key)
+                groups.setdefault(key, {"insights": []})["insights"].append(insight)
+                spellings.setdefault(key, Counter())[tag] += 1
+        if not keys:
+            untagged.append(insight)
+    for key, group in groups.items():  # the most used spelling, the first met on a tie
+        group["label"] = spellings[key].most_common(1)[0][0]
+    ordered = [groups[k] for k in sorted(groups)]
+    if untagged:
+        ordered.append({"label": labels.c.gettext("No tag"), "insights": untagged})
+    for n, group in enumerate(ordered, 1):
+        group["id"] = f"tag-{n}-{slugify(group['label']) or 'tag'}"
+        group["insights"].sort(key=lambda i: (slugify(i["title"]), i["href"]))
+    page = {
+        "site": chrome("", "insights.html"),
+        "title": labels.c.gettext("What was learned"),
+        "count": len(learned),
+        "groups": ordered,
+    }
+    _write(folder, "insights.html", env.get_template("insights.html.j2").render(page=page), site)
 
 
 def _residency_pages(
@@ -317,8 +364,9 @@ def _residency_pages(
     site: Site,
     chrome: Any,
     row: Any,
-) -> list[tuple[str, dict[str, Any]]]:
-    """Write a residency's page, its report and its method sheets; return the commons' rows."""
+) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
+    """Write a residency's page, its report and its method sheets; return the commons' rows
+    and the rows of its insights for the page of what was learned."""
     res = published.residence
     assert res is not None
     base_dir = f"residencies/{s.id}"
@@ -358,6 +406,7 @@ def _residency_pages(
                 },
             )
         )
+    insights, learned = _insights(published, base_dir)
     page = {
         "site": chrome("../../", None),
         "residency": row(s, "../../"),
@@ -370,6 +419,7 @@ def _residency_pages(
             {"title": p.title, "stage": labels.stage(p.stage)} for p in published.prototypes
         ],
         "methods": methods,
+        "insights": insights,
     }
     _write(
         folder,
@@ -377,7 +427,48 @@ def _residency_pages(
         env.get_template("residency.html.j2").render(page=page),
         site,
     )
-    return sheets
+    return sheets, learned
+
+
+def _insights(
+    published: Published, base_dir: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return a residency's insights for its page, and their rows for the page of all.
+
+    The evidence is counted, not shown: "3 journal entries cited" (the full report quotes
+    it). Made from the public edition: no team insight, no evidence citing a team entry.
+    """
+    res = published.residence
+    assert res is not None
+    prototypes = {p.id: p.title for p in published.prototypes}
+    on_page: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for insight in published.insights:
+        anchor = f"insight-{insight.id}"
+        facts = {
+            "title": insight.title,
+            "tags": list(insight.tags),
+            "entries": len({e.entry for e in insight.evidence if e.entry}),
+            "tests": len({(e.prototype, e.test) for e in insight.evidence if e.prototype}),
+        }
+        on_page.append(
+            {
+                **facts,
+                "anchor": anchor,
+                "statement": insight.statement,
+                "prototypes": [prototypes[p] for p in insight.prototypes if p in prototypes],
+            }
+        )
+        rows.append(
+            {
+                **facts,
+                "href": f"{base_dir}/index.html#{anchor}",
+                "residency": res.title,
+                "residency_href": f"{base_dir}/index.html",
+                "language": res.language,
+            }
+        )
+    return on_page, rows
 
 
 def _write_report(published: Published, folder: Path, site: Site) -> bool:

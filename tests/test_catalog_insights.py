@@ -17,11 +17,20 @@ from typer.testing import CliRunner  # noqa: TID251 (the CLI is under test)
 from conftest import copy_project
 from leakscan import LeakScanner
 from residence.archive import write_archive
-from residence.catalog import Catalog, Filters, open_catalog, prepare_rows, read_for_catalog
+from residence.catalog import (
+    Catalog,
+    Filters,
+    open_catalog,
+    pack_residency,
+    prepare_rows,
+    read_for_catalog,
+    unpack_residency,
+)
 from residence.catalog import render_site as write_site
 from residence.catalog.store import APPLICATION_ID
 from residence.cli import app
 from residence.errors import ResidenceError
+from residence.findings import Evidences
 from residence.gate import select_edition
 from residence.i18n import _catalog as po_catalog
 from residence.load import load_residency
@@ -291,6 +300,20 @@ def test_a_protected_name_in_the_evidence_never_reaches_the_store_or_the_site(
         if path.is_file():
             leaks = scanner().path(path)
             assert not leaks, (path, leaks)
+
+
+def test_the_stored_edition_keeps_the_insights_and_their_evidence(coded: Path) -> None:
+    """What the site is made from: the record read back through the gate again."""
+    residency, _ = load_residency(coded)
+    published = select_edition(residency, "public")
+    back = unpack_residency(pack_residency(published), coded)
+    assert back.insights == published.insights
+    assert [i.id for i in back.insights] == ["attente-invisible", "reperes-visibles"]
+    evidences = Evidences(back)
+    for insight in back.insights:
+        assert all(r.found for r in evidences.of(insight)), insight.id
+    cited = evidences.of(back.insights[0])[1].quote
+    assert cited is not None and cited.text == "On voit la file s'allonger."
 
 
 def test_the_archive_route_gives_the_same_insights_as_the_folder(

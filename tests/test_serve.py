@@ -233,15 +233,14 @@ def test_live_script_goes_into_the_page_served_only(tmp_path: Path) -> None:
     report = render_html(select_edition(residency, "public"))
     written = write_report(report, tmp_path / "out").read_text(encoding="utf-8")
     assert "<script src" not in written and LIVE_PATH not in written  # render: no script
-    served = with_live_script(report.html, 7)
+    served = with_live_script(report.html.encode(), 7).decode()
+    tag = f'<script src="{LIVE_PATH}" data-build="7" defer></script>'
     assert served.count(LIVE_PATH) == 1
-    assert served.index(f'<script src="{LIVE_PATH}" data-build="7" defer>') < served.rindex(
-        "</body>"
-    )
-    assert served.replace(f'<script src="{LIVE_PATH}" data-build="7" defer></script>\n', "") == (
-        report.html
-    )
-    assert with_live_script("<p>no body", 1).endswith('data-build="1" defer></script>\n')
+    assert served.index(tag) < served.rindex("</body>")
+    assert served.replace(tag + "\n", "") == report.html
+    assert with_live_script(b"<p>no body", 1).endswith(b'data-build="1" defer></script>\n')
+    long = b"<body>" + b"x" * 200_000 + b"</BODY >" + b"y" * 100_000
+    assert with_live_script(long, 2).index(b"<script") == len(b"<body>") + 200_000
 
 
 def test_error_page_lists_problems_as_check_prints_them() -> None:
@@ -654,6 +653,23 @@ def test_watches_the_folder_and_follows_saves(tmp_path: Path) -> None:
         _until(lambda: "la nuit blanche" in client.page())
     assert [ENTRY] in [b.files for b in builds]
     assert not any(b.whole for b in builds[1:])
+
+
+def test_a_watcher_that_fails_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from residence.serve import watch
+
+    def failing(*_args: object, **_kwargs: object) -> Iterator[set[str]]:
+        raise OSError("OS file watch limit reached")
+        yield set()  # a generator, as the real one
+
+    monkeypatch.setattr(watch, "changes", failing)
+    folder = copy_project("minimal", tmp_path)
+    builds: list[Built] = []
+    with open_preview(folder, port=0, on_build=builds.append) as opened:
+        opened.start()
+        _until(lambda: len(builds) == 2)
+        assert not builds[1].report and "no longer watched" in builds[1].problems[0].message
+        assert "OS file watch limit reached" in Client(opened.port).page()
 
 
 def _until(condition: Callable[[], bool]) -> None:

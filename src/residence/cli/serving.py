@@ -49,7 +49,9 @@ class _Reporter:
                 output.print_problems([p for p in built.problems if p.severity == "error"])
             self.last = (built.problems, [], [])
             errors = sum(p.severity == "error" for p in built.problems)
-            if any(p.code == "serve" or p.code == "template" for p in built.problems):
+            if any(p.code == "serve" for p in built.problems):
+                return  # the preview's own trouble: its message says it all
+            if any(p.code == "template" for p in built.problems):
                 output.say(_("The report could not be made: the page says why."), "error")
             else:
                 output.say(

@@ -192,6 +192,18 @@ def _type_of(name: str) -> str:
     return f"{found}; charset=utf-8" if found.startswith("text/") else found
 
 
+def _etag(content: bytes | Path) -> str | None:
+    """Return the ETag of a file: of its bytes, or of the place, size and time of a file
+    on disk (not read for a page that has it already); None when it is gone."""
+    if isinstance(content, Path):
+        try:
+            info = content.stat()
+        except OSError:
+            return None
+        content = f"{content}:{info.st_size}:{info.st_mtime_ns}".encode()
+    return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+
+
 class PreviewServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer that serves one Site to those its Guard allows."""
 
@@ -269,22 +281,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _file(self, served: Served, path: str, *, body: bool) -> None:
         name = asset_name(path)
         content = served.assets.get(name) if name is not None else None
+        if isinstance(content, Path) and not inside(content, served.roots):
+            content = None
+        etag = _etag(content) if content is not None else None
+        if etag is not None and self.headers.get("If-None-Match") == etag:
+            self._send(HTTPStatus.NOT_MODIFIED, b"", None, body=False, headers={"ETag": etag})
+            return
         if isinstance(content, Path):
-            if not inside(content, served.roots):
+            try:
+                content = content.read_bytes()
+            except OSError:
                 content = None
-            else:
-                try:
-                    content = content.read_bytes()
-                except OSError:
-                    content = None
-        if name is None or content is None:
+        if name is None or content is None or etag is None:
             self._send(HTTPStatus.NOT_FOUND, not_found_page().encode(), "text/html", body=body)
             return
-        tag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
-        if self.headers.get("If-None-Match") == tag:
-            self._send(HTTPStatus.NOT_MODIFIED, b"", None, body=False, headers={"ETag": tag})
-            return
-        headers = {"ETag": tag, "Cache-Control": "no-cache"}
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
         self._send(HTTPStatus.OK, content, _type_of(name), body=body, headers=headers)
 
     def _send(

@@ -46,7 +46,9 @@ LIVE_SCRIPT = """\
 })();
 """.replace("EVENTS", EVENTS_PATH)
 
-_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+#: Where the end of a page's body is looked for first: its last bytes (a report weighs MBs).
+_TAIL = 1 << 16
 #: What a page must show, not obey: control characters and bidi controls (as the terminal).
 _UNSEEN = re.compile(f"[{CONTROLS}{BIDI}]")
 
@@ -69,14 +71,17 @@ def live_script_tag(build: int) -> str:
     return f'<script src="{LIVE_PATH}" data-build="{build}" defer></script>'
 
 
-def with_live_script(html: str, build: int) -> str:
-    """Return a page with the live script added before its ``</body>`` (or at its end)."""
-    tag = live_script_tag(build)
-    ends = list(_BODY_END.finditer(html))
+def with_live_script(page: bytes, build: int) -> bytes:
+    """Return a page (UTF-8) with the live script added before its last ``</body>`` (or at
+    its end)."""
+    tag = live_script_tag(build).encode("ascii")
+    ends = list(_BODY_END.finditer(page, max(0, len(page) - _TAIL))) or list(
+        _BODY_END.finditer(page)
+    )
     if not ends:
-        return f"{html}\n{tag}\n"
+        return page + b"\n" + tag + b"\n"
     at = ends[-1].start()
-    return f"{html[:at]}{tag}\n{html[at:]}"
+    return page[:at] + tag + b"\n" + page[at:]
 
 
 def _shown(text: str) -> str:

@@ -231,10 +231,22 @@ class Preview:
     def _watch(self, ready: threading.Event) -> None:
         from residence.serve.watch import changes
 
-        for changed in changes(self.root, self._stop, ready):
-            if self._stop.is_set():
-                break
-            self.rebuild(changed)
+        try:
+            for changed in changes(self.root, self._stop, ready):
+                if self._stop.is_set():
+                    break
+                self.rebuild(changed)
+        except Exception as exc:  # watchfiles failed (no more watches, say): the page says it
+            ready.set()
+            reason = f"{type(exc).__name__}: {exc}"
+            message = _(
+                "the folder is no longer watched ({reason}): saves will not show here; "
+                "stop residence serve and start it again (WATCHFILES_FORCE_POLLING=1 "
+                "watches by polling)",
+                reason=reason,
+            )
+            with self._lock:
+                self._failed(exc, time.perf_counter(), message)
 
     def _build(self, files: list[str], *, whole: bool, start: float | None = None) -> Built:
         start = time.perf_counter() if start is None else start
@@ -254,7 +266,7 @@ class Preview:
         built = Built(self._number, 0.0, False, False, problems, files=files, whole=whole)
         if has_errors(problems):
             page = partial(error_page, problems, detailed=self.detailed)
-            self._serve(built, page, {}, problems)
+            self._serve(built, _encoded(page), {}, _shown(problems))
         else:
             published = select_edition(residency, self.edition)
             built.left_out = list(published.left_out)
@@ -263,29 +275,24 @@ class Preview:
             except ResidenceError as exc:  # a theme's template that fails
                 failed = built.problems = list(exc.problems)
                 page = partial(error_page, failed, rendering=True, detailed=self.detailed)
-                self._serve(built, page, {}, failed)
+                self._serve(built, _encoded(page), {}, _shown(failed))
             else:
                 built.report = True
                 built.render_problems = sort_problems(report.problems)
-                html = report.html
-                self._serve(built, lambda n: with_live_script(html, n), report.assets, html)
+                html = report.html.encode("utf-8")
+                self._serve(built, partial(with_live_script, html), report.assets, html)
         built.seconds = time.perf_counter() - start
         self.on_build(built)
         return built
 
-    def _failed(self, exc: Exception, start: float) -> Built:
-        reason = f"{type(exc).__name__}: {exc}"
-        problem = Problem(
-            "",
-            None,
-            None,
-            "error",
-            "serve",
-            _("the report could not be made: {reason}", reason=reason),
-        )
+    def _failed(self, exc: Exception, start: float, message: str | None = None) -> Built:
+        if message is None:
+            reason = f"{type(exc).__name__}: {exc}"
+            message = _("the report could not be made: {reason}", reason=reason)
+        problem = Problem("", None, None, "error", "serve", message)
         built = Built(self._number, 0.0, False, False, [problem])
         page = partial(error_page, [problem], rendering=True, detailed=self.detailed)
-        self._serve(built, page, {}, [problem])
+        self._serve(built, _encoded(page), {}, _shown([problem]))
         built.seconds = time.perf_counter() - start
         self.on_build(built)
         return built
@@ -293,9 +300,9 @@ class Preview:
     def _serve(
         self,
         built: Built,
-        page: Callable[[int], str],
+        page: Callable[[int], bytes],
         assets: dict[str, bytes | Path],
-        shown: object,
+        shown: bytes,
     ) -> None:
         """Serve a new build if what it shows (``shown``, and the assets) changed."""
         digest = _digest(built.report, shown, assets)
@@ -304,9 +311,7 @@ class Preview:
         self._digest = digest
         self._number += 1
         built.number, built.changed = self._number, True
-        self.site.publish(
-            Served(self._number, page(self._number).encode("utf-8"), dict(assets), self._roots)
-        )
+        self.site.publish(Served(self._number, page(self._number), dict(assets), self._roots))
 
     def wait(self) -> None:
         """Block until the preview is closed (or Ctrl-C, which raises KeyboardInterrupt)."""
@@ -338,15 +343,21 @@ class Preview:
         self.close()
 
 
-def _digest(report: bool, shown: object, assets: dict[str, bytes | Path]) -> bytes:
+def _encoded(page: Callable[[int], str]) -> Callable[[int], bytes]:
+    """Return a page maker that gives UTF-8 bytes."""
+    return lambda number: page(number).encode("utf-8")
+
+
+def _shown(problems: list[Problem]) -> bytes:
+    """Return what a page of errors shows, to compare builds."""
+    return "\n".join(map(repr, problems)).encode("utf-8", "backslashreplace")
+
+
+def _digest(report: bool, shown: bytes, assets: dict[str, bytes | Path]) -> bytes:
     """Return a fingerprint of what a build serves (the page without its script, and the
     files: their bytes, or the path, size and time of a file on disk)."""
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.blake2b(shown, digest_size=20)
     h.update(b"report" if report else b"errors")
-    if isinstance(shown, str):
-        h.update(shown.encode("utf-8", "surrogatepass"))
-    else:
-        h.update(repr(shown).encode("utf-8", "backslashreplace"))
     for name in sorted(assets):
         content = assets[name]
         h.update(b"\0" + name.encode("utf-8"))

@@ -170,9 +170,11 @@ def _plan_from_draft(
         fixed = indent_text_block(text, spec.text) if spec.text else None
         if fixed is None:
             raise
-        try:
+        try:  # the id is made once the text reads as YAML, as above
+            _root, fixed_value = parse_yaml(fixed)
+            fixed = _fill_id(fixed, fixed_value, spec, ctx)
             plan = _plan_draft_text(ctx, kind, rel, fixed, template)
-        except ResidenceError:
+        except (ResidenceError, YamlProblem):
             raise first from None
         write_atomic(draft, fixed)
         plan.note = _("the lines under '{key}:' were indented for you", key=spec.text)

@@ -118,6 +118,13 @@ EVERY_ADD: dict[str, tuple[list[str], str]] = {
          "Claire Dumas", "--caption", "À 8 h", "--people", "agents-accueil,jeanne-martin"],
         "journal/2025-03-03-premier-jour.yaml",
     ),
+    "insight": (
+        ["--title", "L'attente ne se voit pas", "--evidence", "2025-03-04-entretien-jeanne#1",
+         "--evidence", "prototype:panneau-orientation", "--tag", "accueil", "--week", "1",
+         "--phase", "analyse", "--prototype", "panneau-orientation", "--statement",
+         "Personne ne sait qu'il attend."],
+        "insights/l-attente-ne-se-voit-pas.yaml",
+    ),
     "handover": (
         ["PROTOTYPE", "--to", "mairie,agents-accueil", "--date", "16/05/2025",
          "--conditions", "Un budget d'impression."],

@@ -72,7 +72,7 @@ def kind_of(rel: str) -> str | None:
     if rel in {"residence.yaml", "actors.yaml", "private/consent.yaml"}:
         return {"residence.yaml": "residence", "actors.yaml": "actors"}.get(rel, "consent")
     folders = {"journal": "journal", "prototypes": "prototype", "scenarios": "scenario",
-               "methods": "method"}  # fmt: skip
+               "methods": "method", "insights": "insight"}  # fmt: skip
     if len(parts) > 1 and parts[0] in folders and rel.endswith(".yaml"):
         return folders[parts[0]]
     return None

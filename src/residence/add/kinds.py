@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 
 from residence import layout
 from residence.errors import Problem, ResidenceError
@@ -21,6 +21,7 @@ from residence.models import (
     Entry,
     FollowUp,
     Handover,
+    Insight,
     Media,
     Member,
     Method,
@@ -53,6 +54,7 @@ MARKDOWN_FIELDS = frozenset(
         "tomorrow",
         "purpose",
         "conditions",
+        "statement",
     }
 )
 
@@ -114,6 +116,16 @@ class DateChange(Model):
     date: Date = Field(description="Day of the entry (YYYY-MM-DD).")
 
 
+class TagChange(Model):
+    """`residence tag`: codes added to (or removed from) an entry, or one of its quotes."""
+
+    entry: Slug = Field(description="The journal entry: its file name in journal/, without .yaml.")
+    quote: PositiveInt | None = Field(
+        default=None, description="Which of its quotes, counting from 1 (else the entry)."
+    )
+    tags: list[str] = Field(description="The codes (tags).")
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of item `residence add` knows how to add (or `residence set` to change)."""
@@ -135,7 +147,7 @@ class Kind:
     also_required: tuple[str, ...] = ()
     # The model of the item as written in its file, when ``model`` is a draft's.
     written: type[Model] | None = None
-    command: str = "add"  # "set" for the kinds that change one field in place
+    command: str = "add"  # "set" (or "tag") for the kinds that change a file in place
     # Keys given as the command's arguments rather than options: key -> its name in --help.
     arguments: Mapping[str, str] = field(default_factory=dict)
 
@@ -321,7 +333,7 @@ KINDS: dict[str, Kind] = {
         "quote",
         QuoteDraft,
         "quote",
-        ("entry", "actor", "visibility", "text"),
+        ("entry", "actor", "visibility", "tags", "text"),
         _FILES["journal"],
         container="quotes",
         text="text",
@@ -341,6 +353,25 @@ KINDS: dict[str, Kind] = {
         also_required=("alt",),
         written=Media,
         arguments={"source": "FILE"},
+    ),
+    "insight": Kind(
+        "insight",
+        Insight,
+        "insight",
+        (
+            "id",
+            "title",
+            "evidence",
+            "tags",
+            "week",
+            "phase",
+            "prototypes",
+            "visibility",
+            "statement",
+        ),
+        _FILES["insight"],
+        text="statement",
+        refs={"prototypes": "prototype"},
     ),
     "handover": Kind(
         "handover",
@@ -388,6 +419,19 @@ KINDS: dict[str, Kind] = {
         parents=("entry",),
         command="set",
         arguments={"entry": "ENTRY", "date": "DATE"},
+    ),
+    # `residence tag`: the codes of an entry (or of one of its quotes), changed in place.
+    "tag": Kind(
+        "tag",
+        TagChange,
+        "tags",
+        ("entry", "quote", "tags"),
+        _FILES["journal"],
+        slot="tags",
+        refs={"entry": "entry"},
+        parents=("entry",),
+        command="tag",
+        arguments={"entry": "ENTRY", "tags": "TAG"},
     ),
 }
 

@@ -169,7 +169,7 @@ def _target(ctx: Context, kind: str, data: Mapping[str, Any]) -> tuple[str, str]
     return layout.first_existing(ctx.root, stem) or f"{stem}.yaml", key
 
 
-def _read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | None]:
+def read_text(root: Path, rel: str) -> tuple[str, bytes | None, str, Stamp | None]:
     """Return (text, bytes as read or None if absent, BOM, stamp) of a file that is edited."""
     path = root / rel
     if not path.exists():
@@ -408,7 +408,7 @@ def plan_append(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str)
                 **values,
             )
         raise ResidenceError([problem(message, code="duplicate-id")])
-    text, before, bom, stamp = _read_text(ctx.root, rel)
+    text, before, bom, stamp = read_text(ctx.root, rel)
     if before is None and kind == "consent":  # the first record: the file as new starts it
         text = consent_file_header(ctx.language, rel, ctx.root)
     insertion = insert_item(text, key, item_data, rel, literal=MARKDOWN_FIELDS)
@@ -464,7 +464,7 @@ def plan_set(ctx: Context, kind: str, data: Mapping[str, Any], shown_as: str) ->
     spec = KINDS[kind]
     _check_item(kind, data, shown_as)
     rel, key = _target(ctx, kind, data)
-    text, before, bom, stamp = _read_text(ctx.root, rel)
+    text, before, bom, stamp = read_text(ctx.root, rel)
     item_data = _item_data(kind, data)
     previous = None
     insertion: Insertion

@@ -31,6 +31,7 @@ _A_NEW = {
     "consent record": "a new consent record",
     "quote": "a new quote",
     "photo": "a new photo",
+    "insight": "a new insight",
     "handover": "a handover",
     "follow-up visit": "a new follow-up visit",
 }
@@ -40,6 +41,7 @@ _HEADERS = {
     "prototype": "Prototype",
     "scenario": "Usage scenario",
     "method": "Method sheet",
+    "insight": "Insight",
 }
 
 
@@ -71,7 +73,26 @@ def _describe(spec: Kind, key: str, language: str) -> str:
     return text
 
 
-def _placeholder(spec: Kind, key: str) -> list[str]:
+def _evidence_placeholder(language: str) -> list[str]:
+    """Return the commented-out evidence of an insight: an entry's quote, a prototype's
+    test, each key explained."""
+    from residence.scaffold import describe_field
+
+    lines = ["# evidence:"]
+    for first, second in (("entry", "quote"), ("prototype", "test")):
+        lines += _comment_in(describe_field("Evidence", first, language), "#   ")
+        lines.append(f"#   - {first}: ")
+        lines += _comment_in(describe_field("Evidence", second, language), "#     ")
+        lines.append(f"#     {second}: ")
+    return lines
+
+
+def _comment_in(text: str, prefix: str) -> list[str]:
+    """Return a comment inside a commented-out block (each line starting with ``prefix``)."""
+    return (prefix + comment(text, prefix=prefix)).split("\n")
+
+
+def _placeholder(spec: Kind, key: str, language: str = "en") -> list[str]:
     """Return the commented-out lines of an optional field that was not given."""
     info = field_info(spec.model, key)
     annotation = str(info.annotation)
@@ -90,6 +111,8 @@ def _placeholder(spec: Kind, key: str) -> list[str]:
         return ["# tests:", "#   - date: ", "#     decision: ", "#     observations: |", "#       "]
     if key == "handover":
         return ["# handover:", "#   to: []", "#   date: ", "#   conditions: |", "#     "]
+    if key == "evidence":
+        return _evidence_placeholder(language)
     if key == "quotes":
         return ["# quotes:", "#   - actor: ", "#     text: ", "#     visibility: team"]
     if "list" in annotation:
@@ -143,7 +166,7 @@ def render_template(ctx: Context, kind: str, data: Mapping[str, Any]) -> str:
     required = set(spec.required)
     for key in spec.order:
         lines += _comment(_describe(spec, key, ctx.language))
-        ref = spec.refs.get(key)
+        ref = spec.refs.get(key) or ("entry" if key == "evidence" else None)
         if ref:
             known = sorted(ctx.ids(ref))
             if known:  # every one of them: an id cut from the list could not be found
@@ -154,7 +177,7 @@ def render_template(ctx: Context, kind: str, data: Mapping[str, Any]) -> str:
             # the text is what the editor is for; where the item goes must be said
             lines += _empty_required(spec, key)
         else:
-            lines += _placeholder(spec, key)
+            lines += _placeholder(spec, key, ctx.language)
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from residence import layout
 from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, field_info
 from residence.add.media import media_target, photo_problems
-from residence.errors import Problem
+from residence.errors import Problem, has_errors
 from residence.i18n import messages
 from residence.load import NON_PRINTABLE, YamlProblem, load_file, parse_yaml
 from residence.models import Method, Model, Prototype, Scenario
@@ -45,7 +45,7 @@ _OPTIONS = {
 #: The kinds whose item is dated today unless a date is given.
 _DATED_TODAY = frozenset({"note", "test", "consent", "follow-up", "handover"})
 #: The kinds whose item gets an id made from its name or title.
-_WITH_ID = frozenset({"actor", "member", "prototype", "scenario", "method"})
+_WITH_ID = frozenset({"actor", "member", "prototype", "scenario", "method", "insight"})
 
 
 def parse_day(value: str, today: dt.date | None = None) -> str:
@@ -86,7 +86,11 @@ def build_item(
             continue
         if isinstance(value, (list, tuple)):
             items = [str(v) for v in value]
-            if key in spec.refs or (key in {"authors", "team"} and kind != "method"):
+            if (
+                key in spec.refs
+                or key == "evidence"
+                or (key in {"authors", "team"} and kind != "method")
+            ):
                 # Ids never hold commas: "--actor a,b" is two actors.
                 items = [part.strip() for v in items for part in v.split(",") if part.strip()]
             value = items
@@ -128,6 +132,10 @@ def build_item(
         if isinstance(title, str) and slug(title):
             data["id"] = propose_id(ctx, kind, title)
             origins["id"] = "proposed"
+    if kind == "insight" and "evidence" in data:
+        from residence.add.evidence import evidence_item
+
+        data["evidence"] = [evidence_item(ctx, str(v)) for v in data["evidence"]]
     if kind == "photo" and isinstance(data.get("source"), str):
         source = Path(data["source"]).expanduser()
         source = source if source.is_absolute() else Path.cwd() / source
@@ -392,6 +400,10 @@ def check_values(
             )
     if kind == "handover" and isinstance(data.get("prototype"), str):
         problems += handover_problems(ctx, str(data["prototype"]))
+    if kind == "insight" and isinstance(data.get("evidence"), list):
+        problems += evidence_problems(ctx, data["evidence"])
+        if has_errors(problems):
+            return problems
     # The form of each given value, as the loader would judge it (missing keys aside).
     _item, _node, found = load_text(emit(data), "item.yaml", spec.model)
     problems += [problem(p.message, p.severity, p.code) for p in found if p.code != "missing-field"]
@@ -444,6 +456,102 @@ def handover_problems(ctx: Context, ident: str) -> list[Problem]:
             code="duplicate-handover",
         )
     ]
+
+
+def evidence_problems(ctx: Context, evidence: Sequence[Any]) -> list[Problem]:
+    """Return what is wrong with each ``--evidence``: its form, an entry or a prototype
+    that is not there (with the names it most likely meant), a quote or a test it does not
+    have. What a reference points at is resolved as the check resolves it."""
+    from residence.add.evidence import find_entry, reference_problem, typed_form
+    from residence.findings import Evidences
+    from residence.models import Evidence
+
+    evidences = Evidences(ctx.residency)
+    found: list[Problem] = []
+    for item in evidence:
+        if not isinstance(item, dict):
+            message = reference_problem(str(item))
+            if message:
+                found.append(problem(message, code="bad-value"))
+            continue
+        typed = typed_form(item)
+        resolved = evidences.resolve(Evidence.model_construct(**item))
+        if "entry" in item and resolved.entry is None:
+            found.append(_unknown_entry(ctx, str(item["entry"]), typed, find_entry))
+        elif "prototype" in item and resolved.prototype is None:
+            ident = str(item["prototype"])
+            if _unloadable(ctx, "prototype", ident):
+                message = _unloadable_message("prototype", "--evidence", ident)
+            else:
+                known = ctx.ids("prototype")
+                hint = (
+                    did_you_mean(suggest(ident, known)) if known else " " + _none_yet("prototype")
+                )
+                message = _unknown_message("prototype", "--evidence", typed, hint)
+            found.append(problem(message, code="dangling-ref"))
+        elif resolved.entry is not None and item.get("quote") and resolved.quote is None:
+            count = len(resolved.entry.quotes)
+            if count == 0:
+                message = _(
+                    "--evidence {value}: the entry '{entry}' has no quote: cite the entry "
+                    "alone, or add the quote first (residence add quote)",
+                    value=typed,
+                    entry=item["entry"],
+                )
+            else:
+                message = _.plural(
+                    "--evidence {value}: the entry '{entry}' has {n} quote; they count from 1",
+                    "--evidence {value}: the entry '{entry}' has {n} quotes; they count from 1",
+                    count,
+                    value=typed,
+                    entry=item["entry"],
+                )
+            found.append(problem(message, code="evidence-quote"))
+        elif resolved.prototype is not None and item.get("test") and resolved.test is None:
+            count = len(resolved.prototype.tests)
+            if count == 0:
+                message = _(
+                    "--evidence {value}: the prototype '{id}' has no test session yet: cite "
+                    "the prototype alone, or add the test first (residence add test)",
+                    value=typed,
+                    id=item["prototype"],
+                )
+            else:
+                message = _.plural(
+                    "--evidence {value}: the prototype '{id}' has {n} test session; they "
+                    "count from 1",
+                    "--evidence {value}: the prototype '{id}' has {n} test sessions; they "
+                    "count from 1",
+                    count,
+                    value=typed,
+                    id=item["prototype"],
+                )
+            found.append(problem(message, code="evidence-test"))
+    return found
+
+
+def _unknown_entry(ctx: Context, ref: str, typed: str, find: Any) -> Problem:
+    """Return the refusal of an ``--evidence`` entry that names no entry, or several."""
+    match = find(ctx, ref)
+    if match.broken:
+        message = _(
+            "--evidence {value}: {file} has errors; fix them first (residence check)",
+            value=typed,
+            file=match.broken,
+        )
+    elif match.several:
+        message = _(
+            "--evidence {value}: '{ref}' names several journal entries ({entries}): give the "
+            "whole file name",
+            value=typed,
+            ref=ref,
+            entries=", ".join(match.several),
+        )
+    else:
+        known = ctx.ids("entry")
+        hint = did_you_mean(suggest(ref, known)) if known else " " + _none_yet("entry")
+        message = _unknown_message("entry", "--evidence", typed, hint)
+    return problem(message, code="dangling-ref")
 
 
 def _dangling(

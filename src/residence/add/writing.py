@@ -107,6 +107,14 @@ def _write_unless_changed(plan: Plan) -> Problem | None:
             current = path.read_bytes()
         except OSError:
             current = None
+        if current != plan.before and plan.kind == "tag":
+            return problem(
+                _(
+                    "{file} changed while its tags were being changed (is it open in an "
+                    "editor?): nothing was written; run the command again",
+                    file=plan.rel,
+                )
+            )
         if current != plan.before:
             return problem(
                 _(

@@ -28,7 +28,7 @@ _ = messages("messages")
 #: map, the prototypes and the rest, as a team meets them.
 ADD_ORDER = (
     "note", "actor", "relation", "prototype", "test", "scenario", "method", "member",
-    "consent", "quote", "photo", "handover", "follow-up",
+    "consent", "quote", "photo", "insight", "handover", "follow-up",
 )  # fmt: skip
 
 
@@ -46,8 +46,9 @@ add_app = typer.Typer(
     cls=_InOrder,
     help=_(
         "Add a journal entry, an actor, a relation, a prototype, a test session, a scenario, "
-        "a method sheet, a team member, a consent record, a quote, a photo, a handover or a "
-        "follow-up visit, from options or in your text editor. Never overwrites anything."
+        "a method sheet, a team member, a consent record, a quote, a photo, an insight, a "
+        "handover or a follow-up visit, from options or in your text editor. Never "
+        "overwrites anything."
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -160,6 +161,8 @@ def _created(kind: str, **values: Any) -> str:
         return _("Created {path}: added the quote of '{name}'.", **values)
     if kind == "photo":
         return _("Created {path}: added the photo '{name}'.", **values)
+    if kind == "insight":
+        return _("Created {path}: added the insight '{name}'.", **values)
     if kind == "handover":
         return _("Created {path}: added the handover of '{name}'.", **values)
     return _("Created {path}: added the follow-up visit.", **values)
@@ -189,6 +192,8 @@ def _updated(kind: str, **values: Any) -> str:
         return _("Updated {path}: added the quote of '{name}'.", **values)
     if kind == "photo":
         return _("Updated {path}: added the photo '{name}'.", **values)
+    if kind == "insight":
+        return _("Updated {path}: added the insight '{name}'.", **values)
     if kind == "handover":
         return _("Updated {path}: added the handover of '{name}'.", **values)
     return _("Updated {path}: added the follow-up visit.", **values)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""`residence new` and `residence add note|actor|relation|prototype|test|scenario|method`:
-start a residency, write its journal, its actors, prototypes, scenarios and methods.
+"""`residence new` and `residence add note|actor|relation|prototype|test|scenario|method|insight`:
+start a residency, write its journal, its actors, prototypes, scenarios, methods and insights.
 
 An item comes from the options, or is written in the user's text editor on a commented
 draft (the editor loop is ``adding``). The other items a team records (members, consent,
@@ -555,3 +555,72 @@ def add_method(
         "license": license,
     }
     run_add(folder, "method", values, edit, draft)
+
+
+@add_app.command(
+    "insight",
+    help=_(
+        "Add an insight (a finding, with the evidence it rests on): insights/<id>.yaml.\n\n"
+        "--evidence names a journal entry (its file name without .yaml), ENTRY#N for its "
+        "quote N, or prototype:ID#N for the prototype's test N; the French words work too "
+        "(ENTRY#citation2). Each reference is checked before anything is written. "
+        'Example: residence add insight --title "L\'attente est invisible" --evidence '
+        '2026-01-13-file-attente#1 --tag attente --week 1 --statement "…". Without '
+        "--statement, your editor opens on a commented template."
+    ),
+)
+def add_insight(
+    folder: DirArg = Path("."),
+    title: Annotated[str | None, _opt("--title", _("The finding, in one sentence."))] = None,
+    id: Annotated[str | None, _opt("--id", _("A short id (default: made from the title)."))] = None,
+    evidence: Annotated[
+        list[str] | None,
+        _opt(
+            "--evidence",
+            _(
+                "What it rests on: ENTRY (a journal file name without .yaml), ENTRY#N (its "
+                "quote N) or prototype:ID#N (its test N); repeat for several."
+            ),
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, _opt("--tag", _("A code (tag) it belongs to; repeat for several."))
+    ] = None,
+    week: Annotated[str | None, _opt("--week", _("The week it came from: 1, 2, 3…"))] = None,
+    phase: Annotated[
+        str | None,
+        _opt("--phase", _("Or its phase: immersion, analysis, prototyping, testing or transfer.")),
+    ] = None,
+    prototype: Annotated[
+        list[str] | None,
+        _opt("--prototype", _("Id of a prototype that answers it; repeat for several.")),
+    ] = None,
+    team_only: Annotated[
+        bool,
+        typer.Option("--team-only", help=_("Keep the insight inside the team: never published.")),
+    ] = False,
+    statement: Annotated[
+        str | None,
+        _opt(
+            "--statement",
+            _(
+                "What the team learned, explained (Markdown); '-' reads it from standard "
+                "input. Without it, your editor opens."
+            ),
+        ),
+    ] = None,
+    edit: EditOpt = None,
+    draft: DraftOpt = None,
+) -> None:
+    values = {
+        "id": id,
+        "title": title,
+        "evidence": evidence,
+        "tags": tag,
+        "week": week,
+        "phase": phase,
+        "prototypes": prototype,
+        "visibility": "team" if team_only else None,
+        "statement": statement,
+    }
+    run_add(folder, "insight", values, edit, draft)

@@ -1,18 +1,24 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""`residence add member|consent|quote|photo|handover|follow-up` and `residence set stage|date`:
-the records a team keeps beside its journal, and the values it changes as it goes.
+"""`residence add member|consent|quote|photo|handover|follow-up`, `residence set stage|date`
+and `residence tag`: the records a team keeps beside its journal, and the values and codes
+it changes as it goes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from residence import layout
+from residence.cli import output
 from residence.cli.adding import DraftOpt, EditOpt, add_app, opt, run_add, set_app
 from residence.cli.options import DirArg
 from residence.i18n import messages
+
+if TYPE_CHECKING:
+    from residence.add.tagging import Tagging
 
 _ = messages("messages")
 
@@ -127,6 +133,9 @@ def add_quote(
         str | None,
         opt("--text", _("The words, as heard; '-' reads them from standard input.")),
     ] = None,
+    tag: Annotated[
+        list[str] | None, opt("--tag", _("A code (tag) of these words; repeat for several."))
+    ] = None,
     team_only: Annotated[
         bool,
         typer.Option("--team-only", help=_("Keep the quote inside the team: never published.")),
@@ -138,6 +147,7 @@ def add_quote(
         "entry": entry,
         "actor": actor,
         "text": text,
+        "tags": tag,
         "visibility": "team" if team_only else None,
     }
     run_add(folder, "quote", values, edit, draft)
@@ -321,3 +331,160 @@ def set_date(
     folder: DirArg = Path("."),
 ) -> None:
     run_add(folder, "date", {"entry": entry, "date": date}, False, None)
+
+
+# -- tag -----------------------------------------------------------------------------------
+
+TAG_HELP = _(
+    "Add codes (tags) to a journal entry, or to one of its quotes; --remove takes them "
+    "away. Only the tags change in its file: comments, order and quotes stay.\n\n"
+    "ENTRY is the entry's file name without .yaml, its path, or any part only it has (its "
+    "day, the end of its name). A tag already there, in any case or accents, is not added "
+    "twice. The folder comes last, after the tags, or from ENTRY's path. Example: "
+    "residence tag 2026-01-13-file-attente attente accueil --quote 2."
+)
+
+
+def tag(
+    entry: Annotated[
+        str,
+        typer.Argument(
+            help=_("The journal entry: its file name without .yaml, or its path."),
+            show_default=False,
+        ),
+    ],
+    tags: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TAG...",
+            help=_(
+                "The tags (codes); separate them with spaces or commas. The residency folder "
+                "may come last (default: the current folder)."
+            ),
+            show_default=False,
+        ),
+    ],
+    quote: Annotated[
+        int | None,
+        opt("--quote", _("Tag the entry's quote N (counting from 1) instead of the entry.")),
+    ] = None,
+    remove: Annotated[
+        bool, typer.Option("--remove", help=_("Take the tags away instead of adding them."))
+    ] = False,
+) -> None:
+    from residence.add.tagging import tag_entry
+
+    folder, words = _tag_folder(entry, tags)
+    done = tag_entry(folder, entry, words, quote=quote, remove=remove)
+    output.print_problems(done.plan.warnings)
+    for line in _tagged(done):
+        output.say(line)
+    output.echo(str(done.plan.path))
+
+
+def _is_residency(path: Path) -> bool:
+    return path.is_dir() and layout.first_existing(path, "residence") is not None
+
+
+def _tag_folder(entry: str, tags: list[str]) -> tuple[Path, list[str]]:
+    """Return the residency folder and the tags: the folder is the last argument when it
+    is one (a folder with residence.yaml), else the one ENTRY's path is in, else here."""
+    if tags and _is_residency(Path(tags[-1])):
+        return Path(tags[-1]), tags[:-1]
+    path = Path(entry).expanduser()
+    if path.is_file():
+        for parent in [path.parent, *path.parent.parents]:
+            if _is_residency(parent):
+                return parent, tags
+    return Path("."), tags
+
+
+def _tagged(done: Tagging) -> list[str]:
+    """Return what `residence tag` says it did: whole sentences, per case."""
+    values = {"path": done.plan.path, "entry": done.entry, "quote": done.quote}
+    lines = []
+    if done.changed:
+        n, shown = len(done.changed), _quoted(done.changed)
+        if done.remove and done.quote is None:
+            lines.append(
+                _.plural(
+                    "Updated {path}: removed the tag {tags}.",
+                    "Updated {path}: removed the tags {tags}.",
+                    n,
+                    tags=shown,
+                    **values,
+                )
+            )
+        elif done.remove:
+            lines.append(
+                _.plural(
+                    "Updated {path}: removed the tag {tags} from quote {quote}.",
+                    "Updated {path}: removed the tags {tags} from quote {quote}.",
+                    n,
+                    tags=shown,
+                    **values,
+                )
+            )
+        elif done.quote is None:
+            lines.append(
+                _.plural(
+                    "Updated {path}: added the tag {tags}.",
+                    "Updated {path}: added the tags {tags}.",
+                    n,
+                    tags=shown,
+                    **values,
+                )
+            )
+        else:
+            lines.append(
+                _.plural(
+                    "Updated {path}: added the tag {tags} to quote {quote}.",
+                    "Updated {path}: added the tags {tags} to quote {quote}.",
+                    n,
+                    tags=shown,
+                    **values,
+                )
+            )
+    if done.unchanged:
+        n, shown = len(done.unchanged), _quoted(done.unchanged)
+        if done.remove and done.quote is None:
+            said = _.plural(
+                "The entry {entry} has no tag {tags}: nothing to remove.",
+                "The entry {entry} has none of the tags {tags}: nothing to remove.",
+                n,
+                tags=shown,
+                **values,
+            )
+        elif done.remove:
+            said = _.plural(
+                "Quote {quote} of the entry {entry} has no tag {tags}: nothing to remove.",
+                "Quote {quote} of the entry {entry} has none of the tags {tags}: nothing to "
+                "remove.",
+                n,
+                tags=shown,
+                **values,
+            )
+        elif done.quote is None:
+            said = _.plural(
+                "The entry {entry} already has the tag {tags}: it is not added twice.",
+                "The entry {entry} already has the tags {tags}: they are not added twice.",
+                n,
+                tags=shown,
+                **values,
+            )
+        else:
+            said = _.plural(
+                "Quote {quote} of the entry {entry} already has the tag {tags}: it is not "
+                "added twice.",
+                "Quote {quote} of the entry {entry} already has the tags {tags}: they are not "
+                "added twice.",
+                n,
+                tags=shown,
+                **values,
+            )
+        lines.append(said)
+    return lines
+
+
+def _quoted(tags: list[str]) -> str:
+    return ", ".join(f"'{t}'" for t in tags)

@@ -79,28 +79,9 @@ def export(
 ) -> None:
     """Export the journal for QDA tools, IRaMuTeQ or a spreadsheet (EXPORT_HELP)."""
     from residence.export import export as run
-    from residence.pipeline import Refused
 
-    try:
-        done = run(folder, what.value, edition=edition.value, out=out, excel=excel)
-    except Refused as exc:  # the refusal's last line is this command's own
-        output.print_problems(exc.problems)
-        output.say(
-            _(
-                "The residency has errors: nothing was exported. "
-                "Fix them, then run residence export again."
-            )
-        )
-        raise typer.Exit(code=1) from None
+    done = run(folder, what.value, edition=edition.value, out=out, excel=excel)
     output.print_notices(done.notices, "export", folder)
-    if done.edition == "team":
-        output.say(
-            _(
-                "TEAM EDITION: these files hold team-only notes and real names. Keep them "
-                "inside the team; never publish them."
-            ),
-            "warning",
-        )
     for path in done.written:
         output.echo(str(path))
     output.say(_said(done))

@@ -52,6 +52,11 @@ def refusal(command: str) -> str:
         return _(
             "The residency has errors: no map was drawn. Fix them, then run residence map again."
         )
+    if command == "export":
+        return _(
+            "The residency has errors: nothing was exported. "
+            "Fix them, then run residence export again."
+        )
     return _(
         "The residency has errors: nothing was archived. "
         "Fix them, then run residence archive again."
@@ -71,6 +76,11 @@ def team_banner(command: str) -> str:
         return _(
             "TEAM EDITION: these files show real names. Keep them inside the "
             "team; never publish them."
+        )
+    if command == "export":
+        return _(
+            "TEAM EDITION: these files hold team-only notes and real names. Keep them "
+            "inside the team; never publish them."
         )
     return _(
         "TEAM EDITION: this archive holds private material (consent "

@@ -114,7 +114,7 @@ def export(
         raise usage_error(_("--excel goes with csv only"))
     residency, problems = load_valid(folder, "export")
     published = select_edition(residency, edition)
-    done = Exported(_notices(problems), edition, fmt)
+    done = Exported(_notices(problems, edition), edition, fmt)
     done.entries = len(published.entries)
     done.quotes = sum(len(e.quotes) for e in published.entries)
     done.insights = len(published.insights)
@@ -134,10 +134,9 @@ def export(
     return done
 
 
-def _notices(problems: Sequence[Problem]) -> Notices:
-    # The team banner is the command line's (an export's own words); media left out by the
-    # gate do not concern exports, which hold no picture.
-    return Notices(warnings=sum(p.severity == "warning" for p in problems))
+def _notices(problems: Sequence[Problem], edition: str) -> Notices:
+    # Media left out by the gate do not concern exports, which hold no picture.
+    return Notices(warnings=sum(p.severity == "warning" for p in problems), team=edition == "team")
 
 
 def _file_path(base: Path, default: bool, name: str) -> Path:

@@ -35,7 +35,7 @@ from residence.models import Model, Residency
 from residence.models.residency import source_of
 from residence.serve import Built, Preview, open_preview
 from residence.serve import live as live_module
-from residence.serve.http import Guard, asset_name, inside, is_loopback
+from residence.serve.http import Guard, asset_name, inside, is_loopback, local_only
 from residence.serve.live import LiveResidency, read_by_loader
 from residence.serve.pages import (
     EVENTS_PATH,
@@ -286,6 +286,13 @@ def test_loopback_names() -> None:
         assert not is_loopback(host), host
 
 
+def test_listening_on_this_machine_only() -> None:
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
+        assert local_only(host), host
+    for host in ("0.0.0.0", "::", "192.168.1.20", "not a host name", ""):
+        assert not local_only(host), host
+
+
 def test_guard_on_loopback_checks_the_host_header() -> None:
     guard = Guard(None)
     for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "localhost"):
@@ -474,7 +481,7 @@ def test_network_preview_needs_its_token(tmp_path: Path, monkeypatch: pytest.Mon
 
     folder = copy_project("minimal", tmp_path)
     # 127.0.0.1 taken for another machine's address: the network rules, without a network.
-    monkeypatch.setattr(preview_module, "is_loopback", lambda host: False)
+    monkeypatch.setattr(preview_module, "local_only", lambda host: False)
     with pytest.raises(ResidenceError) as refused:
         open_preview(folder, port=0)
     assert refused.value.usage and "--allow-network" in refused.value.problems[0].message

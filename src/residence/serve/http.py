@@ -124,6 +124,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def local_only(host: str) -> bool:
+    """Tell whether listening on ``host`` keeps the preview on this machine: every address
+    the name stands for is a loopback one (a name is looked up: "localhost" may not be)."""
+    try:
+        found = socket.getaddrinfo(host.strip().strip("[]"), None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in found)
+
+
 def _host_name(header: str) -> str:
     """Return the name part of a Host header: 'localhost:8000' -> 'localhost'."""
     header = header.strip()

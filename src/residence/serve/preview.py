@@ -30,7 +30,7 @@ from typing import get_args
 
 from residence.errors import Problem, ResidenceError, has_errors, sort_problems
 from residence.i18n import messages
-from residence.serve.http import Guard, PreviewServer, Served, Site, is_loopback
+from residence.serve.http import Guard, PreviewServer, Served, Site, local_only
 from residence.serve.live import LiveResidency
 from residence.serve.pages import error_page, with_live_script
 from residence.vocabulary import Visibility
@@ -99,7 +99,7 @@ def open_preview(
         raise usage(_("unknown edition '{edition}': use public or team", edition=edition))
     if not 0 <= port <= 65535:
         raise usage(_("--port {port}: a port is a number from 0 to 65535", port=port))
-    loopback = is_loopback(host)
+    loopback = local_only(host)
     if not loopback and not allow_network:
         raise usage(
             _(
@@ -197,6 +197,7 @@ class Preview:
         with self._lock:
             self.live = LiveResidency(self.root)
             built = self._build([], whole=True)
+        self._tell(built)
         serving = threading.Thread(
             target=self.server.serve_forever,
             kwargs={"poll_interval": 0.2},
@@ -225,8 +226,18 @@ class Preview:
             try:
                 reload = self.live.update(changed)
             except Exception as exc:  # a bug must not stop the preview: the page says it
-                return self._failed(exc, start)
-            return self._build(reload.files, whole=reload.whole, start=start)
+                built = self._failed(exc, start)
+            else:
+                built = self._build(reload.files, whole=reload.whole, start=start)
+        self._tell(built)
+        return built
+
+    def _tell(self, built: Built) -> None:
+        """Give a build to ``on_build`` (a terminal closed meanwhile stops nothing)."""
+        try:
+            self.on_build(built)
+        except OSError:
+            pass
 
     def _watch(self, ready: threading.Event) -> None:
         from residence.serve.watch import changes
@@ -246,7 +257,8 @@ class Preview:
                 reason=reason,
             )
             with self._lock:
-                self._failed(exc, time.perf_counter(), message)
+                built = self._failed(exc, time.perf_counter(), message)
+            self._tell(built)
 
     def _build(self, files: list[str], *, whole: bool, start: float | None = None) -> Built:
         start = time.perf_counter() if start is None else start
@@ -282,7 +294,6 @@ class Preview:
                 html = report.html.encode("utf-8")
                 self._serve(built, partial(with_live_script, html), report.assets, html)
         built.seconds = time.perf_counter() - start
-        self.on_build(built)
         return built
 
     def _failed(self, exc: Exception, start: float, message: str | None = None) -> Built:
@@ -294,7 +305,6 @@ class Preview:
         page = partial(error_page, [problem], rendering=True, detailed=self.detailed)
         self._serve(built, _encoded(page), {}, _shown([problem]))
         built.seconds = time.perf_counter() - start
-        self.on_build(built)
         return built
 
     def _serve(

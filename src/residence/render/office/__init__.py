@@ -52,6 +52,8 @@ _ = messages("office")
 OFFICE_FORMATS = ("docx", "odt")
 #: The language of the document's text, as office suites spell it (spelling, hyphenation).
 LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+#: The width of the text of an A4 page with 2.5 cm margins, in twentieths of a point.
+FIGURE_TWIPS = 9070
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
@@ -76,14 +78,13 @@ def office_metadata(published: Published, when: dt.datetime, subtitle: str = "")
 
     info = pdf_info(published, when)
     band = edition_band(published)
-    title = f"{band}. {info.title}" if band else info.title
     rights = f"{info.licence_spdx} ({info.licence_url})" if info.licence_url else info.licence_spdx
     meta: dict[str, Any] = {
-        "title": literal(title),
+        "title": literal(info.title),
         "author": [literal(a) for a in info.authors],
         "lang": LANGUAGE_TAGS.get(info.language, info.language),
         "subject": literal(info.subject),
-        "description": literal(info.attribution),
+        "description": literal(f"{band}. {info.attribution}" if band else info.attribution),
         "keywords": [literal(k) for k in info.keywords],
         "rights": literal(rights),
     }
@@ -207,14 +208,25 @@ def _finish_docx(entries: dict[str, bytes], when: dt.datetime) -> None:
 
     document = entries.get("word/document.xml")
     if document is not None:
+        text = document.decode("utf-8")
         # pandoc puts a heading's bookmark before its paragraph, or inside it
         mark = rf'<w:bookmarkStart w:id="\d+" w:name="{LICENCE_ID}" />'
         heading = r'<w:p><w:pPr><w:pStyle w:val="Heading\d" />'
         text = re.sub(
             rf"({mark}\s*{heading}|{heading}(?=</w:pPr>{mark}))",
             r"\g<1><w:pageBreakBefore />",
-            document.decode("utf-8"),
+            text,
             count=1,
+        )
+        # pandoc names each picture by its source: a data: URI, the picture a second time
+        text = re.sub(r'(<pic:cNvPr\b[^>]*?) descr="data:[^"]*"', r'\g<1> descr=""', text)
+        # a figure is a table of one cell, 14 cm wide: as wide as the text (16 cm), so
+        # that a picture as wide as the text is not cut
+        text = re.sub(
+            r'(<w:tblStyle w:val="FigureTable" />(?:(?!<w:tbl>).)*?<w:tblGrid><w:gridCol w:w=")'
+            r'\d+(" /></w:tblGrid>)',
+            rf"\g<1>{FIGURE_TWIPS}\g<2>",
+            text,
         )
         entries["word/document.xml"] = text.encode("utf-8")
     core = entries.get("docProps/core.xml")

@@ -33,8 +33,9 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
 
 SVG_NS = "http://www.w3.org/2000/svg"
-#: The width of the text on an A4 page with 2.5 cm margins (centimetres).
-TEXT_WIDTH = 16.0
+#: The width of the text on an A4 page with 2.5 cm margins (centimetres), less the
+#: padding of the table cell a figure is put in.
+TEXT_WIDTH = 15.5
 #: The tallest a picture may be on that page (centimetres).
 MAX_HEIGHT = 20.0
 #: Elements that never reach a document.
@@ -71,6 +72,16 @@ STYLED = {
     "byline": "Meta",
     "prototype-kicker": "Meta",
     "method-phase": "Meta",
+}
+#: Spans the report sets apart by their style alone (a box, a line of their own).
+SET_APART = {
+    "chip",
+    "decision",
+    "territory",
+    "person-name",
+    "person-discipline",
+    "person-organisation",
+    "person-role",
 }
 #: The id given to the licence's heading: the licence starts a page (the licence page).
 LICENCE_ID = "residence-licence"
@@ -361,7 +372,7 @@ def _clean(element: ET.Element, ancestors: list[ET.Element], pictures: _Pictures
             _image(element, child, here, pictures)
         elif tag == "a":
             _clean(child, here, pictures)
-            _link(element, child)
+            _link(element, child, printed=any("licence-box" in _classes(a) for a in here))
         elif tag == "h1" and "cover-title" in _classes(child):
             _remove(element, child)  # the document's title (metadata)
         elif re.fullmatch(r"h[1-6]", tag):
@@ -385,6 +396,9 @@ def _clean(element: ET.Element, ancestors: list[ET.Element], pictures: _Pictures
             _clean(child, here, pictures)
             child.tag = "div"
             _style(element, child)
+        elif tag == "span" and _classes(child) & SET_APART:
+            _clean(child, here, pictures)
+            _chip(element, child)
         elif tag in ("time", "abbr", "bdi", "data"):
             _clean(child, here, pictures)
             _unwrap(element, child)
@@ -393,6 +407,24 @@ def _clean(element: ET.Element, ancestors: list[ET.Element], pictures: _Pictures
                 _licence_heading(child)
             _clean(child, here, pictures)
             _style(element, child)
+
+
+def _chip(parent: ET.Element, span: ET.Element) -> None:
+    """Keep apart the words the report sets apart with a box or a line of their own: a
+    stage, a kind or a person's name (in bold), the decision after a dash, a person's role
+    and organisation after commas, a territory on its own line."""
+    classes = _classes(span)
+    if "territory" in classes:
+        parent.insert(list(parent).index(span), ET.Element("br"))
+        span.attrib = {}
+    elif "decision" in classes:
+        span.text = "— " + (span.text or "")
+        span.attrib = {}
+    elif classes & {"person-discipline", "person-organisation", "person-role"}:
+        span.text = ", " + (span.text or "")
+        span.attrib = {}
+    else:
+        span.tag, span.attrib = "strong", {}
 
 
 def _licence_heading(box: ET.Element) -> None:
@@ -470,14 +502,17 @@ def _style(parent: ET.Element, child: ET.Element) -> None:
     wrapper.append(child)
 
 
-def _link(parent: ET.Element, link: ET.Element) -> None:
-    """Keep a link to a web page or inside the report; unwrap one to a file."""
+def _link(parent: ET.Element, link: ET.Element, *, printed: bool = False) -> None:
+    """Keep a link to a web page or inside the report; unwrap one to a file. A ``printed``
+    link to the web (the licence's) is followed by its address, as on the PDF's paper."""
     href = (link.get("href") or "").strip()
     if href == "#main":  # "back to the top": the document has no top to go back to
         _remove(parent, link)
         return
     if href.startswith("#") or re.match(r"(?i)^(https?|mailto):", href):
         link.attrib = {"href": href}
+        if printed and not href.startswith("#") and href != _text(link):
+            link.tail = f" — {href}" + (link.tail or "")
         return
     _unwrap(parent, link)
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 #: How a command prints its result (--format): text for people, json for scripts.
 OutputFormat = Literal["text", "json"]
 #: What `residence render` makes (--to).
-ReportFormat = Literal["html", "pdf"]
+ReportFormat = Literal["html", "pdf", "docx", "odt"]
 #: What `residence map` makes (--to).
 MapFormat = Literal["svg", "graphml", "csv"]
 #: The PDF variants of the report (--pdf-variant): accessible, or for archives.
@@ -296,6 +296,7 @@ class Rendered:
     pdf: Path | None = None  # report.pdf, if made
     pages: int = 0
     size: int = 0  # of the PDF, in bytes
+    office: list[tuple[Path, int]] = field(default_factory=list)  # report.docx/.odt, bytes
 
 
 def render(
@@ -307,7 +308,7 @@ def render(
     variant: PdfVariant,
     progress: ProgressDisplay = no_progress,
 ) -> Rendered:
-    """Render the report of a residency: report.html with its assets, then report.pdf."""
+    """Render the report of a residency: report.html with its assets, report.pdf, .docx, .odt."""
     from residence.clock import build_time
     from residence.gate import select_edition
     from residence.render.html import check_output, render_html, write_report
@@ -334,6 +335,13 @@ def render(
                     report, published, out=dest, variant=variant, when=when, progress=update
                 )
             pdf_problems = pdf.problems
+        office = None
+        if {"docx", "odt"} & set(formats):
+            from residence.render.office import render_office
+
+            with progress(", ".join(f"report.{f}" for f in formats if f in ("docx", "odt"))):
+                office = render_office(report, published, formats, when=build_time())
+            pdf_problems = [*pdf_problems, *office.problems]
         changing()
         if "html" in formats:
             result.page = write_report(report, dest)
@@ -343,6 +351,11 @@ def render(
 
             write_atomic(dest / "report.pdf", pdf.data)
             result.pdf, result.pages, result.size = dest / "report.pdf", pdf.pages, len(pdf.data)
+        for to, data in office.documents.items() if office is not None else ():
+            from residence.fsutil import write_atomic as write_office
+
+            write_office(dest / f"report.{to}", data)
+            result.office.append((dest / f"report.{to}", len(data)))
     result.notices = _notices([*report.problems, *pdf_problems], problems, edition, published)
     return result
 

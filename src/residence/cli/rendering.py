@@ -19,17 +19,27 @@ else:
     PdfVariant = choices("PdfVariant", get_args(pipeline.PdfVariant))
 
 _ = messages("messages")
+_office = messages("office")
 
 PDF_UA = PdfVariant("pdf/ua-1")
 
-RENDER_HELP = _(
-    "Render the residency's report: OUT/report.html, with its pictures, fonts and styles in "
-    "OUT/assets/, and OUT/report.pdf, an A4 booklet with contents and page numbers. Both "
-    "work offline and are made from the same edition.\n\n"
-    "Refuses a residency that has errors (exit 1) and writes nothing then. Photos are "
-    "resized and stripped of their metadata (GPS included); the results are kept in "
-    "DIR/.residence/cache so the next render is fast. The PDF reads nothing outside the "
-    "report's own files and the residency's theme/ folder."
+RENDER_HELP = (
+    _(
+        "Render the residency's report: OUT/report.html, with its pictures, fonts and styles in "
+        "OUT/assets/, and OUT/report.pdf, an A4 booklet with contents and page numbers. Both "
+        "work offline and are made from the same edition.\n\n"
+        "Refuses a residency that has errors (exit 1) and writes nothing then. Photos are "
+        "resized and stripped of their metadata (GPS included); the results are kept in "
+        "DIR/.residence/cache so the next render is fast. The PDF reads nothing outside the "
+        "report's own files and the residency's theme/ folder."
+    )
+    + "\n\n"
+    + _office(
+        "docx, odt: OUT/report.docx (Word) and OUT/report.odt (LibreOffice), made by pandoc "
+        "from the same edition, with the report's fonts, headings and accent colour, the actor "
+        "map and the photos with their alternative text, and the licence page; the title, "
+        "authors, licence and date are in the document's properties."
+    )
 )
 
 METHODS_HELP = _(
@@ -70,7 +80,7 @@ def render(
     folder: DirArg = Path("."),
     to: Annotated[
         str,
-        typer.Option("--to", help=_("What to make, comma-separated: html, pdf.")),
+        typer.Option("--to", help=_office("What to make, comma-separated: html, pdf, docx, odt.")),
     ] = "html,pdf",
     edition: Annotated[
         Edition,
@@ -94,7 +104,7 @@ def render(
         ),
     ] = PDF_UA,
 ) -> None:
-    """Render the residency's report, HTML and PDF (RENDER_HELP says it all)."""
+    """Render the residency's report, HTML, PDF, docx, odt (RENDER_HELP says it all)."""
     done = pipeline.render(
         folder,
         to,
@@ -140,6 +150,14 @@ def render(
                 done.pages,
                 **values,
             )
+        )
+    for path, size in done.office:
+        output.echo(str(path))
+        values = {"file": path.name, "size": output.size(size)}
+        output.say(
+            _office("Rendered the team edition: {file} ({size}).", **values)
+            if team
+            else _office("Rendered the public edition: {file} ({size}).", **values)
         )
 
 

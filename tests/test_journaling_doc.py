@@ -59,6 +59,18 @@ DAY = [
         "add quote hopital-nord --entry 2026-01-12-entretien-avec-une-patiente "
         '--actor solange-vermeersch --text "On ne sait jamais quand c\'est notre tour."',
     ),
+    (
+        "On code ce qu'on a entendu : « attente » sur la citation (check la signale tant "
+        "qu'elle est seule), « accueil » sur l'entrée du matin.",
+        "tag 2026-01-12-entretien-avec-une-patiente attente --quote 1 hopital-nord",
+    ),
+    ("", "tag le-hall-a-l-ouverture accueil hopital-nord"),
+    (
+        "Une piste se dessine, appuyée sur la citation.",
+        'add insight hopital-nord --title "L\'attente ne se voit pas" '
+        "--evidence 2026-01-12-entretien-avec-une-patiente#citation1 --tag attente --week 1 "
+        '--statement "Les patients ne savent pas où ils en sont dans la file."',
+    ),
     ("Le soir, on vérifie le dossier.", "check hopital-nord"),
     ("Et on regarde où en est la résidence.", "status hopital-nord"),
 ]

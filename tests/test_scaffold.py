@@ -45,6 +45,7 @@ KIND_OF_FOLDER = {
     "prototypes": "prototype",
     "scenarios": "scenario",
     "methods": "method",
+    "insights": "insight",
 }
 
 
@@ -98,7 +99,7 @@ def test_scaffold_fresh_residency_has_no_problem(fresh: Path) -> None:
 def test_scaffold_cli_check_reports_no_problem(fresh: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(fresh)])
     assert result.exit_code == 0, result.stderr
-    assert "No problem in 7 files." in result.stderr
+    assert "No problem in 8 files." in result.stderr
     # --strict is for a residency ready to publish: the starter text must be replaced.
     strict = CliRunner().invoke(app, ["check", "--strict", str(fresh)])
     assert strict.exit_code == 1
@@ -121,9 +122,10 @@ def test_scaffold_loader_reads_every_file(fresh: Path) -> None:
             residency.prototypes,
             residency.scenarios,
             residency.methods,
+            residency.insights,
             residency.consents,
         )
-    ] == [1, 1, 1, 1, 1]
+    ] == [1, 1, 1, 1, 1, 1]
     assert len(residency.actors) == 3
     assert len(residency.relations) == 1
     assert {m.role for m in residency.residence.team} == {"resident", "agent"}
@@ -142,7 +144,7 @@ def test_scaffold_writes_the_whole_folder(fresh: Path) -> None:
         *(f"schemas/{name}" for name in SCHEMA_FILES.values()),
     }
     assert expected <= names
-    for folder in ("journal", "prototypes", "scenarios", "methods", "media"):
+    for folder in ("journal", "prototypes", "scenarios", "methods", "insights", "media"):
         assert len([n for n in names if n.startswith(folder + "/")]) == 1, folder
     gitignore = (fresh / ".gitignore").read_text(encoding="utf-8").split()
     assert {"_build/", ".residence/"} <= set(gitignore)
@@ -152,7 +154,12 @@ def test_scaffold_writes_the_whole_folder(fresh: Path) -> None:
 
 def test_scaffold_ids_are_slugs_and_file_names_match(fresh: Path) -> None:
     residency, _ = load_residency(fresh)
-    for item in [*residency.prototypes, *residency.scenarios, *residency.methods]:
+    for item in [
+        *residency.prototypes,
+        *residency.scenarios,
+        *residency.methods,
+        *residency.insights,
+    ]:
         assert re.fullmatch(SLUG_PATTERN, item.id)
     for rel in yaml_files(fresh):
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", Path(rel).stem), rel
@@ -170,6 +177,24 @@ def test_scaffold_example_dates_fall_in_week_one(fresh: Path) -> None:
     assert week.start <= session.date <= week.end
     assert residency.consents[0].date is not None
     assert week.start <= residency.consents[0].date <= week.end
+
+
+def test_scaffold_insight_cites_the_starter_entry_and_test(fresh: Path) -> None:
+    from residence.findings import Evidences, tag_uses
+
+    residency, _ = load_residency(fresh)
+    (insight,) = residency.insights
+    (entry,) = residency.entries
+    resolved = Evidences(residency).of(insight)
+    assert [r.found for r in resolved] == [True, True]
+    assert resolved[0].entry is entry and resolved[0].quote is entry.quotes[0]
+    assert resolved[1].test is residency.prototypes[0].tests[0]
+    assert insight.prototypes == [residency.prototypes[0].id] and insight.week == 1
+    # Once a residency has an insight, a tag used once is a warning: none in the starter.
+    assert {use.label: use.count for use in tag_uses(residency).values()} == {
+        tag: 2 for tag in entry.tags
+    }
+    assert set(insight.tags) == set(entry.tags)
 
 
 def test_scaffold_media_is_a_real_png_with_alt_text(fresh: Path) -> None:

@@ -253,8 +253,7 @@ def test_schema_accepts_the_scaffold_files(tmp_path: Path, language: str) -> Non
     root = tmp_path / "nouvelle"
     create_residency(root, title="Une résidence", start=dt.date(2026, 3, 2), language=language)
     files = yaml_files(root)
-    # The starter folder has no insight yet (TODO(insights-scaffold): a starter insight).
-    assert {kind for _rel, kind in files} == set(FILE_KINDS) - {"insight"}
+    assert {kind for _rel, kind in files} == set(FILE_KINDS)
     for rel, kind in files:
         assert schema_errors(root / rel, kind) == [], rel
         written = json.loads((root / "schemas" / SCHEMA_FILES[kind]).read_text(encoding="utf-8"))

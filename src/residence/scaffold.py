@@ -61,6 +61,7 @@ class _Names:
     prototype: str
     scenario: str
     method: str
+    insight: str
     sketch: str
     team: tuple[str, ...]  # names of the example members, the copyright holders
 
@@ -71,6 +72,7 @@ _NAMES = {
         prototype="plan-accueil",
         scenario="premiere-demarche",
         method="observation-flottante",
+        insight="trouver-son-chemin",
         sketch="croquis-accueil.png",
         team=("Alex Exemple", "Sam Exemple"),
     ),
@@ -79,6 +81,7 @@ _NAMES = {
         prototype="welcome-map",
         scenario="first-errand",
         method="floating-observation",
+        insight="finding-the-way",
         sketch="welcome-sketch.png",
         team=("Alex Example", "Sam Example"),
     ),
@@ -243,6 +246,7 @@ def render_files(
         f"prototypes/{names.prototype}.yaml": ("prototype", "prototype.yaml.j2"),
         f"scenarios/{names.scenario}.yaml": ("scenario", "scenario.yaml.j2"),
         f"methods/{names.method}.yaml": ("method", "method.yaml.j2"),
+        f"insights/{names.insight}.yaml": ("insight", "insight.yaml.j2"),
         "private/consent.yaml": ("consent", "consent.yaml.j2"),
     }
     other_files = {

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""`residence add` and `residence set`: build one item, choose where it goes, check it in
-context, write it safely.
+"""`residence add`, `residence set` and `residence tag`: build one item, choose where it
+goes, check it in context, write it safely.
 
-New journal entries, prototypes, scenarios and methods become new files that never replace
+New journal entries, prototypes, scenarios, methods and insights become new files that never replace
 an existing one. Actors and relations go into ``actors.yaml``, team members and follow-up
 visits into ``residence.yaml``, consent records into ``private/consent.yaml``, test
 sessions into their prototype's file, quotes and photos into their entry's (a photo's file
@@ -10,7 +10,8 @@ is copied into ``media/``): the new item is inserted as text at the end of its l
 every byte the team wrote (comments, blank lines, key order, quotes) stays as it was; the
 result is then read back to prove it holds the old items plus the new one. A handover is
 added as one key of its prototype; ``residence set`` changes one value in place (a
-prototype's stage, an entry's day, which also renames the entry's file). Before anything is
+prototype's stage, an entry's day, which also renames the entry's file), and ``residence
+tag`` the list of codes of an entry or of one of its quotes. Before anything is
 written, the new item is checked in the context of the whole residency with
 ``load_residency`` and ``check_residency``, exactly as ``residence check`` would. Files
 are written under the residency's lock, so that two adds at the same moment never lose
@@ -19,6 +20,8 @@ one. Nothing here prints or asks: the CLI runs the editor and talks to the user.
 - ``kinds``: what can be added, where each kind goes, the residency it joins (``Context``);
 - ``values``: the item made from command-line values, its id, their problems;
 - ``media``: the file a photo copies into ``media/``, under a clean name, never over another;
+- ``evidence``: entries and evidence as typed (``ENTRY#N``, ``prototype:ID#N``, a day…);
+- ``tagging``: `residence tag`, the codes of an entry or of one of its quotes;
 - ``templates``: what the editor shows, and what is kept of a draft;
 - ``drafts``: drafts in ``.residence/drafts/``, the plan made from one, the editor to run;
 - ``plans``: the checked new text of a file (``Plan``);

@@ -4,7 +4,7 @@
 An entry is named by its file name without ``.yaml`` (``2026-01-13-file-attente``), by its
 path (``journal/2026-01-13-file-attente.yaml``, as a shell completes it), or by any part
 that names only it: its day (``2026-01-13``, ``13/01/2026``, ``hier``), the start of its
-name, or its title's part (``file-attente``). ``residence tag`` and ``--evidence`` share
+name, or its end, the title's part (``file-attente``). ``residence tag`` and ``--evidence`` share
 this.
 
 A piece of evidence (``--evidence``) is an entry, ``ENTRY#N`` for its quote N, or
@@ -78,7 +78,7 @@ def find_entry(ctx: Context, typed: str) -> EntryMatch:
     same = [s for s in known if s.startswith(wanted)]
     if not same and day is None:
         part = slugify(ref)
-        same = [s for s in known if part and (s.endswith("-" + part) or f"-{part}-" in s)]
+        same = [s for s in known if part and s.endswith("-" + part)]
     if len(same) == 1:
         return EntryMatch(stem=same[0])
     return EntryMatch(several=sorted(same))

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""What `residence add` adds (note, actor, photo…) and `residence set` changes, and where."""
+"""What `residence add` adds (note, actor, photo, insight…), what `residence set` and
+`residence tag` change, and where."""
 
 from __future__ import annotations
 

@@ -1296,3 +1296,19 @@ def test_leaks_reads_fixed_words_as_the_formats_not_as_names(tmp_path: Path) -> 
     # The same words written as text are the name, and found.
     published.entries[0].body += "\n\nAtelier Interview est venu."
     assert leaks(published, source) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("media/@huonghuynh.svg", "huonghuynh"),  # a handle inside a path (found by hypothesis)
+        ("voir site.fr/#huynhhuong", "huynhhuong"),  # a hashtag after a slash
+        ("x@huonghuynh.fr", "huonghuynh"),  # in an address's domain
+        ("huonghuynh@mail.fr", "huonghuynh"),  # in its local part, as before
+    ],
+)
+def test_a_handle_or_tag_inside_a_longer_word_is_read(text: str, hidden: str) -> None:
+    matcher = _build_matcher([("Huỳnh Hương", "Personne A")], ["Karim Hương"])
+    assert hidden not in matcher.replace(text)
+    assert hidden not in matcher.replace(text, slug=True)
+    assert matcher.replace("claire@mairie.fr") == "claire@mairie.fr"

@@ -494,12 +494,23 @@ def fast_outputs(case: Case, out: Path) -> None:
     pipeline.actor_map(root, "svg,graphml,csv", edition="public", out=out / "map")
     _fast_archive(root, out, out / "archive" / "residency.zip")
     _catalogue([root], out / "catalogue" / "catalog.sqlite", None)
+    _exports(root, out)
+
+
+def _exports(root: Path, out: Path) -> None:
+    """The exports for QDA tools, IRaMuTeQ and spreadsheets (public edition, the default)."""
+    from residence.export import export
+
+    for fmt in ("qdpx", "iramuteq", "csv"):
+        export(root, fmt, out=out / "export" / fmt)
 
 
 def all_outputs(case: Case, out: Path) -> None:
     """Make every public output, the PDFs, the archive and its deposit records included."""
     root = case.root
-    pipeline.render(root, "html,pdf", edition="public", out=out / "report", variant="pdf/ua-1")
+    pipeline.render(
+        root, "html,pdf,docx,odt", edition="public", out=out / "report", variant="pdf/ua-1"
+    )
     pipeline.methods(root, "pdf,html,md", edition="public", out=out / "methods")
     pipeline.actor_map(root, "svg,graphml,csv", edition="public", out=out / "map")
     archive = out / "archive" / "residency.zip"
@@ -508,6 +519,7 @@ def all_outputs(case: Case, out: Path) -> None:
     _catalogue(
         [archive], out / "catalogue-of-archives" / "catalog.sqlite", out / "site-of-archives"
     )
+    _exports(root, out)
 
 
 def leaks_in(case: Case, out: Path) -> list[Finding]:

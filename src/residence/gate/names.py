@@ -392,7 +392,9 @@ _TOKEN = re.compile(r"[^\s<>()\[\]{}\"'«»,;!?]+")
 # last: see _email). Written "[^@\s]+\.[^@\s]+" after the "@", the pattern would try every
 # full stop of a domain that ends in a second "@", reading the rest each time (quadratic).
 _EMAIL = re.compile(r"([^@\s]+)@([^@\s]+)")
-_TAG = re.compile(r"[#@]([^\W_][\w.\-]*)")
+#: A hashtag or a handle, wherever it starts in a word: "#tag", "@handle", and inside a path
+#: or an address, "media/@handle.svg", "site.fr/#tag" (not the "@" of an e-mail address).
+_TAG = re.compile(r"(?<![^\W_])[#@]([^\W_][\w.\-]*)")
 
 
 def _email(token: str) -> re.Match[str] | None:
@@ -519,12 +521,18 @@ class _Matcher:
         for token_match in _TOKEN.finditer(text):
             token = token_match.group().rstrip(".:")
             base = token_match.start()
-            body = _email(token) or _TAG.fullmatch(token)
-            if body is not None:
-                pseudonym = self._inside(body.group(1))
+            email = _email(token)
+            # An address's local part and domain; else every hashtag or handle in the word.
+            bodies = [email.span(1), email.span(2)] if email else []
+            bodies = bodies or [m.span(1) for m in _TAG.finditer(token)]
+            hidden = False
+            for start, end in bodies:
+                pseudonym = self._inside(token[start:end])
                 if pseudonym is not None:
-                    yield base + body.start(1), base + body.end(1), pseudonym
-                    continue
+                    yield base + start, base + end, pseudonym
+                    hidden = True
+            if hidden:
+                continue
             if token.isalpha() and (token[1:].islower() or token.isupper()):
                 continue  # a plain word, capitalised or in capitals
             if _PERCENT.search(token):

@@ -333,7 +333,7 @@ def test_add_prototype_with_a_taken_id_is_refused(minimal: Path) -> None:
         "h",
     )
     assert result.exit_code == 1
-    assert "there is already a prototype with this id" in result.stderr
+    assert "--id panneau-orientation: this prototype id is already taken" in result.stderr
     assert "panneau-orientation-2" in result.stderr
     assert snapshot(minimal) == before
 

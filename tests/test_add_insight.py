@@ -163,9 +163,10 @@ def test_add_insight_ids_collide_like_prototypes(minimal: Path) -> None:
     ]
     taken = run("add", "insight", minimal, "--title", "T", "--id", "meme-titre", "--statement", "x")
     assert taken.exit_code == 1
-    assert "--id meme-titre: there is already a insight with this id" in taken.stderr or (
-        "there is already" in taken.stderr and "'meme-titre-3'" in taken.stderr
-    )
+    assert (
+        "error: --id meme-titre: this insight id is already taken: choose another one (for "
+        "example 'meme-titre-3')"
+    ) in taken.stderr
 
 
 def test_add_insight_refuses_unknown_references_before_writing(minimal: Path) -> None:

@@ -266,6 +266,7 @@ def test_tag_refuses_a_quote_the_entry_does_not_have(minimal: Path) -> None:
         (["entretien-jeanne"], "give at least one tag after the entry"),
         (["entretien-jeanne", ",", " "], "give at least one tag after the entry"),
         (["entretien-jeanne", "a\x1bb"], "not printable text"),
+        (["", "x"], "the entry is empty"),
     ],
 )
 def test_tag_usage_errors_exit_2(minimal: Path, args: list[str], said: str) -> None:

@@ -106,8 +106,8 @@ def new_file_rel(ctx: Context, kind: str, item: Model, explicit_id: bool) -> tup
                 [
                     problem(
                         _(
-                            "there is already a {what} '{id}' in {folder}/: choose another id "
-                            "(for example '{free}')",
+                            "the {what} id '{id}' is already taken in {folder}/: choose another "
+                            "id (for example '{free}')",
                             what=spec.what,
                             id=ident,
                             folder=spec.folder,

@@ -91,6 +91,10 @@ def tag_entry(
     from residence.pipeline import Refused, changing, residency_folder
 
     residency_folder(root)
+    if not entry.strip():
+        raise ResidenceError(
+            _("the entry is empty: name it by its file name without .yaml"), usage=True
+        )
     words = clean_tags(tags)
     try:
         ctx = load_context(root)

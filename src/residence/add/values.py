@@ -381,8 +381,8 @@ def check_values(
             problems.append(
                 problem(
                     _(
-                        "--id {id}: there is already a {what} with this id: choose another one "
-                        "(for example '{free}')",
+                        "--id {id}: this {what} id is already taken: choose another one (for "
+                        "example '{free}')",
                         id=ident,
                         what=spec.what,
                         free=free_id(str(ident), taken),

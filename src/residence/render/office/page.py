@@ -317,7 +317,7 @@ def office_page(html: str, assets: Mapping[str, bytes | Path], rasterise: Raster
     pictures = _Pictures(assets)
     _clean(body, [], pictures)
     images = _fill(pictures, rasterise, styles)
-    page = ET.Element("html", {"lang": lang})
+    page = ET.Element("html")  # the language is the metadata's (fr-FR, en-GB)
     ET.SubElement(ET.SubElement(page, "head"), "meta", {"charset": "utf-8"})
     page.append(body)
     text = "<!DOCTYPE html>\n" + ET.tostring(page, encoding="unicode", method="html")

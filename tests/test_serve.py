@@ -166,6 +166,25 @@ def test_live_a_file_read_alone_keeps_its_problems_and_failures(tmp_path: Path) 
     _same_as_full_load(live)
 
 
+def test_live_reads_any_folder_kind_alone(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    from residence.layout import FOLDERS
+
+    example = ROOT / "examples" / "lycee-jean-moulin"
+    folder = tmp_path / "example"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns(".residence", "_build"))
+    live = LiveResidency(folder)
+    for name, kind in FOLDERS.items():  # journal, prototypes, insights…: whatever the layout has
+        files = sorted((folder / name).glob("*.yaml"))
+        if not files:
+            continue
+        rel = files[0].relative_to(folder).as_posix()
+        _edit(folder, rel, "\n", "\n# edited while serving\n")
+        assert live.update({rel}).files == [rel], kind.name
+        assert counted["file"][-1] == rel and len(counted["whole"]) == 1
+    assert {"journal", "insights"} <= {f.split("/")[0] for f in counted["file"]}
+    _same_as_full_load(live)
+
+
 def test_live_what_the_loader_does_not_read_loads_nothing(
     tmp_path: Path, counted: dict[str, list[str]]
 ) -> None:

@@ -191,9 +191,8 @@ def test_scaffold_insight_cites_the_starter_entry_and_test(fresh: Path) -> None:
     assert resolved[1].test is residency.prototypes[0].tests[0]
     assert insight.prototypes == [residency.prototypes[0].id] and insight.week == 1
     # Once a residency has an insight, a tag used once is a warning: none in the starter.
-    assert {use.label: use.count for use in tag_uses(residency).values()} == {
-        tag: 2 for tag in entry.tags
-    }
+    counts = {use.label: use.count for use in tag_uses(residency).values()}
+    assert counts == dict.fromkeys(entry.tags, 2)
     assert set(insight.tags) == set(entry.tags)
 
 

@@ -64,8 +64,8 @@ def test_pipeline_archive_refusal_shows_only_the_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("to", "message"),
     [
-        ("xml", "--to xml: unknown format; use html, pdf or a list like html,pdf"),
-        (" , ", "--to needs a format: html, pdf"),
+        ("xml", "--to xml: unknown format; use html, pdf, docx, odt or a list like html,pdf"),
+        (" , ", "--to needs a format: html, pdf, docx, odt"),
     ],
 )
 def test_pipeline_parse_formats_refuses_unknown_ones(to: str, message: str) -> None:
@@ -339,7 +339,7 @@ def test_pipeline_usage_errors_in_french(minimal: Path, french: None) -> None:
     with pytest.raises(ResidenceError) as unknown:
         pipeline.parse_formats("xml", pipeline.REPORT_FORMATS)
     assert unknown.value.problems[0].message == (
-        "--to xml : format inconnu ; utilisez html, pdf ou une liste comme html,pdf"
+        "--to xml : format inconnu ; utilisez html, pdf, docx, odt ou une liste comme html,pdf"
     )
     with pytest.raises(ResidenceError) as zenodo:
         pipeline.archive(minimal, out=None, edition="team", zenodo=True)

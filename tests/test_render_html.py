@@ -597,7 +597,7 @@ def test_render_command_reports_warnings(rich: Path) -> None:
 
 @pytest.mark.parametrize(
     ("to", "message"),
-    [("docx", "unknown format"), ("html,docx", "unknown format"), ("", "needs a format")],
+    [("doc", "unknown format"), ("html,doc", "unknown format"), ("", "needs a format")],
 )
 def test_render_command_rejects_other_formats(minimal: Path, to: str, message: str) -> None:
     result = runner.invoke(app, ["render", str(minimal), "--to", to])

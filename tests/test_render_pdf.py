@@ -654,9 +654,9 @@ def test_render_pdf_hostile_theme_reads_nothing_outside(
 
 
 def test_cli_render_rejects_an_unknown_format(minimal: Path) -> None:
-    result = CliRunner().invoke(app, ["render", str(minimal), "--to", "docx"])
+    result = CliRunner().invoke(app, ["render", str(minimal), "--to", "doc"])
     assert result.exit_code == 2
-    assert "docx" in result.output
+    assert "--to doc: unknown format" in result.output
 
 
 @pytest.mark.pdf

@@ -117,9 +117,6 @@ def describe_field(model: str, key: str, language: str) -> str:
     text = tr.gettext(doc.description)
     if not doc.required:  # the label says it already
         text = text.replace(" (optional)", "").replace("(optional, ", "(")
-        for said in (", optional.", ", facultatif."):
-            if text.endswith(said):
-                text = text.removesuffix(said) + "."
     return f"{text} {label}"
 
 

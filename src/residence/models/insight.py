@@ -37,10 +37,10 @@ class Insight(Model):
     )
     tags: list[str] = Field(default_factory=list, description="Codes (tags) it belongs to.")
     week: PositiveInt | None = Field(
-        default=None, description="The week it came from (1, 2, 3…), optional."
+        default=None, description="The week it came from (1, 2, 3…)."
     )
     phase: Phase | None = Field(
-        default=None, description="Or the phase it came from (immersion, analysis…), optional."
+        default=None, description="Or the phase it came from (immersion, analysis…)."
     )
     prototypes: list[Slug] = Field(
         default_factory=list, description="Ids of the prototypes that answer it."

@@ -153,7 +153,7 @@ def catalog_list(
     "search",
     help=_(
         "Search every residency of the catalogue: titles, questions, journal, prototypes, "
-        "methods.\n\n"
+        "methods, insights.\n\n"
         'Case and accents do not matter ("lycee" finds "lycée"); the best matches come first.'
     ),
 )
@@ -172,8 +172,8 @@ def catalog_search(
         typer.Option(
             "--kind",
             help=_(
-                "Only this kind of item (entry, prototype, scenario, method, residency) or "
-                "of journal entry (interview, workshop…)."
+                "Only this kind of item (entry, prototype, scenario, method, insight, "
+                "residency) or of journal entry (interview, workshop…)."
             ),
             show_default=False,
         ),

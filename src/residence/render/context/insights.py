@@ -16,11 +16,12 @@ before a team codes, tags are free labels (the check's "used once" rule waits fo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
 from residence.findings import Evidences, Resolved, TagUse, tag_key, tag_uses
-from residence.models import Entry, Insight
+from residence.models import Entry, Insight, Quote
 from residence.render.charts import phase_labels
 from residence.render.context.builder import Builder
 from residence.render.context.views import CodeView, EvidenceView, Insights, InsightView, Link
@@ -178,28 +179,35 @@ def _codes(
     outside = len(weeks)
     position = {id(e): i for i, e in enumerate(b.entries)}
 
+    columns_by_day: dict[dt.date, int] = {}
+
     def column_of(entry: Entry) -> int:
-        for i, week in enumerate(weeks):
-            if week.start <= entry.date <= week.end:
-                return i
-        return outside
+        column = columns_by_day.get(entry.date)
+        if column is None:
+            column = next(
+                (i for i, w in enumerate(weeks) if w.start <= entry.date <= w.end), outside
+            )
+            columns_by_day[entry.date] = column
+        return column
 
     rows: list[CodeView] = []
     for key, use in uses.items():
         counts = [0] * (len(weeks) + 1)
-        placed: list[tuple[int, int, Link]] = []
+        # (place in the journal, quote number or 0, entry, quote): links are made only for
+        # the uses shown, the first CODE_USES_SHOWN in the journal's order.
+        placed: list[tuple[int, int, Entry, Quote | None]] = []
         for entry in use.entries:
             counts[column_of(entry)] += 1
-            placed.append((position[id(entry)], 0, b.entry_link(entry)))
+            placed.append((position[id(entry)], 0, entry, None))
         for entry, place, quote in use.quotes:
             counts[column_of(entry)] += 1
-            anchor = quote_anchor(b.entry_anchor[id(entry)], place)
-            quote_ids.add(anchor)
-            words = b.typo(b.gettext("“{quote}”", quote=_excerpt(quote.text)))
-            date = b.t.date(entry.date, "d MMM")
-            placed.append((position[id(entry)], place, Link(f"#{anchor}", words, date)))
+            quote_ids.add(quote_anchor(b.entry_anchor[id(entry)], place))
+            placed.append((position[id(entry)], place, entry, quote))
         placed.sort(key=lambda item: (item[0], item[1]))
-        shown = [link for _p, _q, link in placed[:CODE_USES_SHOWN]]
+        shown = [
+            _use_link(b, entry, place, quote)
+            for _p, place, entry, quote in placed[:CODE_USES_SHOWN]
+        ]
         left = len(placed) - len(shown)
         more = b.t.ngettext("and {n} more", "and {n} more", left) if left else ""
         insights = [Link(f"#insight-{i.id}", b.typo(i.title)) for i in use.insights]
@@ -213,6 +221,15 @@ def _codes(
         rows = [replace(r, counts=r.counts[:outside]) for r in rows]
     top = max((n for row in rows for n in row.counts), default=0)
     return columns, [replace(r, levels=[_level(n, top) for n in r.counts]) for r in rows]
+
+
+def _use_link(b: Builder, entry: Entry, place: int, quote: Quote | None) -> Link:
+    """Return the link to one use of a code: its entry, or its quote (an excerpt, dated)."""
+    if quote is None:
+        return b.entry_link(entry)
+    anchor = quote_anchor(b.entry_anchor[id(entry)], place)
+    words = b.typo(b.gettext("“{quote}”", quote=_excerpt(quote.text)))
+    return Link(f"#{anchor}", words, b.t.date(entry.date, "d MMM"))
 
 
 def _level(n: int, top: int) -> int:

@@ -681,3 +681,30 @@ def test_archive_team_edition_keeps_every_insight_as_written(tmp_path: Path) -> 
     part = graph["residency/insights/piste-interne.yaml"]
     assert part["name"] == "Une piste interne"
     assert part["citation"] == [{"@id": "residency/journal/2025-03-05-note-interne.yaml"}]
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+def test_archive_office_adds_the_report_as_docx_and_odt(tmp_path: Path) -> None:
+    """`archive --office`: report.docx and report.odt in the payload, described by the
+    RO-Crate with their media types, checksummed, and without the protected name."""
+    folder = hostile_minimal(tmp_path)
+    out = tmp_path / "minimal.zip"
+    result = CliRunner().invoke(app, ["archive", str(folder), "--out", str(out), "--office"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive_zip:
+        names = archive_zip.namelist()
+        docx = next(n for n in names if n.endswith("/data/report.docx"))
+        odt = next(n for n in names if n.endswith("/data/report.odt"))
+        crate = json.loads(archive_zip.read(docx.replace("report.docx", "ro-crate-metadata.json")))
+        manifest = archive_zip.read(docx.replace("data/report.docx", "manifest-sha256.txt"))
+        documents = {n: archive_zip.read(n) for n in (docx, odt)}
+    types = {e["@id"]: e.get("encodingFormat") for e in crate["@graph"]}
+    assert types["report.docx"].endswith("wordprocessingml.document")
+    assert types["report.odt"] == "application/vnd.oasis.opendocument.text"
+    assert b"data/report.docx" in manifest and b"data/report.odt" in manifest
+    scanner = LeakScanner(["Jeanne Martin"], ["Claire Dumas"])
+    for name, data in documents.items():
+        assert scanner.data(data, name) == [], name
+    verified = CliRunner().invoke(app, ["verify", str(out)])
+    assert verified.exit_code == 0, verified.output

@@ -477,8 +477,11 @@ class Archived:
     size: int  # bytes
 
 
-def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -> Archived:
-    """Package a residency as a BagIt zip with RO-Crate metadata (and deposit records)."""
+def archive(
+    folder: Path, *, out: Path | None, edition: Edition, zenodo: bool, office: bool = False
+) -> Archived:
+    """Package a residency as a BagIt zip with RO-Crate metadata (and deposit records);
+    ``office``: with the report as report.docx and report.odt too."""
     from residence.archive import (
         default_archive_path,
         render_outputs,
@@ -502,7 +505,7 @@ def archive(folder: Path, *, out: Path | None, edition: Edition, zenodo: bool) -
     with _os_errors(_("cannot write '{dest}'", dest=dest)):
         when = build_time()
         published = select_edition(residency, edition)
-        outputs, rendered = render_outputs(published)
+        outputs, rendered = render_outputs(published, office=office)
         changing()
         summary = write_archive(dest, published, outputs, when=when)
         deposit = write_deposit_metadata(dest, published, when) if zenodo else ()

@@ -45,6 +45,8 @@ MEDIA_TYPES = {
     ".woff": "font/woff",
     ".ttf": "font/ttf",
     ".otf": "font/otf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
 }
 
 

@@ -41,15 +41,18 @@ class Payload:
 # -- rendered outputs ------------------------------------------------------------------------
 
 
-def render_outputs(published: Published) -> tuple[dict[str, bytes], list[Problem]]:
+def render_outputs(
+    published: Published, *, office: bool = False
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Return the rendered outputs an archive holds, as {payload path: bytes}, and warnings.
 
     This is the one place where renderers join an archive: each producer of
-    ``OUTPUT_PRODUCERS`` takes the published residency and returns its files and warnings.
+    ``OUTPUT_PRODUCERS`` takes the published residency and returns its files and warnings;
+    ``office`` adds the report as report.docx and report.odt (``archive --office``).
     """
     outputs: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for produce in OUTPUT_PRODUCERS:
+    for produce in [*OUTPUT_PRODUCERS, *([office_files] if office else [])]:
         files, found = produce(published)
         for path, data in files.items():
             outputs[_safe_relative(path)] = data
@@ -78,6 +81,18 @@ def report_files(published: Published) -> tuple[dict[str, bytes], list[Problem]]
     pdf = render_pdf(report, published, out=PDF_BASE, variant="pdf/a-3u")
     files["report.pdf"] = pdf.data
     return files, [*report.problems, *pdf.problems]
+
+
+def office_files(published: Published) -> tuple[dict[str, bytes], list[Problem]]:
+    """Return the report as report.docx and report.odt (pandoc), dated by the build time."""
+    from residence.clock import build_time
+    from residence.render.html import render_html
+    from residence.render.office import render_office
+
+    report = render_html(published)
+    office = render_office(report, published, when=build_time())
+    files = {f"report.{to}": data for to, data in office.documents.items()}
+    return files, list(office.problems)
 
 
 def method_sheets(published: Published) -> tuple[dict[str, bytes], list[Problem]]:

@@ -66,9 +66,19 @@ def archive(
             ),
         ),
     ] = False,
+    office: Annotated[
+        bool,
+        typer.Option(
+            "--office",
+            help=_(
+                "Also put the report in the archive as report.docx (Word) and report.odt "
+                "(LibreOffice)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Package a finished residency as one zip (ARCHIVE_HELP)."""
-    done = pipeline.archive(folder, out=out, edition=edition.value, zenodo=zenodo)
+    done = pipeline.archive(folder, out=out, edition=edition.value, zenodo=zenodo, office=office)
     output.print_notices(done.notices, "archive", folder)
     output.echo(str(done.dest))
     for path in done.deposit:

@@ -316,7 +316,7 @@ def test_cli_every_command_goes_through_the_one_error_handler(
         raise ResidenceError("boom", usage=usage)
 
     monkeypatch.setattr("residence.pipeline.check", boom)
-    monkeypatch.setattr("residence.pipeline.catalog_show", boom)
+    monkeypatch.setattr("residence.catalog.commands.catalog_show", boom)
     for args in (("check", minimal), ("catalog", "show", "x")):
         result = invoke(*args)
         assert result.exit_code == code

@@ -42,6 +42,7 @@ from conftest import copy_project
 from leakscan import Finding, LeakScanner, fold
 from residence import pipeline
 from residence.catalog import MARK_END, MARK_START, Filters, open_catalog
+from residence.catalog import commands as catalog_commands
 
 WHEN = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -457,11 +458,11 @@ def _fast_archive(root: Path, out: Path, dest: Path) -> None:
 
 def _catalogue(sources: list[Path], catalog: Path, site: Path | None) -> None:
     """Add residency folders or archives to a catalogue, then render its site."""
-    _, outcomes = pipeline.catalog_add(sources, catalog)
+    _, outcomes = catalog_commands.catalog_add(sources, catalog)
     for outcome in outcomes:
         assert not outcome.refused, outcome.problems
     if site is not None:
-        pipeline.catalog_render(site, "fr", catalog)
+        catalog_commands.catalog_render(site, "fr", catalog)
 
 
 def _snippets(case: Case, catalog: Path) -> list[Finding]:

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import copy_project
 from residence import pipeline
+from residence.catalog import commands as catalog_commands
 from residence.errors import ResidenceError
 
 # -- the residency -----------------------------------------------------------------------
@@ -210,28 +211,28 @@ def test_pipeline_write_schemas(tmp_path: Path) -> None:
 
 def test_pipeline_catalog_without_a_file(tmp_path: Path) -> None:
     missing = tmp_path / "catalog.sqlite"
-    assert pipeline.catalog_list(missing, programme=None, territory=None, year=None) == (
-        pipeline.Found(missing, None)
+    assert catalog_commands.catalog_list(missing, programme=None, territory=None, year=None) == (
+        catalog_commands.Found(missing, None)
     )
     with pytest.raises(ResidenceError, match="no residency 'x' in the catalogue") as caught:
-        pipeline.catalog_show("x", missing)
+        catalog_commands.catalog_show("x", missing)
     assert caught.value.usage
     with pytest.raises(ResidenceError, match="no residency 'x' in the catalogue"):
-        pipeline.catalog_remove("x", missing)
+        catalog_commands.catalog_remove("x", missing)
     assert not missing.exists()
 
 
 def test_pipeline_catalog_add_list_show_remove(minimal: Path, tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.sqlite"
-    where, outcomes = pipeline.catalog_add([minimal], catalog)
+    where, outcomes = catalog_commands.catalog_add([minimal], catalog)
     assert where == catalog
     (outcome,) = list(outcomes)
     assert outcome.added is not None
     ident = outcome.added.id
-    found = pipeline.catalog_list(catalog, programme=None, territory=None, year=None)
+    found = catalog_commands.catalog_list(catalog, programme=None, territory=None, year=None)
     assert found.items is not None and [s.id for s in found.items] == [ident]
-    assert pipeline.catalog_show(ident, catalog).id == ident
-    assert pipeline.catalog_remove(ident, catalog) == catalog
+    assert catalog_commands.catalog_show(ident, catalog).id == ident
+    assert catalog_commands.catalog_remove(ident, catalog) == catalog
 
 
 # -- add ---------------------------------------------------------------------------------

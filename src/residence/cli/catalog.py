@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from residence import pipeline
 from residence.cli import output
 from residence.cli.options import FRENCH, TEXT, Language, OutputFormat, Programme, choices
 from residence.i18n import messages, set_language
@@ -88,7 +87,9 @@ def catalog_add(
     catalog: CatalogOption = None,
 ) -> None:
     """Add residencies to the catalogue: folders or public archives."""
-    where, outcomes = pipeline.catalog_add(paths, catalog)
+    from residence.catalog import commands as catalog_commands
+
+    where, outcomes = catalog_commands.catalog_add(paths, catalog)
     failed = 0
     for outcome in outcomes:
         if outcome.added is None:
@@ -133,7 +134,9 @@ def catalog_list(
     """List the residencies of the catalogue, the most recent first."""
     if fmt.value == "json":
         set_language("en")  # what scripts read: English
-    found = pipeline.catalog_list(
+    from residence.catalog import commands as catalog_commands
+
+    found = catalog_commands.catalog_list(
         catalog, programme=programme.value if programme else None, territory=territory, year=year
     )
     if found.items is None:
@@ -190,7 +193,9 @@ def catalog_search(
     """Search every residency of the catalogue, the best matches first."""
     if fmt.value == "json":
         set_language("en")  # what scripts read: English
-    found = pipeline.catalog_search(
+    from residence.catalog import commands as catalog_commands
+
+    found = catalog_commands.catalog_search(
         query,
         catalog,
         programme=programme.value if programme else None,
@@ -233,7 +238,9 @@ def catalog_show(
     """Show one residency of the catalogue."""
     if fmt.value == "json":
         set_language("en")  # what scripts read: English
-    found = pipeline.catalog_show(ident, catalog)
+    from residence.catalog import commands as catalog_commands
+
+    found = catalog_commands.catalog_show(ident, catalog)
     if fmt.value == "json":
         output.print_json(found.as_dict())
         return
@@ -295,7 +302,9 @@ def catalog_remove(
     catalog: CatalogOption = None,
 ) -> None:
     """Remove a residency from the catalogue."""
-    path = pipeline.catalog_remove(ident, catalog)
+    from residence.catalog import commands as catalog_commands
+
+    path = catalog_commands.catalog_remove(ident, catalog)
     output.say(_("Removed {id} from {path}.", id=ident, path=path))
 
 
@@ -317,7 +326,9 @@ def catalog_render(
     catalog: CatalogOption = None,
 ) -> None:
     """Write the catalogue as a static website."""
-    site = pipeline.catalog_render(out, language.value, catalog)
+    from residence.catalog import commands as catalog_commands
+
+    site = catalog_commands.catalog_render(out, language.value, catalog)
     warnings = [p for p in site.problems if p.severity == "warning"]
     if warnings:
         output.say(

@@ -736,3 +736,37 @@ def test_a_second_render_embeds_the_print_photo_not_the_file_the_first_wrote(
                 if embedded.format == "JPEG":
                     sizes.add(embedded.size)
     assert sizes == {(1300, 867)}
+
+
+def test_every_clamped_size_of_the_screen_has_a_print_size() -> None:
+    """WeasyPrint does not compute clamp() (it gives 16px whatever the bounds), so each rule
+    of report.css whose font-size is a clamp() has a print.css rule of the same selector that
+    sets a plain font-size: else a journal quote prints smaller than the text around it."""
+    import tinycss2
+
+    templates = Path(__file__).parent.parent / "templates" / "report"
+
+    def sizes(name: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        sheet = (templates / name).read_text(encoding="utf-8")
+        for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+            if rule.type != "qualified-rule":
+                continue
+            selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+            for decl in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
+                if decl.type == "declaration" and decl.lower_name == "font-size":
+                    for selector in selectors:
+                        found[" ".join(selector.split())] = tinycss2.serialize(decl.value)
+        return found
+
+    screen, paper = sizes("report.css"), sizes("print.css")
+    clamped = sorted(s for s, value in screen.items() if "clamp(" in value)
+    assert clamped, "report.css has no clamp() size any more: drop this test"
+
+    def printed(selector: str) -> bool:  # the same selector, or a more specific one ending so
+        return any(
+            (p == selector or p.endswith(" " + selector)) and "clamp(" not in value
+            for p, value in paper.items()
+        )
+
+    assert [s for s in clamped if not printed(s)] == []

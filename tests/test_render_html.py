@@ -20,7 +20,7 @@ from residence.gate import find_leaks, kept_names, protected_names, select_editi
 from residence.load import load_residency
 from residence.models import Residency
 from residence.render.context import accent_palette, contrast
-from residence.render.html import RenderedReport, render_html, write_report
+from residence.render.html import RenderedReport, render_html, report_templates, write_report
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "lycee-jean-moulin"
 TEAM_NOTE = "Note interne sur le budget"
@@ -682,3 +682,19 @@ def test_every_report_label_has_a_french_translation() -> None:
         wanted.update(m.group(2) for m in plural.finditer(text))
     french = _catalog("report", "fr")
     assert sorted(w for w in wanted if w not in french) == []
+
+
+def test_compiled_templates_follow_an_edited_theme(minimal: Path) -> None:
+    """The report's templates are compiled once per process (serve renders again and again),
+    but a theme template edited between two renders is the new one."""
+    theme = minimal / "theme"
+    theme.mkdir()
+    footer = report_templates() / "footer.html.j2"
+    original = footer.read_text(encoding="utf-8")
+    (theme / "footer.html.j2").write_text(original + "<p>premier pied</p>", encoding="utf-8")
+    residency, _ = load_residency(minimal)
+    first = render_html(select_edition(residency, "public")).html
+    (theme / "footer.html.j2").write_text(original + "<p>second pied</p>", encoding="utf-8")
+    second = render_html(select_edition(residency, "public")).html
+    assert "premier pied" in first and "premier pied" not in second
+    assert "second pied" in second

@@ -36,9 +36,7 @@ class Insight(Model):
         description="What it rests on: journal entries (and their quotes) or prototype tests.",
     )
     tags: list[str] = Field(default_factory=list, description="Codes (tags) it belongs to.")
-    week: PositiveInt | None = Field(
-        default=None, description="The week it came from (1, 2, 3…)."
-    )
+    week: PositiveInt | None = Field(default=None, description="The week it came from (1, 2, 3…).")
     phase: Phase | None = Field(
         default=None, description="Or the phase it came from (immersion, analysis…)."
     )

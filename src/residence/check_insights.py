@@ -57,9 +57,25 @@ def check_insights(checker: _Checker) -> None:
                 ),
             )
         public_evidence = False
+        all_found = True
+        cited: dict[tuple[str | int | None, ...], int] = {}
         for i, evidence in enumerate(insight.evidence):
             resolved = evidences.resolve(evidence)
             _check_reference(checker, path, ["evidence", i], evidence, evidences)
+            all_found = all_found and resolved.found
+            key = (evidence.entry, evidence.quote, evidence.prototype, evidence.test)
+            if key in cited:
+                checker.add(
+                    path,
+                    ["evidence", i],
+                    "warning",
+                    "evidence-twice",
+                    _(
+                        "this evidence is the same as item {n} of the list: cite it once",
+                        n=cited[key] + 1,
+                    ),
+                )
+            cited.setdefault(key, i)
             entry, quote = resolved.entry, resolved.quote
             if resolved.prototype is not None or (
                 entry is not None
@@ -67,7 +83,9 @@ def check_insights(checker: _Checker) -> None:
                 and (quote is None or quote.visibility != "team")
             ):
                 public_evidence = True
-        if insight.visibility != "team" and insight.evidence and not public_evidence:
+        # Only when every reference points at something: a reference that does not (or
+        # into a file that could not be read) has its own error, and may be public.
+        if insight.visibility != "team" and insight.evidence and all_found and not public_evidence:
             checker.add(
                 path,
                 ["evidence"],
@@ -188,6 +206,7 @@ def check_tags(checker: _Checker) -> None:
     Only once the team codes (the residency has insights): before that, tags are free
     labels, and a residency of format 1 would get a warning for each.
     """
+    _empty_tags(checker)
     if not checker.r.insights or checker.unsure & {"journal", "insights"}:
         return  # a file that failed may use it again
     uses = tag_uses(checker.r)
@@ -212,6 +231,26 @@ def check_tags(checker: _Checker) -> None:
                 tag=use.label,
             )
         checker.add(path, loc, "warning", "tag-once", message)
+
+
+def _empty_tags(checker: _Checker) -> None:
+    """Warn on a tag with no text (``""``): it codes nothing, the report leaves it out."""
+    places: list[tuple[str, list[str | int], list[str]]] = []
+    for entry in checker.r.entries:
+        places.append((source_of(entry), ["tags"], entry.tags))
+        for n, quote in enumerate(entry.quotes):
+            places.append((source_of(entry), ["quotes", n, "tags"], quote.tags))
+    places += [(source_of(i), ["tags"], i.tags) for i in checker.r.insights]
+    for path, loc, tags in places:
+        for i, tag in enumerate(tags):
+            if not tag_key(tag):
+                checker.add(
+                    path,
+                    [*loc, i],
+                    "warning",
+                    "tag-empty",
+                    _("this tag is empty: write the code, or remove the item"),
+                )
 
 
 def _where(use: TagUse) -> tuple[str, list[str | int]]:

@@ -31,6 +31,9 @@ from residence.text import slugify
 CODE_USES_SHOWN = 12
 #: Characters of a quote kept in the index of codes.
 QUOTE_EXCERPT = 60
+#: The ids the section's template gives its own headings: no code's line may take them
+#: (a tag "index" would otherwise be ``code-index``, twice in the page).
+RESERVED_ANCHORS = frozenset({"codes", "code-index"})
 
 
 def quote_anchor(entry_anchor: str, place: int) -> str:
@@ -65,7 +68,7 @@ def _in_order(insights: Iterable[Insight]) -> list[Insight]:
 def _code_anchors(uses: dict[str, TagUse]) -> dict[str, str]:
     """Return {tag key: id of its line in the index of codes}, each id once."""
     anchors: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_ANCHORS)
     for key in uses:
         base = f"code-{slugify(key) or 'tag'}"
         anchor, n = base, 2
@@ -100,7 +103,9 @@ def _insight_view(
     quote_ids: set[str],
 ) -> InsightView:
     title = b.typo(insight.title)
-    cited = [v for v in (_evidence_view(b, r) for r in evidences.of(insight)) if v]
+    # The same evidence cited twice is shown once (check warns about it).
+    views = (_evidence_view(b, r) for r in evidences.of(insight))
+    cited = list(dict.fromkeys(v for v in views if v is not None))
     quote_ids.update(v.href[1:] for v in cited if v.kind == "quote")
     tags: dict[str, Link] = {}
     for tag in insight.tags:

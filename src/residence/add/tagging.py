@@ -183,7 +183,9 @@ def _entry(ctx: Context, typed: str) -> Entry:
             "{file} has errors: fix them first (residence check); nothing was changed",
             file=match.broken,
         )
-        raise ResidenceError([problem(message, code="unreadable")])
+        # What is wrong with it, at its line, as `residence check` says it.
+        why = [p for p in ctx.load_problems if p.path == match.broken and p.severity == "error"]
+        raise ResidenceError([*why[:5], problem(message, code="unreadable")])
     if match.several:
         message = _(
             "'{ref}' names several journal entries ({entries}): give the whole file name",

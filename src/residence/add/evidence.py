@@ -16,6 +16,7 @@ check and the report resolve it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ _REFERENCE = re.compile(
     r"(?:\s*(?:#|\s)\s*(?:(?P<word>[^\W\d_]+)\s*[-_:=.]?\s*)?(?P<n>-?\d+))?$"
 )
 _DATE = TypeAdapter(Date)
+#: A word and its colon with nothing after them but a number: "prototype:", "entrée:#2".
+_BARE_WORD = re.compile(r"^([^\W\d_]+)\s*:\s*(?:#\s*\w*)?$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def find_entry(ctx: Context, typed: str) -> EntryMatch:
     folder = ctx.root / (layout.KINDS["journal"].folder or "")
     for suffix in layout.YAML_SUFFIXES:
         path = folder / f"{ref}{suffix}"
-        if ref and path.is_file():
+        # Not a plain file too (a FIFO, a link that leads outside): there, but not loaded.
+        if ref and os.path.lexists(path) and not path.is_dir():
             return EntryMatch(broken=path.relative_to(ctx.root).as_posix())
     wanted = day or ref
     if not wanted:
@@ -130,6 +134,22 @@ def parse_reference(typed: str) -> Reference | None:
 def reference_problem(typed: str) -> str | None:
     """Return what is wrong with the form of an ``--evidence`` value (None: nothing)."""
     found = parse_reference(typed)
+    bare = _BARE_WORD.match(typed.strip())
+    if bare is not None:  # "prototype:", "entrée:#2": the word alone, nothing after it
+        if fold(bare.group(1)) in PROTOTYPE_WORDS:
+            return _(
+                "--evidence {value}: write the prototype's id after '{word}:' "
+                "(prototype:ID, or prototype:ID#N for its test N)",
+                value=typed,
+                word=bare.group(1),
+            )
+        if fold(bare.group(1)) in ENTRY_WORDS:
+            return _(
+                "--evidence {value}: write the journal entry after '{word}:' (its file "
+                "name without .yaml, or ENTRY#N for its quote N)",
+                value=typed,
+                word=bare.group(1),
+            )
     if found is None:
         return _(
             "--evidence {value}: write the journal entry (its file name without .yaml), "

@@ -17,6 +17,7 @@ from residence import layout
 from residence.add.kinds import KINDS, MARKDOWN_FIELDS, Context, Kind, field_info
 from residence.add.media import media_target, photo_problems
 from residence.errors import Problem, has_errors
+from residence.findings import tag_key
 from residence.i18n import messages
 from residence.load import NON_PRINTABLE, YamlProblem, load_file, parse_yaml
 from residence.models import Method, Model, Prototype, Scenario
@@ -46,6 +47,21 @@ _OPTIONS = {
 _DATED_TODAY = frozenset({"note", "test", "consent", "follow-up", "handover"})
 #: The kinds whose item gets an id made from its name or title.
 _WITH_ID = frozenset({"actor", "member", "prototype", "scenario", "method", "insight"})
+
+
+def tag_words(typed: Sequence[str]) -> list[str]:
+    """Return tags as typed, one per code, as `residence tag` writes them: commas split
+    them, spaces (line breaks too) are single, Unicode composed; empty ones and a code
+    given twice ("Accueil", "accueil") are left out."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for text in typed:
+        for part in text.split(","):
+            word = " ".join(unicodedata.normalize("NFC", part).split())
+            if word and tag_key(word) not in seen:
+                seen.add(tag_key(word))
+                words.append(word)
+    return words
 
 
 def parse_day(value: str, today: dt.date | None = None) -> str:
@@ -93,6 +109,10 @@ def build_item(
             ):
                 # Ids never hold commas: "--actor a,b" is two actors.
                 items = [part.strip() for v in items for part in v.split(",") if part.strip()]
+            elif key == "tags":
+                items = tag_words(items)
+            if not items:
+                continue
             value = items
         elif isinstance(value, str):
             value = value.replace("\r\n", "\n")
@@ -135,7 +155,9 @@ def build_item(
     if kind == "insight" and "evidence" in data:
         from residence.add.evidence import evidence_item
 
-        data["evidence"] = [evidence_item(ctx, str(v)) for v in data["evidence"]]
+        cited = [evidence_item(ctx, str(v)) for v in data["evidence"]]
+        # The same evidence given twice (2026-01-13-x#1 and 13/01/2026#1) is written once.
+        data["evidence"] = list({repr(item): item for item in cited}.values())
     if kind == "photo" and isinstance(data.get("source"), str):
         source = Path(data["source"]).expanduser()
         source = source if source.is_absolute() else Path.cwd() / source

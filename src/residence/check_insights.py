@@ -164,11 +164,12 @@ def _check_reference(
                 [*loc, "quote"],
                 "error",
                 "evidence-quote",
-                _(
-                    "quote {n}: the entry '{ref}' has {count} quote(s); they count from 1",
-                    n=evidence.quote,
+                _.plural(
+                    "quote {quote}: the entry '{ref}' has {n} quote; they count from 1",
+                    "quote {quote}: the entry '{ref}' has {n} quotes; they count from 1",
+                    len(entry.quotes),
+                    quote=evidence.quote,
                     ref=evidence.entry,
-                    count=len(entry.quotes),
                 ),
             )
         return
@@ -191,11 +192,12 @@ def _check_reference(
             [*loc, "test"],
             "error",
             "evidence-test",
-            _(
-                "test {n}: the prototype '{ref}' has {count} test session(s); they count from 1",
-                n=evidence.test,
+            _.plural(
+                "test {test}: the prototype '{ref}' has {n} test session; they count from 1",
+                "test {test}: the prototype '{ref}' has {n} test sessions; they count from 1",
+                len(prototype.tests),
+                test=evidence.test,
                 ref=evidence.prototype,
-                count=len(prototype.tests),
             ),
         )
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """`residence tag`: codes added to (or removed from) an entry or one of its quotes, every
-other byte of the file kept; and ``yamltext.change_list``, the edit under it."""
+other byte of the file kept; and ``yamlwords.change_list``, the edit under it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from residence.check import check_residency
 from residence.cli import app
 from residence.errors import ResidenceError
 from residence.load import load_residency, parse_yaml
-from residence.yamltext import change_list
+from residence.yamlwords import change_list
 
 AFTER_TAGS = ("visibility", "quotes", "media", "body")
 ENTRY = "journal/2025-03-04-entretien-jeanne.yaml"

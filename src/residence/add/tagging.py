@@ -5,7 +5,7 @@ taken away, every other byte of its file kept.
 The entry is found as ``--evidence`` finds it (``add.evidence.find_entry``); tags are
 compared as the check and the report compare them (``findings.tag_key``: "Accueil" and
 "accueil" are one code), so a tag already there is not added twice. The list is changed as
-text (``yamltext.change_list``): a flow list stays a flow list, a block list gets a line,
+text (``yamlwords.change_list``): a flow list stays a flow list, a block list gets a line,
 a missing ``tags:`` is written above the keys that follow it in the format. The new file
 is checked with the whole residency as ``residence check`` would (only the problems it adds
 count), then written as ``residence add`` writes: under the residency's lock, atomically,
@@ -34,7 +34,7 @@ from residence.load import NON_PRINTABLE, YamlProblem, parse_yaml
 from residence.models import Entry, Quote
 from residence.models.residency import entry_stem, source_of
 from residence.text import did_you_mean
-from residence.yamltext import change_list
+from residence.yamlwords import change_list
 
 _ = messages("add")
 

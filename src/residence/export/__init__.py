@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 from residence.i18n import messages
 from residence.pipeline import (
+    BUILD_FOLDER,
     Notices,
     changing,
     default_out,
@@ -121,11 +122,12 @@ def export(
     base = out if out is not None else default_out(folder, edition)
     try:
         if fmt == "qdpx":
-            _write_qdpx(published, base, out is None, done)
+            _write_qdpx(published, folder, base, out is None, done)
         elif fmt == "iramuteq":
-            _write_corpus(published, base, out is None, done)
+            _write_corpus(published, folder, base, out is None, done)
         else:
-            _write_tables(published, base if out is not None else base / "csv", excel, done)
+            dest = base if out is not None else base / "csv"
+            _write_tables(published, folder, dest, excel, done)
     except OSError as exc:
         where = Path(os.fsdecode(exc.filename)) if exc.filename else base
         raise usage_error(
@@ -139,20 +141,46 @@ def _notices(problems: Sequence[Problem], edition: str) -> Notices:
     return Notices(warnings=sum(p.severity == "warning" for p in problems), team=edition == "team")
 
 
-def _file_path(base: Path, default: bool, name: str) -> Path:
+def _file_path(folder: Path, base: Path, default: bool, name: str) -> Path:
     """Return the file to write: ``name`` in the edition's folder or in an --out folder,
-    else the --out path itself."""
-    if default or base.is_dir():
-        return base / name
-    return base
+    else the --out path itself (never among the residency's files)."""
+    dest = base / name if default or base.is_dir() else base
+    _outside_sources(folder, dest)
+    return dest
 
 
-def _write_qdpx(published: Published, base: Path, default: bool, done: Exported) -> None:
+def _outside_sources(folder: Path, dest: Path) -> None:
+    """Refuse a destination inside the residency folder but outside its _build/ folder:
+    an export never writes over the team's files, nor among them (a corpus in journal/)."""
+    try:
+        root = folder.resolve()
+        # The file itself is replaced by a rename, never written through a link: where it
+        # lands is its folder, links followed, and its name.
+        where = dest.parent.resolve() / dest.name
+    except (OSError, RuntimeError):
+        return
+    if where == root or (
+        where.is_relative_to(root) and not where.is_relative_to(root / BUILD_FOLDER)
+    ):
+        raise usage_error(
+            _(
+                "--out '{dest}' is inside the residency folder '{folder}': an export is "
+                "written outside it, or in its {build} folder",
+                dest=dest,
+                folder=folder,
+                build=BUILD_FOLDER,
+            )
+        )
+
+
+def _write_qdpx(
+    published: Published, folder: Path, base: Path, default: bool, done: Exported
+) -> None:
     from residence.export.qdpx import make_qdpx
     from residence.fsutil import write_atomic
 
     rid = published.residence.id if published.residence is not None else "residency"
-    dest = _file_path(base, default, f"{rid}.qdpx")
+    dest = _file_path(folder, base, default, f"{rid}.qdpx")
     project = make_qdpx(published, export_time(published))
     changing()
     write_atomic(dest, project.data)
@@ -161,19 +189,23 @@ def _write_qdpx(published: Published, base: Path, default: bool, done: Exported)
     done.selections = project.selections
 
 
-def _write_corpus(published: Published, base: Path, default: bool, done: Exported) -> None:
+def _write_corpus(
+    published: Published, folder: Path, base: Path, default: bool, done: Exported
+) -> None:
     from residence.export.iramuteq import NAME, make_corpus
     from residence.fsutil import write_atomic
     from residence.render.band import marked_name
 
-    dest = _file_path(base, default, marked_name(NAME, published))
+    dest = _file_path(folder, base, default, marked_name(NAME, published))
     corpus = make_corpus(published)
     changing()
     write_atomic(dest, corpus.text)
     done.written = [dest]
 
 
-def _write_tables(published: Published, dest: Path, excel: bool, done: Exported) -> None:
+def _write_tables(
+    published: Published, folder: Path, dest: Path, excel: bool, done: Exported
+) -> None:
     from residence.export.tables import NAMES, make_tables
     from residence.fsutil import replace_folder
     from residence.render.band import band_text
@@ -181,6 +213,7 @@ def _write_tables(published: Published, dest: Path, excel: bool, done: Exported)
 
     if dest.exists() and not dest.is_dir():
         raise usage_error(_("--out '{dest}' is a file, not a folder", dest=dest))
+    _outside_sources(folder, dest)
     ours = set(NAMES)
     for language in ("fr", "en"):
         band = slugify(band_text(language))

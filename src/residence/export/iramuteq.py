@@ -44,16 +44,19 @@ from residence.text import fold
 #: The file name of the corpus (the band is added in a team edition).
 NAME = "corpus-iramuteq.txt"
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Control characters, and the line and paragraph separators that a reader of lines
+#: (Python's splitlines, which IRaMuTeQ's reading relies on) would take for a line end.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _ELLIPSIS = re.compile(r"\u2026|\.{2,}")
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc`\u00b4]")
 _QUOTATION_MARKS = re.compile('["\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W_])")
 #: French pronouns after a verb ("disent-ils", "a-t-il", "dis-moi") and the "-là", "-ci" of
 #: demonstratives: a hyphen before them is a space, the words being two ("rendez-vous"
-#: excepted, a noun).
+#: excepted, a noun). A match starts at the start of a word only: tried inside a word, it
+#: would read the rest of the word again at each letter (a long word, quadratic time).
 _FRENCH_CLITIC = re.compile(
-    r"([^\W_]+)[-\u2010\u2011](?=((?:t[-\u2010\u2011])?(?:je|tu|ils?|elles?|on|nous|vous|"
+    r"(?<![^\W_])([^\W_]+)[-\u2010\u2011](?=((?:t[-\u2010\u2011])?(?:je|tu|ils?|elles?|on|nous|vous|"
     r"les?|la|lui|leur|moi|toi|y|en|ce|là|ci|t))(?![^\W_]))",
     re.IGNORECASE,
 )

@@ -20,16 +20,17 @@ Several values in one cell (authors, tags…) are separated by "; ". The files a
 a byte-order mark (so that Excel reads the accents), comma-separated, with CRLF line ends
 (RFC 4180); ``excel=True`` separates them with semicolons, as Excel expects them in a
 French locale. A cell that a spreadsheet would run as a formula — one starting with =, +,
--, @, a tab or a carriage return, even after spaces — starts with an apostrophe instead
-(CSV injection). A team edition carries the band in the file names
-(``entries-document-interne-ne-pas-diffuser.csv``): a row or a column more would be read
-as data.
+-, @, a tab or a carriage return (or their full-width forms), even after white space or
+invisible characters — starts with an apostrophe instead (CSV injection). A team edition
+carries the band in the file names (``entries-document-interne-ne-pas-diffuser.csv``): a
+row or a column more would be read as data.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,15 @@ from residence.render.markdown import to_plain_text
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell a spreadsheet may run: one of FORMULA_STARTS (or its full-width form, or a minus
+#: sign, which some spreadsheets and input methods read as the ASCII one) after any white
+#: space (line ends included) and invisible characters (a byte-order mark, zero-width
+#: spaces and joiners, a soft hyphen), which a spreadsheet may drop before it reads.
+_FORMULA = re.compile(
+    "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]*"
+    "[=+\\-@\t\r\n\uff1d\uff0b\uff0d\uff20\u2212\ufe62\ufe63\ufe66]"
+)
 #: What separates several values in one cell.
 JOIN = "; "
 
@@ -62,7 +72,7 @@ def safe_cell(value: Cell) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
-    if value.lstrip(" ").startswith(FORMULA_STARTS):
+    if _FORMULA.match(value):
         return "'" + value
     return value
 

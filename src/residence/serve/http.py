@@ -260,6 +260,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Answer a HEAD."""
         self._answer(body=False)
 
+    def _refuse_method(self) -> None:
+        """Answer a method the preview does not take (POST, PUT, OPTIONS…): 405, and which
+        it takes, with the headers of every answer (the standard library's 501 has none)."""
+        self.close_connection = True  # a body it sent is not read
+        headers = {"Allow": "GET, HEAD", "Connection": "close"}
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain", body=False, headers=headers)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
+
     def _answer(self, *, body: bool) -> None:
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)

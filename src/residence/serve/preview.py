@@ -37,6 +37,9 @@ from residence.vocabulary import Visibility
 
 _ = messages("serve")
 
+#: A file the loader reads with the folder's other files (never alone): a change to it
+#: makes the whole folder load again.
+LAYOUT_ROOT_FILE = "residence.yaml"
 #: The editions a preview shows (residence.gate.Edition's values).
 EDITIONS: tuple[str, ...] = get_args(Visibility)
 
@@ -243,10 +246,18 @@ class Preview:
         from residence.serve.watch import changes
 
         try:
-            for changed in changes(self.root, self._stop, ready):
-                if self._stop.is_set():
+            while not self._stop.is_set():
+                for changed in changes(self.root, self._stop, ready):
+                    if self._stop.is_set():
+                        break
+                    if not self.root.is_dir():  # removed, and its watch with it
+                        self.rebuild({LAYOUT_ROOT_FILE})
+                        break
+                    self.rebuild(changed)
+                if self._stop.is_set() or not self._returned():
                     break
-                self.rebuild(changed)
+                # The folder is back (a sync tool, a restore): watch it again, read it whole.
+                self.rebuild({LAYOUT_ROOT_FILE})
         except Exception as exc:  # watchfiles failed (no more watches, say): the page says it
             ready.set()
             reason = f"{type(exc).__name__}: {exc}"
@@ -259,6 +270,15 @@ class Preview:
             with self._lock:
                 built = self._failed(exc, time.perf_counter(), message)
             self._tell(built)
+
+    def _returned(self) -> bool:
+        """Wait until the folder watched is there again; False when the preview stops first."""
+        from residence.serve.watch import AWAKE_MS
+
+        while not self._stop.wait(AWAKE_MS / 1000):
+            if self.root.is_dir():
+                return True
+        return False
 
     def _build(self, files: list[str], *, whole: bool, start: float | None = None) -> Built:
         start = time.perf_counter() if start is None else start

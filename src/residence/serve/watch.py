@@ -61,5 +61,5 @@ def changes(
         if ready is not None:
             ready.set()
         found = {rel for _change, path in batch if (rel := relative(root, path)) is not None}
-        if found:
-            yield found
+        if found or not root.is_dir():
+            yield found  # a removed folder says so, even with no file of it to build

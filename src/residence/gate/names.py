@@ -565,16 +565,23 @@ class _Matcher:
         )
 
     def replace(self, text: str, slug: bool = False) -> str:
-        """Return text with every protected name replaced by its pseudonym (or its slug)."""
+        """Return text with every protected name replaced by its pseudonym (or its slug).
+
+        Inside a link's address (a Markdown link or image target, an autolink, a bare
+        URL) the slug goes in: "Personne A" would end the address at its space and show
+        the rest of the link as text.
+        """
         if not self.may_name(text):
             return text
+        addresses = _addresses(text) if not slug else []
         pieces: list[str] = []
         last = 0
         for start, end, pseudonym in self.spans(text):
             if pseudonym is None or start < last:
                 continue
             start, end = _with_marks(text, start, end)
-            pieces += [text[last:start], slugify(pseudonym) if slug else pseudonym]
+            in_address = any(a <= start < b for a, b in addresses)
+            pieces += [text[last:start], slugify(pseudonym) if slug or in_address else pseudonym]
             last = end
         if not pieces:
             return text
@@ -593,6 +600,26 @@ class _Matcher:
 
 
 _MARK_RUN = re.compile(r"[*~`]+")
+#: Where a text holds a link's address: a Markdown link or image target ("](…)"), a
+#: reference definition ("[x]: …"), an autolink ("<https://…>") or a bare URL.
+_ADDRESS = re.compile(
+    r"\]\(\s*<?([^\s)>]+)"
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)"
+    r"|<((?:https?|ftp|mailto):[^\s>]+)>"
+    r"|((?:https?|ftp)://[^\s<>()\[\]]+|www\.[^\s<>()\[\]]+|mailto:[^\s<>()\[\]]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the link addresses in a text (see _ADDRESS)."""
+    if "](" not in text and ":" not in text and "www." not in text.lower():
+        return []
+    spans = []
+    for match in _ADDRESS.finditer(text):
+        group = next(g for g in range(1, 5) if match.group(g) is not None)
+        spans.append(match.span(group))
+    return spans
 
 
 def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:

@@ -549,3 +549,16 @@ def test_no_public_export_reads_a_protected_name(form: str, tmp_path: Path) -> N
         export(root, fmt, edition="team", out=team / fmt)
     for fmt in ("qdpx", "iramuteq", "csv"):
         assert LeakScanner([case.person.name]).path(team / fmt, fmt), fmt
+
+
+def test_an_empty_corpus_says_so(tmp_path: Path) -> None:
+    """A public edition without entries (all team-only here) gives an empty corpus, and a
+    warning that IRaMuTeQ needs a text."""
+    root = copy_project("minimal", tmp_path)
+    for entry in (root / "journal").glob("*.yaml"):
+        text = entry.read_text(encoding="utf-8").replace("visibility: public\n", "")
+        if "visibility: team" not in text:
+            entry.write_text(text + "visibility: team\n", "utf-8")
+    done = export(root, "iramuteq", out=tmp_path / "corpus.txt")
+    assert done.entries == 0
+    assert [p.code for p in done.notices.problems] == ["empty-corpus"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
+from residence.errors import Problem
 from residence.i18n import messages
 from residence.pipeline import (
     BUILD_FOLDER,
@@ -38,7 +39,6 @@ from residence.pipeline import (
 )
 
 if TYPE_CHECKING:
-    from residence.errors import Problem
     from residence.models import Published
 
 _ = messages("export")
@@ -198,6 +198,20 @@ def _write_corpus(
 
     dest = _file_path(folder, base, default, marked_name(NAME, published))
     corpus = make_corpus(published)
+    if not published.entries:
+        done.notices.problems.append(
+            Problem(
+                dest.name,
+                None,
+                None,
+                "warning",
+                "empty-corpus",
+                _(
+                    "the corpus is empty: the edition has no journal entry (IRaMuTeQ needs "
+                    "at least one text)"
+                ),
+            )
+        )
     changing()
     write_atomic(dest, corpus.text)
     done.written = [dest]

@@ -7,6 +7,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from residence.errors import Problem, Severity, either, sort_problems
 from residence.i18n import messages
@@ -648,6 +649,18 @@ class _Checker:
                     ),
                 )
 
+    def empty_titles(self) -> None:
+        """Report a title left empty ("title: ''"): the report would show an empty heading."""
+        for item in _titled(self.r):
+            if not item.title.strip():
+                self.add(
+                    source_of(item),
+                    ["title"],
+                    "error",
+                    "empty-title",
+                    _("the title is empty: give it a few words (the report shows it as a heading)"),
+                )
+
     def unmentioned_actors(self) -> None:
         if self.unsure & {"journal", "prototypes", "scenarios"}:
             return  # a file that failed may mention them
@@ -678,6 +691,17 @@ class _Checker:
                         actor=actor.id,
                     ),
                 )
+
+
+def _titled(residency: Residency) -> Iterable[Any]:
+    """Yield every item of a residency that has a title the report shows as a heading."""
+    if residency.residence is not None:
+        yield residency.residence
+    yield from residency.entries
+    yield from residency.prototypes
+    yield from residency.scenarios
+    yield from residency.methods
+    yield from residency.insights
 
 
 def _consent_twice(
@@ -744,6 +768,7 @@ def check_residency(residency: Residency) -> list[Problem]:
     checker.methods()
     checker.consents()
     checker.unmentioned_actors()
+    checker.empty_titles()
     check_insights(checker)
     check_tags(checker)
     return sort_problems(checker.problems)

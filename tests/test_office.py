@@ -500,3 +500,24 @@ def test_the_command_writes_both_documents_with_a_real_map(tmp_path: Path) -> No
     scanner = LeakScanner(["Solange Vermeersch"])  # the example's person who did not consent
     for name in ("report.docx", "report.odt"):
         assert scanner.path(out / name) == []
+
+
+def test_a_quote_with_its_source_is_a_block_not_a_figure() -> None:
+    """A figure without a picture (a quote and its source) is not a figure for pandoc, which
+    Word and LibreOffice centre; the spans the report sets apart by a margin get words
+    between them ("Piste 1 · Semaine 1", "— Personne A · Entretien")."""
+    page = office_page(
+        '<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body><main>'
+        '<p class="insight-kicker"><span class="insight-number">Piste 1</span> '
+        '<span class="insight-when">Semaine 1</span></p>'
+        '<figure class="evidence-quote"><blockquote><p>Je viens le mardi.</p></blockquote>'
+        '<figcaption>— Personne A <span class="evidence-where"><span class="evidence-kind">'
+        "Entretien</span> 13 janv.</span></figcaption></figure></main></body></html>",
+        {},
+        stand_in,
+    )
+    html = re.sub(r"</?span[^>]*>", "", page.html)  # spans change nothing in a document
+    assert "<figure" not in html and "<figcaption" not in html
+    assert '<div data-custom-style="Kicker"><p>Piste 1 · Semaine 1</p></div>' in html
+    assert '<div data-custom-style="Meta"><p>— Personne A · Entretien 13 janv.</p></div>' in html
+    assert "<blockquote><p>Je viens le mardi.</p></blockquote>" in html

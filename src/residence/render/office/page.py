@@ -72,7 +72,12 @@ STYLED = {
     "byline": "Meta",
     "prototype-kicker": "Meta",
     "method-phase": "Meta",
+    "insight-kicker": "Kicker",
+    "quote-source": "Meta",
 }
+#: Spans the report sets apart by a margin alone: the words that stand between them in a
+#: document ("Piste 1 · Semaine 1", "— Personne A · Entretien, 13 janv.").
+SEPARATED = {"insight-when": " · ", "evidence-where": " · "}
 #: Spans the report sets apart by their style alone (a box, a line of their own).
 SET_APART = {
     "chip",
@@ -396,6 +401,24 @@ def _clean(element: ET.Element, ancestors: list[ET.Element], pictures: _Pictures
             _clean(child, here, pictures)
             child.tag = "div"
             _style(element, child)
+        elif tag == "figure" and not any(_local(e.tag) in ("img", "svg") for e in child.iter()):
+            # A quote with its source, not a picture: pandoc would make it a figure, which
+            # Word and LibreOffice centre. A block, and its caption a styled paragraph.
+            for caption in child:
+                if _local(caption.tag) == "figcaption":
+                    caption.tag, caption.attrib = "p", {"class": "quote-source"}
+            _clean(child, here, pictures)
+            child.tag, child.attrib = "div", {}
+        elif tag == "span" and _classes(child) & SEPARATED.keys():
+            _clean(child, here, pictures)
+            words = SEPARATED[min(_classes(child) & SEPARATED.keys())]
+            child.text = words.lstrip() + (child.text or "")
+            previous = _previous(element, child)
+            if previous is not None and previous.tail:
+                previous.tail = previous.tail.rstrip() + " "
+            elif previous is None and element.text:
+                element.text = element.text.rstrip() + " "
+            _unwrap(element, child)
         elif tag == "span" and _classes(child) & SET_APART:
             _clean(child, here, pictures)
             _chip(element, child)
@@ -407,6 +430,13 @@ def _clean(element: ET.Element, ancestors: list[ET.Element], pictures: _Pictures
                 _licence_heading(child)
             _clean(child, here, pictures)
             _style(element, child)
+
+
+def _previous(parent: ET.Element, child: ET.Element) -> ET.Element | None:
+    """Return the element just before ``child`` in ``parent``, if any."""
+    children = list(parent)
+    at = children.index(child)
+    return children[at - 1] if at else None
 
 
 def _chip(parent: ET.Element, span: ET.Element) -> None:

@@ -22,6 +22,7 @@ A scanned page (a picture of text) cannot be read for names: look at it before p
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from residence.gate.media import Cleaning
@@ -95,7 +96,7 @@ def clean_pdf(data: bytes, matcher: _Matcher) -> Cleaning:
 
 def _refuse_active(reader: Any) -> None:
     """Raise _Refuse when any object of the file holds scripts, actions, attachments or forms."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pypdf.generic import DictionaryObject
 
     root = reader.trailer["/Root"].get_object()
     opening = root.get("/OpenAction")
@@ -108,8 +109,28 @@ def _refuse_active(reader: Any) -> None:
         form = form.get_object()
         if form.get("/XFA") is not None or form.get("/Fields"):
             raise _Refuse("pdf-form")
+    for value in _dictionaries(reader.trailer):  # streams are dictionaries too
+        if _ACTIVE_KEYS.intersection(value) or value.get("/S") in _ACTIVE_ACTIONS:
+            raise _Refuse("pdf-script")
+        if value.get("/Subtype") in ("/RichMedia", "/Screen", "/Movie", "/Sound"):
+            raise _Refuse("pdf-script")
+        if "/EmbeddedFiles" in value or "/EF" in value:
+            raise _Refuse("pdf-attachments")
+        if value.get("/Subtype") == "/FileAttachment" or value.get("/Type") in (
+            "/EmbeddedFile",
+            "/Filespec",
+        ):
+            raise _Refuse("pdf-attachments")
+
+
+def _dictionaries(start: Any) -> Iterator[Any]:
+    """Yield every dictionary (streams included) reachable from ``start``, each indirect
+    object once, not following /Parent. A dictionary's entries are read after it is
+    yielded: what the caller removes from it is not walked."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[int] = set()
-    stack: list[Any] = [reader.trailer]
+    stack: list[Any] = [start]
     while stack:
         value = stack.pop()
         if isinstance(value, IndirectObject):
@@ -117,18 +138,8 @@ def _refuse_active(reader: Any) -> None:
                 continue
             seen.add(value.idnum)
             value = value.get_object()
-        if isinstance(value, DictionaryObject):  # streams are dictionaries too
-            if _ACTIVE_KEYS.intersection(value) or value.get("/S") in _ACTIVE_ACTIONS:
-                raise _Refuse("pdf-script")
-            if value.get("/Subtype") in ("/RichMedia", "/Screen", "/Movie", "/Sound"):
-                raise _Refuse("pdf-script")
-            if "/EmbeddedFiles" in value or "/EF" in value:
-                raise _Refuse("pdf-attachments")
-            if value.get("/Subtype") == "/FileAttachment" or value.get("/Type") in (
-                "/EmbeddedFile",
-                "/Filespec",
-            ):
-                raise _Refuse("pdf-attachments")
+        if isinstance(value, DictionaryObject):
+            yield value
             stack.extend(v for k, v in value.items() if k != "/Parent")
         elif isinstance(value, ArrayObject):
             stack.extend(value)
@@ -199,21 +210,7 @@ def _web_links(page: Any, matcher: _Matcher) -> list[tuple[Any, Any]]:
 
 def _strip_metadata(value: Any) -> None:
     """Remove XMP packets and private data from every object under a page's resources."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    seen: set[int] = set()
-    stack = [value]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, IndirectObject):
-            if value.idnum in seen:
-                continue
-            seen.add(value.idnum)
-            value = value.get_object()
-        if isinstance(value, DictionaryObject):
-            for key in _METADATA_KEYS:
-                if key in value:
-                    del value[key]
-            stack.extend(v for k, v in value.items() if k != "/Parent")
-        elif isinstance(value, ArrayObject):
-            stack.extend(value)
+    for found in _dictionaries(value):
+        for key in _METADATA_KEYS:
+            if key in found:
+                del found[key]

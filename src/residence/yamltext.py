@@ -273,6 +273,18 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
+def _after_last_item(text: str, last: Any) -> tuple[int, int, int] | None:
+    """Return, for the last item of a block list, where a new item goes (after its last
+    line), where its line starts and where its dash is; None if no dash is found."""
+    end = _last_scalar(last).end_mark.index
+    while end > 0 and text[end - 1] in " \t\r\n":
+        end -= 1
+    start = _line_end(text, max(end - 1, 0))
+    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+    dash = text.rfind("-", line_start, last.start_mark.index)
+    return None if dash < 0 else (start, line_start, dash)
+
+
 def _style_hints(item: Any) -> dict[str, str]:
     """Return {key: '"' | "'" | 'flow' | 'block'} as written in an existing item's node."""
     hints: dict[str, str] = {}
@@ -367,14 +379,10 @@ def insert_item(
             added = emit_flow(item)
     elif value_node.id == "sequence":
         last = value_node.value[-1]
-        end = _last_scalar(last).end_mark.index
-        while end > 0 and text[end - 1] in " \t\r\n":
-            end -= 1
-        start = _line_end(text, max(end - 1, 0))
-        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-        dash = text.rfind("-", line_start, last.start_mark.index)
-        if dash < 0:
+        found = _after_last_item(text, last)
+        if found is None:
             raise _unusual(rel, key, item, literal)
+        start, line_start, dash = found
         prefix = "" if text[:start].endswith("\n") else nl
         added = prefix + block(dash - line_start, last.start_mark.column)
     else:

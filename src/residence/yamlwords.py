@@ -17,6 +17,7 @@ from residence.errors import ResidenceError
 from residence.i18n import messages
 from residence.load import YamlProblem, parse_yaml
 from residence.yamltext import (
+    _after_last_item,
     _is_null,
     _last_scalar,
     _line_end,
@@ -209,14 +210,10 @@ def _append_words(
         at = last.end_mark.index
         return text[:at] + ", " + added + text[at:]
     assert last is not None  # a block list has an item
-    end = _last_scalar(last).end_mark.index
-    while end > 0 and text[end - 1] in " \t\r\n":
-        end -= 1
-    start = _line_end(text, max(end - 1, 0))
-    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-    dash = text.rfind("-", line_start, last.start_mark.index)
-    if dash < 0:
+    found = _after_last_item(text, last)
+    if found is None:
         raise YamlProblem("an item without its dash")
+    start, line_start, dash = found
     gap = max(last.start_mark.index - dash - 1, 1)
     lead = " " * (dash - line_start) + "-" + " " * gap
     prefix = "" if text[:start].endswith("\n") else nl

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from residence.findings import Evidences, Resolved, TagUse, tag_key, tag_uses
+from residence.findings import Evidences, Resolved, TagUse, tag_key, tag_uses, week_of
 from residence.models import Entry, Insight, Quote
 from residence.render.charts import phase_labels
 from residence.render.context.builder import Builder
@@ -184,14 +184,14 @@ def _codes(
     outside = len(weeks)
     position = {id(e): i for i, e in enumerate(b.entries)}
 
+    column_of_week = {w.number: i for i, w in enumerate(weeks)}
     columns_by_day: dict[dt.date, int] = {}
 
     def column_of(entry: Entry) -> int:
         column = columns_by_day.get(entry.date)
         if column is None:
-            column = next(
-                (i for i, w in enumerate(weeks) if w.start <= entry.date <= w.end), outside
-            )
+            number = week_of(b.r, entry.date)
+            column = outside if number is None else column_of_week.get(number, outside)
             columns_by_day[entry.date] = column
         return column
 

@@ -8,8 +8,6 @@ entries are sorted, and their time and permissions are fixed.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,38 +18,14 @@ from residence.errors import Problem, ResidenceError
 from residence.fsutil import write_atomic
 from residence.i18n import messages
 from residence.models import Published, Residency
+from residence.zips import reproducible_zip
 
 _ = messages("archive")
-
-#: Permissions and the earliest date a zip entry can hold (DOS time starts in 1980).
-FILE_MODE = 0o100644
-ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    moment = max(when, ZIP_EPOCH)
-    return (
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second - moment.second % 2,
-    )
 
 
 def zip_bytes(top: str, files: dict[str, bytes], when: dt.datetime) -> bytes:
     """Return a reproducible zip of ``files`` under ``top/``: sorted, one time and mode."""
-    stamp = _zip_time(when)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(files):
-            info = zipfile.ZipInfo(f"{top}/{path}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so that the mode below is read
-            info.external_attr = FILE_MODE << 16
-            archive.writestr(info, files[path], compresslevel=9)
-    return buffer.getvalue()
+    return reproducible_zip(((f"{top}/{path}", files[path]) for path in sorted(files)), when)
 
 
 @dataclass(frozen=True)

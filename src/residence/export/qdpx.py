@@ -32,10 +32,8 @@ gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 import xml.etree.ElementTree as ET
-import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +53,7 @@ from residence.models import Entry, Member, Published
 from residence.models.residency import entry_stem
 from residence.render.band import edition_band
 from residence.render.markdown import to_plain_text
+from residence.zips import reproducible_zip
 
 #: The namespace of a REFI-QDA project.
 NS = "urn:QDA-XML:project:1.0"
@@ -378,25 +377,10 @@ class _Builder:
 
 
 def _zip(members: dict[str, str], when: dt.datetime) -> bytes:
-    """Return a zip of text members, in name order, with fixed dates and modes."""
+    """Return the project's zip: project.qde first, then the texts in name order."""
+    names = ["project.qde", *sorted(n for n in members if n != "project.qde")]
     stamp = when.astimezone(dt.timezone.utc)
-    date_time = (
-        max(stamp.year, 1980),
-        stamp.month,
-        stamp.day,
-        stamp.hour,
-        stamp.minute,
-        stamp.second,
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in ["project.qde", *sorted(n for n in members if n != "project.qde")]:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever the machine
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[name].encode("utf-8"))
-    return buffer.getvalue()
+    return reproducible_zip(((n, members[n].encode("utf-8")) for n in names), stamp)
 
 
 def make_qdpx(published: Published, when: dt.datetime) -> Project:

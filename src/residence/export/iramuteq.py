@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from residence.controlchars import CONTROLS
 from residence.export.common import entry_text, lines, ordered_entries
 from residence.findings import week_of
 from residence.models import Entry, Published
@@ -46,7 +47,7 @@ NAME = "corpus-iramuteq.txt"
 
 #: Control characters, and the line and paragraph separators that a reader of lines
 #: (Python's splitlines, which IRaMuTeQ's reading relies on) would take for a line end.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS = re.compile(f"[{CONTROLS}\u2028\u2029]")
 _ELLIPSIS = re.compile(r"\u2026|\.{2,}")
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc`\u00b4]")
 _QUOTATION_MARKS = re.compile('["\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a]')

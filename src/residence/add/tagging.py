@@ -15,7 +15,6 @@ never over a change made meanwhile (``add.writing``).
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from residence import layout
 from residence.add.evidence import find_entry
 from residence.add.kinds import Context, load_context
 from residence.add.plans import Plan, finish, new_problems, read_text
-from residence.add.values import problem, suggest
+from residence.add.values import problem, suggest, tag_words
 from residence.add.writing import write_plan
 from residence.errors import ResidenceError
 from residence.findings import tag_key
@@ -52,23 +51,15 @@ class Tagging:
 
 
 def clean_tags(tags: Sequence[str]) -> list[str]:
-    """Return the tags typed, one per code: commas split them, spaces are single, Unicode
-    composed; an empty or unprintable one is refused (usage error)."""
-    words: list[str] = []
-    seen: set[str] = set()
-    for typed in tags:
-        for part in typed.split(","):
-            word = " ".join(unicodedata.normalize("NFC", part).split())
-            if not word:
-                continue
-            if NON_PRINTABLE.search(word):
-                raise ResidenceError(
-                    _("the tag '{tag}' holds characters that are not printable text", tag=word),
-                    usage=True,
-                )
-            if tag_key(word) not in seen:
-                seen.add(tag_key(word))
-                words.append(word)
+    """Return the tags typed, one per code, as ``add`` reads them (values.tag_words); an
+    empty list or an unprintable tag is refused (usage error)."""
+    words = tag_words(tags)
+    for word in words:
+        if NON_PRINTABLE.search(word):
+            raise ResidenceError(
+                _("the tag '{tag}' holds characters that are not printable text", tag=word),
+                usage=True,
+            )
     if not words:
         raise ResidenceError(_("give at least one tag after the entry"), usage=True)
     return words

@@ -100,6 +100,21 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", fold(text)).strip("-")
 
 
+def shorten(text: str, limit: int, trailing: str = " ,;:-\u2013\u2014") -> str:
+    """Return text cut to fewer than ``limit`` characters, at a space when one is in the
+    second half, without the ``trailing`` punctuation left there, and with an ellipsis.
+
+    >>> shorten("Le hall est traversé, il n'est pas habité", 24)
+    'Le hall est traversé…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(trailing) + "…"
+
+
 def closest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """Return the choices ``word`` most likely meant, best first ("did you mean").
 

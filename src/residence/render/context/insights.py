@@ -25,7 +25,7 @@ from residence.models import Entry, Insight, Quote
 from residence.render.charts import phase_labels
 from residence.render.context.builder import Builder
 from residence.render.context.views import CodeView, EvidenceView, Insights, InsightView, Link
-from residence.text import slugify
+from residence.text import shorten, slugify
 
 #: How many uses of a code its line of the index links to, before "and 40 more".
 CODE_USES_SHOWN = 12
@@ -167,13 +167,7 @@ def _evidence_view(b: Builder, resolved: Resolved) -> EvidenceView | None:
 
 def _excerpt(text: str, limit: int = QUOTE_EXCERPT) -> str:
     """Return the beginning of a quote, cut at a word with an ellipsis when long."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-\u2013\u2014") + "…"
+    return shorten(" ".join(text.split()), limit, " ,;:.-\u2013\u2014")
 
 
 def _codes(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from residence.text import shorten
+
 # -- small values ----------------------------------------------------------------------------
 
 
@@ -496,7 +498,4 @@ def running_title(title: str, limit: int = RUNNING_TITLE_MAX) -> str:
     head = _TITLE_BREAK_RE.split(title, maxsplit=1)[0].strip()
     if 12 <= len(head) <= limit:
         return head
-    cut = title[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+    return shorten(title, limit)

@@ -43,7 +43,7 @@ from residence.models import (
     Residence,
     Residency,
 )
-from residence.models.residency import set_source, source_of
+from residence.models.residency import journal_order, set_source
 from residence.validation import problems_from_validation
 
 _ = messages("problems")
@@ -686,5 +686,5 @@ def _load_residency(root: Path) -> tuple[Residency, list[Problem]]:
 
     # What a looping link hides may be what other files refer to: as for a file that fails.
     residency.failed.extend(p.path for p in problems if p.code == "link-loop")
-    residency.entries.sort(key=lambda e: (e.date, e.time or "", source_of(e)))
+    residency.entries.sort(key=journal_order)
     return residency, sort_problems(problems)

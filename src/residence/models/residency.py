@@ -38,6 +38,11 @@ def source_stem(item: Model) -> str:
     return name[:dot] if dot > 0 else name  # as posixpath.splitext, for names of .yaml files
 
 
+def journal_order(entry: Entry) -> tuple[Any, ...]:
+    """Return the key the journal is sorted by: day, time, then file."""
+    return (entry.date, entry.time or "", source_of(entry))
+
+
 def entry_stem(entry: Entry) -> str:
     """Return the journal file name of an entry without its extension (its reference)."""
     return source_stem(entry)

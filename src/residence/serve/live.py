@@ -29,13 +29,11 @@ from residence.controlchars import unseen_in_name
 from residence.errors import sort_problems
 from residence.layout import CONSENT_SCOPES, FOLDERS, SINGLE_FILES, Kind, kind_of_path
 from residence.load import load_file, load_residency
-from residence.models.residency import source_of
+from residence.models.residency import journal_order, source_of
 
 #: The lists the loader sorts after reading them, by the key it sorts with (load.py):
 #: the other lists keep the order their files were read in.
-_SORTED_AFTER_LOAD = {
-    "entries": lambda item: (item.date, item.time or "", source_of(item)),
-}
+_SORTED_AFTER_LOAD = {"entries": journal_order}
 #: The top folders that hold a single-file kind (``private/`` for ``private/consent``).
 _SINGLE_FILE_FOLDERS = frozenset(stem.split("/")[0] for stem in SINGLE_FILES if "/" in stem)
 
